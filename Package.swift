@@ -1,0 +1,130 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The five Omni services, each an executable over a `<Name>Core` library.
+let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications"]
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+var targets: [Target] = [
+    // librdkafka from Debian's librdkafka-dev, wrapped by OmniKafka.
+    .systemLibrary(
+        name: "CRdKafka",
+        path: "Shared/CRdKafka",
+        pkgConfig: "rdkafka",
+        providers: [.apt(["librdkafka-dev"])]
+    ),
+    .target(
+        name: "OmniKafka",
+        dependencies: [
+            "CRdKafka",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ],
+        path: "Shared/Kafka",
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "OmniMessaging",
+        dependencies: ["OmniKafka"],
+        path: "Shared/Messaging",
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "OmniPersistence",
+        dependencies: [
+            "OmniKafka", "OmniMessaging",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        path: "Shared/Persistence",
+        resources: [.copy("Migrations")],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "OmniRuntime",
+        dependencies: [
+            "OmniKafka", "OmniMessaging", "OmniPersistence",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
+        path: "Shared/Runtime",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "DevBroker",
+        dependencies: [
+            "OmniKafka", "OmniMessaging",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Tools/DevBroker",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SharedTests",
+        dependencies: [
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        path: "Tests/SharedTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: [
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
+        path: "Tests/IntegrationTests",
+        swiftSettings: swiftSettings
+    ),
+]
+
+var products: [Product] = [
+    .executable(name: "omni-dev-broker", targets: ["DevBroker"]),
+]
+
+for service in services {
+    let core = "\(service)Core"
+    targets.append(.target(
+        name: core,
+        dependencies: ["OmniRuntime", "OmniPersistence", "OmniMessaging"],
+        path: "Services/\(service)/Core",
+        resources: [.copy("Migrations")],
+        swiftSettings: swiftSettings
+    ))
+    targets.append(.executableTarget(
+        name: "\(service)Service",
+        dependencies: [.target(name: core), "OmniRuntime"],
+        path: "Services/\(service)/Main",
+        swiftSettings: swiftSettings
+    ))
+    products.append(.executable(name: service.lowercased(), targets: ["\(service)Service"]))
+}
+
+let package = Package(
+    name: "Omni",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,4 @@
+import CatalogCore
+import OmniRuntime
+
+await OmniServiceRunner.main(try CatalogService.definition())

@@ -1,0 +1,4 @@
+import CustomersCore
+import OmniRuntime
+
+await OmniServiceRunner.main(try CustomersService.definition())

@@ -1,0 +1,4 @@
+import NotificationsCore
+import OmniRuntime
+
+await OmniServiceRunner.main(try NotificationsService.definition())

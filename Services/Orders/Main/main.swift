@@ -1,0 +1,4 @@
+import OrdersCore
+import OmniRuntime
+
+await OmniServiceRunner.main(try OrdersService.definition())

@@ -1,0 +1,4 @@
+import PromotionsCore
+import OmniRuntime
+
+await OmniServiceRunner.main(try PromotionsService.definition())

@@ -1,0 +1,220 @@
+import Foundation
+import OmniKafka
+
+/// The CloudEvents 1.0 envelope in Kafka binary mode (DESIGN.md): the Kafka value is the
+/// JSON `data`, every attribute travels in a `ce_` header.
+public struct CloudEvent: Sendable, Equatable {
+    public static let specVersion = "1.0"
+
+    /// The deduplication key.
+    public var id: UUID
+    /// `omni.<service>.<Name>.v<N>`.
+    public var type: String
+    /// `/channels/web`, `/channels/pos/store-42`, `/services/orders`...
+    public var source: String
+    public var time: Date
+    /// The aggregate id.
+    public var subject: String?
+    public var contentType: String
+    /// The journey or order that ties a saga together.
+    public var correlationID: String?
+    /// The id of the message that caused this one.
+    public var causationID: String?
+    /// The sales channel (web, app, pos, kiosk, telesales, field, social, marketplace).
+    public var channel: String?
+    /// W3C trace context.
+    public var traceparent: String?
+    /// The JSON payload, exactly as received or to be sent.
+    public var data: [UInt8]
+
+    public init(
+        id: UUID = UUID(), type: String, source: String, time: Date = Date(), subject: String? = nil,
+        contentType: String = "application/json", correlationID: String? = nil, causationID: String? = nil,
+        channel: String? = nil, traceparent: String? = nil, data: [UInt8]
+    ) {
+        self.id = id
+        self.type = type
+        self.source = source
+        self.time = time
+        self.subject = subject
+        self.contentType = contentType
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.channel = channel
+        self.traceparent = traceparent
+        self.data = data
+    }
+
+    /// An event whose data is `payload` encoded as JSON.
+    public init<Payload: Encodable>(
+        type: String, source: String, subject: String?, payload: Payload,
+        correlationID: String? = nil, causationID: String? = nil, channel: String? = nil, traceparent: String? = nil
+    ) throws {
+        self.init(
+            type: type, source: source, subject: subject, correlationID: correlationID, causationID: causationID,
+            channel: channel, traceparent: traceparent, data: Array(try JSONCoding.encoder.encode(payload))
+        )
+    }
+
+    /// A new event caused by `cause`: it inherits the correlation id, channel and trace.
+    public init<Payload: Encodable>(
+        type: String, source: String, subject: String?, payload: Payload, causedBy cause: CloudEvent
+    ) throws {
+        try self.init(
+            type: type, source: source, subject: subject, payload: payload,
+            correlationID: cause.correlationID ?? cause.id.uuidString.lowercased(),
+            causationID: cause.id.uuidString.lowercased(), channel: cause.channel, traceparent: cause.traceparent
+        )
+    }
+
+    /// Decodes `data` as JSON.
+    public func decode<Payload: Decodable>(_ type: Payload.Type) throws -> Payload {
+        do {
+            return try JSONCoding.decoder.decode(Payload.self, from: Data(data))
+        } catch {
+            throw EnvelopeError.undecodableData(self.type, "\(error)")
+        }
+    }
+}
+
+/// Why an envelope was refused. These are permanent: the message goes to the DLQ.
+public enum EnvelopeError: Error, Equatable, CustomStringConvertible {
+    case missingHeader(String)
+    case invalidHeader(String, String)
+    case unsupportedSpecVersion(String)
+    case unsupportedContentType(String)
+    case undecodableData(String, String)
+
+    /// A short machine-readable code, used in DLQ headers.
+    public var code: String {
+        switch self {
+        case .missingHeader: "missing-header"
+        case .invalidHeader: "invalid-header"
+        case .unsupportedSpecVersion: "unsupported-specversion"
+        case .unsupportedContentType: "unsupported-content-type"
+        case .undecodableData: "undecodable-data"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missingHeader(let name): "missing header \(name)"
+        case .invalidHeader(let name, let value): "invalid \(name): '\(value)'"
+        case .unsupportedSpecVersion(let version): "unsupported ce_specversion '\(version)' (expected 1.0)"
+        case .unsupportedContentType(let type): "unsupported content-type '\(type)' (expected application/json)"
+        case .undecodableData(let type, let detail): "data of \(type) cannot be decoded: \(detail)"
+        }
+    }
+}
+
+// MARK: - Kafka binary mode
+
+extension CloudEvent {
+    /// Header names of DESIGN.md.
+    public enum Header {
+        public static let specVersion = "ce_specversion"
+        public static let id = "ce_id"
+        public static let type = "ce_type"
+        public static let source = "ce_source"
+        public static let time = "ce_time"
+        public static let subject = "ce_subject"
+        public static let contentType = "content-type"
+        public static let correlationID = "ce_correlationid"
+        public static let causationID = "ce_causationid"
+        public static let channel = "ce_channel"
+        public static let traceparent = "traceparent"
+    }
+
+    /// `omni.<service>.<Name>.v<N>`
+    public static func isValidType(_ type: String) -> Bool {
+        let parts = type.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "omni" else { return false }
+        let service = parts[1], name = parts[2], version = parts[3]
+        return !service.isEmpty && service.allSatisfy { $0.isLowercase && $0.isLetter }
+            && name.first?.isUppercase == true && name.allSatisfy { $0.isLetter || $0.isNumber }
+            && version.count >= 2 && version.first == "v" && version.dropFirst().allSatisfy(\.isWholeNumber)
+    }
+
+    public var kafkaHeaders: [KafkaHeader] {
+        var headers: [KafkaHeader] = [
+            .init(key: Header.specVersion, string: Self.specVersion),
+            .init(key: Header.id, string: id.uuidString.lowercased()),
+            .init(key: Header.type, string: type),
+            .init(key: Header.source, string: source),
+            .init(key: Header.time, string: Timestamp.format(time)),
+            .init(key: Header.contentType, string: contentType),
+        ]
+        let optional: [(String, String?)] = [
+            (Header.subject, subject), (Header.correlationID, correlationID), (Header.causationID, causationID),
+            (Header.channel, channel), (Header.traceparent, traceparent),
+        ]
+        for (key, value) in optional { if let value { headers.append(.init(key: key, string: value)) } }
+        return headers
+    }
+
+    /// Reads and validates an envelope from a Kafka record's headers and value.
+    public init(kafkaHeaders headers: [KafkaHeader], value: [UInt8]) throws(EnvelopeError) {
+        func required(_ name: String) throws(EnvelopeError) -> String {
+            guard let header = headers.last(where: { $0.key == name }) else { throw .missingHeader(name) }
+            guard let text = header.stringValue, !text.isEmpty else { throw .invalidHeader(name, "not UTF-8 text") }
+            return text
+        }
+        let version = try required(Header.specVersion)
+        guard version == Self.specVersion else { throw .unsupportedSpecVersion(version) }
+        let idText = try required(Header.id)
+        guard let id = UUID(uuidString: idText) else { throw .invalidHeader(Header.id, idText) }
+        let type = try required(Header.type)
+        guard Self.isValidType(type) else { throw .invalidHeader(Header.type, type) }
+        let source = try required(Header.source)
+        guard source.hasPrefix("/") else { throw .invalidHeader(Header.source, source) }
+        let timeText = try required(Header.time)
+        guard let time = Timestamp.parse(timeText) else { throw .invalidHeader(Header.time, timeText) }
+        let contentType = headers.string(Header.contentType) ?? "application/json"
+        guard contentType.hasPrefix("application/json") else { throw .unsupportedContentType(contentType) }
+        self.init(
+            id: id, type: type, source: source, time: time, subject: headers.string(Header.subject),
+            contentType: contentType, correlationID: headers.string(Header.correlationID),
+            causationID: headers.string(Header.causationID), channel: headers.string(Header.channel),
+            traceparent: headers.string(Header.traceparent), data: value
+        )
+    }
+
+    public init(message: ConsumedMessage) throws(EnvelopeError) {
+        try self.init(kafkaHeaders: message.headers, value: message.value)
+    }
+
+    /// The record to produce, keyed by `key` (the aggregate id).
+    public func outgoingMessage(topic: String, key: String) -> OutgoingMessage {
+        OutgoingMessage(topic: topic, key: key, value: data, headers: kafkaHeaders)
+    }
+}
+
+/// RFC 3339 timestamps with milliseconds, as `ce_time` carries them.
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)) {
+            return date
+        }
+        return try? Date(text, strategy: .iso8601)
+    }
+}
+
+/// One JSON configuration for every payload: ISO dates, sorted keys (stable bytes).
+public enum JSONCoding {
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,95 @@
+import Logging
+import PostgresNIO
+
+/// Where a service's Postgres is, and as whom it connects: its own role, its own schema.
+public struct DatabaseConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: String
+    public var username: String
+    public var password: String?
+    /// The schema the service owns; also its `search_path`.
+    public var schema: String
+    public var maxConnections: Int
+
+    public init(host: String, port: Int, database: String, username: String, password: String?, schema: String, maxConnections: Int = 8) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.username = username
+        self.password = password
+        self.schema = schema
+        self.maxConnections = maxConnections
+    }
+}
+
+/// A service's connection pool, bound to its schema. Run `client` as a `Service`.
+public final class Database: Sendable {
+    public let client: PostgresClient
+    public let schema: String
+    public let logger: Logger
+
+    public init(configuration: DatabaseConfiguration, logger: Logger) throws {
+        guard Self.isValidIdentifier(configuration.schema) else {
+            throw DatabaseError.invalidSchemaName(configuration.schema)
+        }
+        var config = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: .disable
+        )
+        config.options.maximumConnections = configuration.maxConnections
+        config.options.minimumConnections = 1
+        config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "omni-\(configuration.schema)")]
+        self.client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.schema = configuration.schema
+        self.logger = logger
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    public func withTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.underlying
+        }
+    }
+
+    /// `SELECT 1` answered in time.
+    public func isReachable() async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [client] in (try? await client.query("SELECT 1")) != nil }
+            group.addTask { try? await Task.sleep(for: .seconds(2)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Lower-case SQL identifiers only, so schema names can be quoted into DDL safely.
+    public static func isValidIdentifier(_ name: String) -> Bool {
+        guard let first = name.first, first.isLetter || first == "_", name.count <= 63 else { return false }
+        return name.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" } && name.allSatisfy(\.isASCII)
+    }
+}
+
+public enum DatabaseError: Error, CustomStringConvertible {
+    case invalidSchemaName(String)
+    case migrationChanged(component: String, version: Int, name: String)
+    case badMigrationFileName(String)
+
+    public var description: String {
+        switch self {
+        case .invalidSchemaName(let name): "invalid schema name '\(name)'"
+        case .migrationChanged(let component, let version, let name):
+            "migration \(component)/\(version) \(name) was edited after it was applied; add a new migration instead"
+        case .badMigrationFileName(let name): "migration file '\(name)' must be named NNNN_description.sql"
+        }
+    }
+}
+
+extension PostgresTransactionError {
+    /// The error that made the transaction fail (closure, BEGIN or COMMIT).
+    public var underlying: any Error { closureError ?? beginError ?? commitError ?? self }
+}

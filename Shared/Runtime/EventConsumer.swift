@@ -1,0 +1,224 @@
+import Foundation
+import Logging
+import Metrics
+import OmniKafka
+import OmniMessaging
+import OmniPersistence
+import PostgresNIO
+import ServiceLifecycle
+
+/// The consumer loop of DESIGN.md: decode → (inbox insert + handler + outbox writes in one
+/// transaction) → store the offset. Partitions run in parallel, each in order.
+/// Undecodable bytes and unknown types go to `<topic>.dlq`; transient failures (database
+/// or broker down) are retried with back-off while the partition is paused, never skipped.
+public final class EventConsumer: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var consumerName: String
+        public var batchSize = 256
+        /// Unexpected SQL errors (a constraint a handler did not foresee) are retried this
+        /// often before the message is dead-lettered.
+        public var maxAttemptsForUnexpectedErrors = 5
+        public init(consumerName: String) { self.consumerName = consumerName }
+    }
+
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let database: Database
+    private let handlers: EventHandlers
+    private let configuration: Configuration
+    private let logger: Logger
+
+    public init(consumer: KafkaConsumer, producer: KafkaProducer, database: Database, handlers: EventHandlers,
+                configuration: Configuration, logger: Logger) {
+        self.consumer = consumer
+        self.producer = producer
+        self.database = database
+        self.handlers = handlers
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let lagTask = Task { await reportLag() }
+        defer { lagTask.cancel() }
+        await withGracefulShutdownHandler {
+            while true {
+                let batch = await consumer.nextBatch(max: configuration.batchSize)
+                if batch.isEmpty { break }
+                await process(batch)
+            }
+        } onGracefulShutdown: { [consumer] in
+            Task { await consumer.close() }
+        }
+        await consumer.close()
+    }
+
+    /// Handles one poll batch: per partition in order, partitions concurrently.
+    func process(_ batch: [ConsumedMessage]) async {
+        var byPartition: [TopicPartition: [ConsumedMessage]] = [:]
+        for message in batch { byPartition[message.topicPartition, default: []].append(message) }
+        await withTaskGroup(of: Void.self) { group in
+            for (_, messages) in byPartition {
+                group.addTask {
+                    for message in messages { await self.process(message) }
+                }
+            }
+        }
+    }
+
+    private enum Outcome: String { case handled, duplicate, deadLettered = "dead_lettered", abandoned }
+
+    private func process(_ message: ConsumedMessage) async {
+        let outcome = await handle(message)
+        Counter(label: "omni_messages_consumed_total", dimensions: [("topic", message.topic), ("outcome", outcome.rawValue)]).increment()
+        if outcome == .abandoned {
+            consumer.abandon(message)
+        } else {
+            consumer.storeOffset(message)
+        }
+    }
+
+    private func handle(_ message: ConsumedMessage) async -> Outcome {
+        let event: CloudEvent
+        do {
+            event = try CloudEvent(message: message)
+        } catch {
+            return await deadLetter(message, code: error.code, reason: error.description)
+        }
+        guard let handler = handlers.byType[event.type] else {
+            return await deadLetter(message, code: "unknown-type", reason: "no handler for ce_type \(event.type) in \(configuration.consumerName)")
+        }
+        var attempt = 0
+        var paused = false
+        defer { if paused { consumer.resume(message.topicPartition) } }
+        while true {
+            attempt += 1
+            let started = ContinuousClock.now
+            do {
+                let consumerName = configuration.consumerName
+                let logger = self.logger
+                let firstTime = try await database.withTransaction { connection in
+                    guard try await Inbox.claim(consumer: consumerName, event: event, message: message, on: connection, logger: logger) else {
+                        return false
+                    }
+                    try await handler(event, HandlerContext(connection: connection, message: message, logger: logger))
+                    return true
+                }
+                FaultPoints.hit("consumer.after-commit")
+                Timer(label: "omni_handler_duration_seconds", dimensions: [("type", event.type)])
+                    .recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
+                return firstTime ? .handled : .duplicate
+            } catch {
+                switch ErrorClass(error) {
+                case .permanent(let code):
+                    return await deadLetter(message, code: code, reason: "\(error)")
+                case .unexpected where attempt >= configuration.maxAttemptsForUnexpectedErrors:
+                    return await deadLetter(message, code: "handler-failed", reason: String(reflecting: error))
+                case .unexpected, .transient:
+                    if !paused {
+                        consumer.pause(message.topicPartition)
+                        paused = true
+                    }
+                    logger.warning("handler failed, retrying", metadata: [
+                        "type": "\(event.type)", "id": "\(event.id)", "attempt": "\(attempt)", "error": "\(String(reflecting: error))",
+                    ])
+                    guard await backOff(attempt: attempt) else { return .abandoned }
+                }
+            }
+        }
+    }
+
+    /// Parks a message in `<topic>.dlq`, unchanged, with the reason and its origin in headers.
+    /// Retries (the broker may be down) until it is stored or the service stops.
+    private func deadLetter(_ message: ConsumedMessage, code: String, reason: String) async -> Outcome {
+        var headers = message.headers
+        headers.append(contentsOf: [
+            KafkaHeader(key: DeadLetter.reasonCode, string: code),
+            KafkaHeader(key: DeadLetter.reason, string: reason),
+            KafkaHeader(key: DeadLetter.sourceTopic, string: message.topic),
+            KafkaHeader(key: DeadLetter.sourcePartition, string: String(message.partition)),
+            KafkaHeader(key: DeadLetter.sourceOffset, string: String(message.offset)),
+            KafkaHeader(key: DeadLetter.consumer, string: configuration.consumerName),
+            KafkaHeader(key: DeadLetter.time, string: Timestamp.format(Date())),
+        ])
+        let record = OutgoingMessage(topic: Topics.deadLetter(of: message.topic), key: message.key, value: message.value, headers: headers)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await producer.send(record)
+                logger.warning("message dead-lettered", metadata: [
+                    "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
+                ])
+                Counter(label: "omni_dlq_messages_total", dimensions: [("topic", message.topic), ("reason", code)]).increment()
+                return .deadLettered
+            } catch {
+                logger.error("dead-letter produce failed", metadata: ["error": "\(error)"])
+                guard await backOff(attempt: attempt) else { return .abandoned }
+            }
+        }
+    }
+
+    /// Exponential back-off, 50 ms to 5 s. False when the service is stopping.
+    private func backOff(attempt: Int) async -> Bool {
+        let delay = Duration.milliseconds(min(5_000, 50 << min(attempt, 7)))
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            return false
+        }
+        return !Task.isCancelled && !consumer.isClosing
+    }
+
+    private func reportLag() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            var byTopic: [String: Int64] = [:]
+            for (partition, lag) in consumer.lag() { byTopic[partition.topic, default: 0] += lag }
+            for (topic, lag) in byTopic {
+                Gauge(label: "omni_consumer_lag", dimensions: [("topic", topic), ("group", configuration.consumerName)]).record(lag)
+            }
+        }
+    }
+}
+
+/// Header names of a dead-lettered record (besides the original ones).
+public enum DeadLetter {
+    public static let reasonCode = "omni_dlq_reason_code"
+    public static let reason = "omni_dlq_reason"
+    public static let sourceTopic = "omni_dlq_topic"
+    public static let sourcePartition = "omni_dlq_partition"
+    public static let sourceOffset = "omni_dlq_offset"
+    public static let consumer = "omni_dlq_consumer"
+    public static let time = "omni_dlq_time"
+}
+
+/// How the consumer loop treats a failure.
+enum ErrorClass {
+    /// Will never succeed: dead-letter now.
+    case permanent(code: String)
+    /// The database or broker is away: retry for as long as it takes.
+    case transient
+    /// A SQL error the handler did not foresee: retry a few times, then dead-letter.
+    case unexpected
+
+    init(_ error: any Error) {
+        switch error {
+        case let error as EnvelopeError:
+            self = .permanent(code: error.code)
+        case let error as PermanentHandlerError:
+            self = .permanent(code: error.code)
+        case let error as PSQLError:
+            guard let state = error.serverInfo?[.sqlState] else { self = .transient; return }
+            // 08 connection, 40 serialization/deadlock, 53 resources, 57 operator (shutdown), 55P03 lock timeout.
+            let transientClasses = ["08", "40", "53", "57"]
+            self = transientClasses.contains(String(state.prefix(2))) || state == "55P03" ? .transient : .unexpected
+        case let error as PostgresTransactionError:
+            self = ErrorClass(error.underlying)
+        case is KafkaError, is CancellationError:
+            self = .transient
+        default:
+            self = .unexpected
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+import OmniKafka
+import OmniMessaging
+import OmniPersistence
+import PostgresNIO
+
+/// What a handler gets: the message, and the open transaction its effects go into.
+/// Events it publishes land in the outbox of the same transaction.
+public struct HandlerContext: Sendable {
+    public let connection: PostgresConnection
+    public let message: ConsumedMessage
+    public let logger: Logger
+
+    /// Queues `event` for `topic` in this transaction's outbox.
+    public func publish(_ event: CloudEvent, to topic: String, key: String) async throws {
+        try await Outbox.append(event, topic: topic, key: key, on: connection, logger: logger)
+    }
+}
+
+public typealias EventHandler = @Sendable (CloudEvent, HandlerContext) async throws -> Void
+
+/// The handlers of one consumer, by `ce_type`. A type with no handler goes to the DLQ.
+public struct EventHandlers: Sendable {
+    public private(set) var byType: [String: EventHandler] = [:]
+
+    public init() {}
+
+    public mutating func on(_ type: String, _ handler: @escaping EventHandler) {
+        precondition(CloudEvent.isValidType(type), "invalid ce_type \(type)")
+        byType[type] = handler
+    }
+
+    public var types: [String] { byType.keys.sorted() }
+}
+
+/// Thrown by a handler for input that will never succeed: dead-lettered at once.
+public struct PermanentHandlerError: Error, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(code): \(message)" }
+}

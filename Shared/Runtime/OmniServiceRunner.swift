@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OmniKafka
+import OmniMessaging
+import OmniPersistence
+import PostgresNIO
+import ServiceLifecycle
+
+/// Starts a service the way every Omni executable does, under one `ServiceGroup`:
+/// Postgres client → producer → migrations → outbox relay → consumer → HTTP.
+/// SIGTERM stops HTTP first, then consumption (commit, leave the group), then the relay;
+/// the producer flushes; Postgres goes last.
+public enum OmniServiceRunner {
+    /// Entry point for `main.swift`: configuration errors exit with status 2.
+    public static func main(_ makeDefinition: @autoclosure () throws -> ServiceDefinition) async {
+        let definition: ServiceDefinition
+        let configuration: OmniConfiguration
+        do {
+            definition = try makeDefinition()
+            configuration = try OmniConfiguration.fromEnvironment(service: definition.name)
+        } catch {
+            FileHandle.standardError.write(Data("omni: \(error)\n".utf8))
+            exit(2)
+        }
+        do {
+            try await run(definition, configuration: configuration)
+        } catch {
+            FileHandle.standardError.write(Data("\(definition.name) failed: \(String(reflecting: error))\n".utf8))
+            exit(1)
+        }
+    }
+
+    public static func run(_ definition: ServiceDefinition, configuration: OmniConfiguration) async throws {
+        OmniLogging.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        OmniMetrics.bootstrap()
+        let logger = {
+            var logger = Logger(label: "omni.\(configuration.serviceName)")
+            logger[metadataKey: "instance"] = "\(configuration.instanceID)"
+            return logger
+        }()
+
+        let database = try Database(configuration: configuration.database, logger: logger)
+        var producerConfiguration = KafkaProducerConfiguration(kafka: configuration.kafka)
+        producerConfiguration.kafka.clientID += "-producer"
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        let resources = ServiceResources(configuration: configuration, database: database, producer: producer, logger: logger)
+
+        let migrations = MigrationService(database: database, sets: [try MigrationSet.deliveryPlumbing()] + definition.migrations, logger: logger)
+        let relay = OutboxRelay(database: database, producer: producer, logger: logger, ready: { await migrations.gate.wait() })
+        let consumer = ConsumerService(definition: definition, resources: resources, gate: migrations.gate)
+
+        let readiness = ReadinessChecks([
+            ("migrations", { await migrations.gate.isOpen }),
+            ("database", { await database.isReachable() }),
+            ("broker", { await producer.isBrokerReachable() }),
+        ])
+        let router = Router()
+        router.add(middleware: ProblemDetailsMiddleware())
+        router.addOperationalRoutes(service: configuration.serviceName, readiness: readiness)
+        definition.routes(router, resources)
+        let portFile = configuration.portFile
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "omni-\(configuration.serviceName)"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("http listening", metadata: ["port": "\(port)"])
+                if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            },
+            logger: logger
+        )
+
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: database.client),
+                .init(service: producer),
+                .init(service: migrations, successTerminationBehavior: .ignore),
+                .init(service: relay),
+                .init(service: consumer),
+                .init(service: app),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        logger.info("starting", metadata: ["subscriptions": "\(definition.subscriptions)", "group": "\(configuration.consumerGroup)"])
+        try await group.run()
+        logger.info("stopped")
+    }
+}
+
+/// Opens once the schema is migrated; the relay and the consumer wait for it.
+public actor StartupGate {
+    private var open = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    public var isOpen: Bool { open }
+
+    public func wait() async {
+        if open { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    public func openGate() {
+        open = true
+        waiters.forEach { $0.resume() }
+        waiters = []
+    }
+}
+
+/// Migrates the schema at start, retrying while Postgres is not reachable yet.
+final class MigrationService: Service, Sendable {
+    let gate = StartupGate()
+    private let database: Database
+    private let sets: [MigrationSet]
+    private let logger: Logger
+
+    init(database: Database, sets: [MigrationSet], logger: Logger) {
+        self.database = database
+        self.sets = sets
+        self.logger = logger
+    }
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await self.migrateWithRetries() }
+    }
+
+    private func migrateWithRetries() async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let applied = try await Migrator.migrate(database, sets: sets)
+                logger.info("schema ready", metadata: ["schema": "\(database.schema)", "applied": "\(applied)"])
+                await gate.openGate()
+                return
+            } catch let error as DatabaseError {
+                throw error
+            } catch let error as PSQLError where error.serverInfo?[.sqlState].map(Self.isTransient) == false {
+                // A broken migration (syntax, permission): fail loudly instead of retrying.
+                logger.critical("migration failed", metadata: ["error": "\(String(reflecting: error))"])
+                throw error
+            } catch {
+                logger.warning("migration attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error))"])
+                try await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt)))
+            }
+        }
+    }
+}
+
+extension MigrationService {
+    /// SQLSTATE classes worth retrying: connection, resources, operator intervention.
+    static func isTransient(_ sqlState: String) -> Bool {
+        ["08", "53", "57"].contains(String(sqlState.prefix(2)))
+    }
+}
+
+/// Joins the consumer group once the schema exists, then runs the consumer loop.
+final class ConsumerService: Service, Sendable {
+    private let definition: ServiceDefinition
+    private let resources: ServiceResources
+    private let gate: StartupGate
+
+    init(definition: ServiceDefinition, resources: ServiceResources, gate: StartupGate) {
+        self.definition = definition
+        self.resources = resources
+        self.gate = gate
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await self.gate.wait() }
+        guard !definition.subscriptions.isEmpty, await gate.isOpen else {
+            try? await gracefulShutdown()
+            return
+        }
+        let configuration = resources.configuration
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            kafka: configuration.kafka, groupID: configuration.consumerGroup, topics: definition.subscriptions)
+        consumerConfiguration.kafka.clientID += "-consumer"
+        consumerConfiguration.fetchWaitMaxMilliseconds = configuration.fetchWaitMaxMilliseconds
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
+        let loop = EventConsumer(
+            consumer: consumer, producer: resources.producer, database: resources.database, handlers: definition.handlers,
+            configuration: .init(consumerName: configuration.consumerGroup), logger: resources.logger)
+        try await loop.run()
+    }
+}

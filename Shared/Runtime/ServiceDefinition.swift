@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+import OmniKafka
+import OmniMessaging
+import OmniPersistence
+
+/// What makes one Omni service: the migrations of its schema, the topics it reads, its
+/// handlers and its HTTP routes. The runtime adds the plumbing every service shares.
+public struct ServiceDefinition: Sendable {
+    public var name: String
+    /// The service's own migrations (the outbox/inbox plumbing is added automatically).
+    public var migrations: [MigrationSet]
+    /// Topics the service consumes: its own `*.commands` and the `*.events` it needs.
+    public var subscriptions: [String]
+    public var handlers: EventHandlers
+    /// Adds the service's query routes (operational routes are added by the runtime).
+    public var routes: @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void
+
+    public init(
+        name: String, migrations: [MigrationSet], subscriptions: [String], handlers: EventHandlers = EventHandlers(),
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void = { _, _ in }
+    ) {
+        self.name = name
+        self.migrations = migrations
+        self.subscriptions = subscriptions
+        self.handlers = handlers
+        self.routes = routes
+    }
+}
+
+/// The shared parts a service's routes and handlers can use.
+public struct ServiceResources: Sendable {
+    public let configuration: OmniConfiguration
+    public let database: Database
+    public let producer: KafkaProducer
+    public let logger: Logger
+}

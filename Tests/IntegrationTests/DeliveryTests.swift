@@ -1,0 +1,146 @@
+import Foundation
+import OmniKafka
+import OmniMessaging
+import OmniPersistence
+import OmniRuntime
+import PostgresNIO
+import Testing
+
+/// Outbox → relay → dev broker → consumer loop → inbox, with real Postgres and the real
+/// Kafka protocol. Runs serially: the cases share `customers.commands`.
+@Suite("Delivery guarantees end to end (real Postgres, dev broker)", .serialized)
+struct DeliveryTests {
+    static let topic = Topics.commands(.customers)
+    static let pingType = "omni.customers.Ping.v1"
+
+    struct Ping: Codable { var run: String; var n: Int }
+
+    @Test("events written in one service's transactions reach another's handler exactly once, even when republished")
+    func exactlyOnce() async throws {
+        let sender = TestStack.unique("sender"), receiver = TestStack.unique("receiver")
+        let run = UUID().uuidString.lowercased()
+        try await TestStack.createServiceSchema(sender)
+        try await TestStack.createServiceSchema(receiver)
+        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: try TestStack.bootstrap(), clientID: sender)), logger: TestStack.logger)
+        let count = 40
+
+        // The sender: each event committed in its own business transaction, then relayed.
+        try await TestStack.withDatabase(sender) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing()])
+            for n in 0..<count {
+                try await db.withTransaction { connection in
+                    let event = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k-\(n % 7)",
+                                               payload: Ping(run: run, n: n), correlationID: run, channel: "web")
+                    try await Outbox.append(event, topic: Self.topic, key: "k-\(n % 7)", on: connection, logger: db.logger)
+                }
+            }
+            let relay = OutboxRelay(database: db, producer: producer, logger: TestStack.logger)
+            #expect(try await relay.publishBatch() == count)
+            // A relay that died after publishing, before stamping: the rows go out again.
+            try await db.client.query("UPDATE outbox SET published_at = NULL")
+            #expect(try await relay.publishBatch() == count)
+            #expect(try await relay.publishBatch() == 0)
+        }
+
+        // The receiver: records what its handler saw, envelope included.
+        try await TestStack.withDatabase(receiver) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
+                Migration(version: 1, name: "received", sql: "CREATE TABLE received (id uuid, run text, n int, subject text, correlation text, channel text, source text)"),
+            ])])
+            var handlers = EventHandlers()
+            handlers.on(Self.pingType) { event, context in
+                let ping = try event.decode(Ping.self)
+                try await context.connection.query("""
+                    INSERT INTO received VALUES (\(event.id), \(ping.run), \(ping.n), \(event.subject), \(event.correlationID), \(event.channel), \(event.source))
+                    """, logger: context.logger)
+            }
+            var config = KafkaConsumerConfiguration(kafka: .init(bootstrapServers: try TestStack.bootstrap(), clientID: receiver), groupID: receiver, topics: [Self.topic])
+            config.fetchWaitMaxMilliseconds = 5
+            let consumer = try KafkaConsumer(configuration: config, logger: TestStack.logger)
+            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers,
+                                     configuration: .init(consumerName: receiver), logger: TestStack.logger)
+            let task = Task { try await loop.run() }
+            defer { task.cancel() }
+            let deadline = ContinuousClock.now + .seconds(60)
+            var received = 0
+            while ContinuousClock.now < deadline {
+                received = try await db.client.query("SELECT count(*) FROM received WHERE run = \(run)").decode(Int.self).first { _ in true } ?? 0
+                let inboxed = try await db.client.query("SELECT count(*) FROM inbox").decode(Int.self).first { _ in true } ?? 0
+                if received >= count, inboxed >= count { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await Task.sleep(for: .milliseconds(500))  // let any duplicate arrive
+            await consumer.close()
+            let rows = try await db.client.query("SELECT count(*), count(DISTINCT n) FROM received WHERE run = \(run)").decode((Int, Int).self).first { _ in true }
+            #expect(rows?.0 == count, "each event handled once, duplicates skipped by the inbox")
+            #expect(rows?.1 == count)
+            let envelope = try await db.client.query("SELECT subject, correlation, channel, source FROM received WHERE n = 8")
+                .decode((String, String, String, String).self).first { _ in true }
+            #expect(envelope?.0 == "k-1")
+            #expect(envelope?.1 == run)
+            #expect(envelope?.2 == "web")
+            #expect(envelope?.3 == "/services/\(sender)")
+        }
+        await producer.shutdown()
+    }
+
+    @Test("undecodable bytes and an unknown ce_type go to the DLQ with the reason, and the consumer keeps going")
+    func deadLetters() async throws {
+        let name = TestStack.unique("dlq")
+        try await TestStack.createServiceSchema(name)
+        let bootstrap = try TestStack.bootstrap()
+        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger)
+        let key = "dlq-\(UUID().uuidString)"
+        let good = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: 1))
+        let unknown = CloudEvent(type: "omni.customers.NoSuchThing.v1", source: "/channels/test", subject: key, data: Array("{}".utf8))
+        try await producer.send(OutgoingMessage(topic: Self.topic, key: key, value: Array("\u{0}\u{1}garbage".utf8), headers: []))
+        try await producer.send(unknown.outgoingMessage(topic: Self.topic, key: key))
+        try await producer.send(good.outgoingMessage(topic: Self.topic, key: key))
+
+        try await TestStack.withDatabase(name) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing()])
+            var handlers = EventHandlers()
+            handlers.on(Self.pingType) { _, _ in }
+            let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
+            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers,
+                                     configuration: .init(consumerName: name), logger: TestStack.logger)
+            let task = Task { try await loop.run() }
+            defer { task.cancel() }
+
+            // Read the DLQ for our key.
+            let dlq = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name + "-dlq"),
+                                                             groupID: name + "-dlq", topics: [Topics.deadLetter(of: Self.topic)]), logger: TestStack.logger)
+            var parked: [ConsumedMessage] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while parked.count < 2, ContinuousClock.now < deadline {
+                let batch = await withTaskGroup(of: [ConsumedMessage].self) { group in
+                    group.addTask { await dlq.nextBatch(max: 100) }
+                    group.addTask { try? await Task.sleep(for: .seconds(1)); return [] }
+                    let first = await group.next() ?? []
+                    group.cancelAll()
+                    return first
+                }
+                for message in batch { dlq.storeOffset(message) }
+                parked += batch.filter { $0.keyString == key }
+            }
+            // The good message after them was handled.
+            var handled = 0
+            while handled == 0, ContinuousClock.now < deadline + .seconds(10) {
+                handled = try await db.client.query("SELECT count(*) FROM inbox WHERE message_id = \(good.id)").decode(Int.self).first { _ in true } ?? 0
+                if handled == 0 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            await dlq.close()
+            await consumer.close()
+            #expect(parked.count == 2)
+            let reasons = Set(parked.compactMap { $0.headers.string(DeadLetter.reasonCode) })
+            #expect(reasons == ["missing-header", "unknown-type"])
+            for message in parked {
+                #expect(message.headers.string(DeadLetter.sourceTopic) == Self.topic)
+                #expect(message.headers.string(DeadLetter.sourceOffset) != nil)
+                #expect(message.headers.string(DeadLetter.reason)?.isEmpty == false)
+            }
+            #expect(handled == 1)
+        }
+        await producer.shutdown()
+    }
+}

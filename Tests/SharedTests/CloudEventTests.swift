@@ -1,0 +1,84 @@
+import Foundation
+import OmniKafka
+import OmniMessaging
+import Testing
+
+@Suite("CloudEvents envelope in Kafka binary mode")
+struct CloudEventTests {
+    struct Placed: Codable, Equatable { var orderID: String; var total: Int }
+
+    @Test("an event survives the trip through Kafka headers intact")
+    func roundTrip() throws {
+        let event = try CloudEvent(
+            type: "omni.orders.OrderPlaced.v1", source: "/services/orders", subject: "o-1",
+            payload: Placed(orderID: "o-1", total: 4200), correlationID: "journey-7", causationID: "c-1",
+            channel: "web", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        let decoded = try CloudEvent(kafkaHeaders: event.kafkaHeaders, value: event.data)
+        #expect(decoded.id == event.id)
+        #expect(decoded.type == event.type)
+        #expect(decoded.subject == "o-1")
+        #expect(decoded.correlationID == "journey-7")
+        #expect(decoded.channel == "web")
+        #expect(decoded.traceparent == event.traceparent)
+        #expect(abs(decoded.time.timeIntervalSince(event.time)) < 0.001)
+        #expect(try decoded.decode(Placed.self) == Placed(orderID: "o-1", total: 4200))
+        #expect(event.kafkaHeaders.string("ce_specversion") == "1.0")
+        #expect(event.kafkaHeaders.string("content-type") == "application/json")
+    }
+
+    @Test("a caused event inherits correlation, channel and trace")
+    func causation() throws {
+        let command = CloudEvent(type: "omni.orders.PlaceOrder.v1", source: "/channels/web", correlationID: "j-1", channel: "web", data: Array("{}".utf8))
+        let event = try CloudEvent(type: "omni.orders.OrderPlaced.v1", source: "/services/orders", subject: "o-1", payload: ["a": 1], causedBy: command)
+        #expect(event.causationID == command.id.uuidString.lowercased())
+        #expect(event.correlationID == "j-1")
+        #expect(event.channel == "web")
+    }
+
+    @Test("invalid envelopes are refused with a clear reason", arguments: [
+        ("ce_specversion", "0.3", "unsupported-specversion"),
+        ("ce_id", "not-a-uuid", "invalid-header"),
+        ("ce_type", "orders.placed", "invalid-header"),
+        ("ce_source", "web", "invalid-header"),
+        ("ce_time", "yesterday", "invalid-header"),
+        ("content-type", "text/xml", "unsupported-content-type"),
+    ])
+    func invalid(header: String, value: String, code: String) throws {
+        let event = CloudEvent(type: "omni.orders.PlaceOrder.v1", source: "/channels/pos/store-42", data: Array("{}".utf8))
+        var headers = event.kafkaHeaders.filter { $0.key != header }
+        headers.append(KafkaHeader(key: header, string: value))
+        #expect(throws: EnvelopeError.self) { try CloudEvent(kafkaHeaders: headers, value: event.data) }
+        do { _ = try CloudEvent(kafkaHeaders: headers, value: event.data) } catch { #expect(error.code == code) }
+    }
+
+    @Test("a missing header is named")
+    func missing() {
+        let event = CloudEvent(type: "omni.orders.PlaceOrder.v1", source: "/channels/app", data: [])
+        let headers = event.kafkaHeaders.filter { $0.key != "ce_id" }
+        #expect(throws: EnvelopeError.missingHeader("ce_id")) { try CloudEvent(kafkaHeaders: headers, value: []) }
+    }
+
+    @Test("undecodable data is an envelope error (dead-lettered, not retried)")
+    func undecodableData() {
+        let event = CloudEvent(type: "omni.orders.PlaceOrder.v1", source: "/channels/app", data: Array("{oops".utf8))
+        #expect(throws: EnvelopeError.self) { try event.decode(Placed.self) }
+    }
+
+    @Test("ce_type follows omni.<service>.<Name>.v<N>")
+    func typeNames() {
+        #expect(CloudEvent.isValidType("omni.catalog.StockReserved.v2"))
+        #expect(!CloudEvent.isValidType("omni.catalog.stockReserved.v2"))
+        #expect(!CloudEvent.isValidType("omni.Catalog.StockReserved.v2"))
+        #expect(!CloudEvent.isValidType("omni.catalog.StockReserved"))
+        #expect(!CloudEvent.isValidType("acme.catalog.StockReserved.v1"))
+    }
+
+    @Test("the topic catalogue has every topic of DESIGN.md and its dead-letter topic")
+    func topics() {
+        #expect(Topics.business.count == 11)
+        #expect(Topics.all.count == 22)
+        #expect(Topics.all.contains("channels.interactions.dlq"))
+        #expect(Topics.commands(.orders) == "orders.commands")
+        #expect(Topics.devPartitions >= 12)
+    }
+}

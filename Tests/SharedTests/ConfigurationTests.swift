@@ -1,0 +1,34 @@
+import OmniRuntime
+import Testing
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    @Test("defaults give a service its own role, schema, group and port")
+    func defaults() throws {
+        let configuration = try OmniConfiguration.fromEnvironment(service: "orders", environment: ["OMNI_KAFKA_BOOTSTRAP": "127.0.0.1:9092"])
+        #expect(configuration.database.username == "orders")
+        #expect(configuration.database.schema == "orders")
+        #expect(configuration.consumerGroup == "omni-orders")
+        #expect(configuration.httpPort == 8083)
+        #expect(configuration.fetchWaitMaxMilliseconds == 10)
+    }
+
+    @Test("bad values are refused with the variable named")
+    func invalid() {
+        #expect(throws: ConfigurationError.self) { try OmniConfiguration.fromEnvironment(service: "orders", environment: [:]) }
+        #expect(throws: ConfigurationError.self) {
+            try OmniConfiguration.fromEnvironment(service: "orders", environment: ["OMNI_KAFKA_BOOTSTRAP": "x:1", "OMNI_PG_PORT": "five"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try OmniConfiguration.fromEnvironment(service: "orders", environment: ["OMNI_KAFKA_BOOTSTRAP": "x:1", "OMNI_KAFKA_PROPERTIES": "nonsense"])
+        }
+    }
+
+    @Test("any librdkafka property can be passed through")
+    func escapeHatch() throws {
+        let configuration = try OmniConfiguration.fromEnvironment(service: "catalog", environment: [
+            "OMNI_KAFKA_BOOTSTRAP": "x:1", "OMNI_KAFKA_PROPERTIES": "socket.keepalive.enable=true; statistics.interval.ms=0",
+        ])
+        #expect(configuration.kafka.properties == ["socket.keepalive.enable": "true", "statistics.interval.ms": "0"])
+    }
+}
