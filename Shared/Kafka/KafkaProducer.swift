@@ -182,9 +182,8 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            try? await Task.sleep(for: .seconds(1_000_000_000))
-        } onGracefulShutdown: {}
+        // Serve until the group shuts down (or cancels us), then flush and close.
+        try? await gracefulShutdown()
         await shutdown()
     }
 

@@ -42,7 +42,8 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     public func run() async throws {
-        await ready()
+        await cancelWhenGracefulShutdown { await self.ready() }
+        guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in

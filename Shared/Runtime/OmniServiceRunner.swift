@@ -93,22 +93,19 @@ public enum OmniServiceRunner {
 /// Opens once the schema is migrated; the relay and the consumer wait for it.
 public actor StartupGate {
     private var open = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init() {}
 
     public var isOpen: Bool { open }
 
+    /// Returns when the gate opens, or when the task is cancelled (shutdown before start).
     public func wait() async {
-        if open { return }
-        await withCheckedContinuation { waiters.append($0) }
+        while !open, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
-    public func openGate() {
-        open = true
-        waiters.forEach { $0.resume() }
-        waiters = []
-    }
+    public func openGate() { open = true }
 }
 
 /// Migrates the schema at start, retrying while Postgres is not reachable yet.
@@ -145,7 +142,8 @@ final class MigrationService: Service, Sendable {
                 throw error
             } catch {
                 logger.warning("migration attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error))"])
-                try await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt)))
+                // Stopped before the database came up: a clean exit, not a failure.
+                do { try await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt))) } catch { return }
             }
         }
     }
