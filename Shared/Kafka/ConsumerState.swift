@@ -53,7 +53,7 @@ final class ConsumerState: @unchecked Sendable {
         handOff?.resume(returning: [message])
     }
 
-    func nextBatch(max: Int, client: RdKafkaClient?) async -> [ConsumedMessage] {
+    func nextBatch(max: Int) async -> [ConsumedMessage] {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[ConsumedMessage], Never>) in
                 let ready: [ConsumedMessage]? = locked {

@@ -17,7 +17,6 @@ public final class KafkaConsumer: Service, Sendable {
     private let client: RdKafkaClient
     private let shared: ConsumerState
     private let logger: Logger
-    private let configuration: KafkaConsumerConfiguration
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
         let shared = ConsumerState(capacity: configuration.bufferCapacity)
@@ -28,7 +27,6 @@ public final class KafkaConsumer: Service, Sendable {
         self.client = try RdKafkaClient(kind: .consumer, properties: configuration.librdkafkaProperties, callbacks: callbacks)
         self.shared = shared
         self.logger = logger
-        self.configuration = configuration
         rd_kafka_poll_set_consumer(client.handle)
         let topics = Set(configuration.topics).makeRdList(partition: RD_KAFKA_PARTITION_UA)
         defer { rd_kafka_topic_partition_list_destroy(topics) }
@@ -43,7 +41,7 @@ public final class KafkaConsumer: Service, Sendable {
     /// Waits for at least one message and returns up to `max` that are buffered.
     /// Empty means the consumer closed.
     public func nextBatch(max: Int) async -> [ConsumedMessage] {
-        await shared.nextBatch(max: max, client: client)
+        await shared.nextBatch(max: max)
     }
 
     /// Records that `message` is handled: its partition resumes after `offset + 1`.
@@ -163,7 +161,7 @@ public final class KafkaConsumer: Service, Sendable {
             var pending: Deque<ConsumedMessage> = []
 
             public mutating func next() async -> ConsumedMessage? {
-                if pending.isEmpty { pending = Deque(await state.nextBatch(max: 64, client: nil)) }
+                if pending.isEmpty { pending = Deque(await state.nextBatch(max: 64)) }
                 return pending.popFirst()
             }
         }

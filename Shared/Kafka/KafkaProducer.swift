@@ -13,8 +13,13 @@ public final class KafkaProducer: Service, Sendable {
     private let client: RdKafkaClient
     private let logger: Logger
     private let running = Atomic<Bool>(true)
-    private let pollThreadDone = Mutex<CheckedContinuation<Void, Never>?>(nil)
-    private let pollThreadFinished = Atomic<Bool>(false)
+    private let pollThread = Mutex(PollThreadState.running)
+
+    private enum PollThreadState {
+        case running
+        case awaitedBy(CheckedContinuation<Void, Never>)
+        case finished
+    }
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
         self.logger = logger
@@ -123,8 +128,12 @@ public final class KafkaProducer: Service, Sendable {
                 rd_kafka_event_destroy(event)
             }
             rd_kafka_queue_destroy(queue)
-            pollThreadFinished.store(true, ordering: .sequentiallyConsistent)
-            pollThreadDone.withLock { $0?.resume(); $0 = nil }
+            let waiter = pollThread.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state = .finished }
+                if case .awaitedBy(let continuation) = state { return continuation }
+                return nil
+            }
+            waiter?.resume()
         }
         thread.name = "omni-kafka-producer"
         thread.start()
@@ -158,7 +167,7 @@ public final class KafkaProducer: Service, Sendable {
     /// Waits until every queued message is delivered or failed (bounded by `timeout`).
     public func flush(timeout: Duration = .seconds(10)) async throws {
         let client = self.client
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.librdkafkaMilliseconds
         let err = try await runBlocking(name: "omni-kafka-flush") {
             try client.withHandle { rd_kafka_flush($0, milliseconds) }
         }
@@ -171,9 +180,9 @@ public final class KafkaProducer: Service, Sendable {
         do { try await flush() } catch { logger.warning("producer flush failed", metadata: ["error": "\(error)"]) }
         running.store(false, ordering: .sequentiallyConsistent)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let alreadyDone = pollThreadDone.withLock { slot -> Bool in
-                if pollThreadFinished.load(ordering: .sequentiallyConsistent) { return true }
-                slot = continuation
+            let alreadyDone = pollThread.withLock { state -> Bool in
+                if case .finished = state { return true }
+                state = .awaitedBy(continuation)
                 return false
             }
             if alreadyDone { continuation.resume() }
@@ -189,20 +198,24 @@ public final class KafkaProducer: Service, Sendable {
 
     /// Broker reachability: asks for cluster metadata within `timeout`.
     public func isBrokerReachable(timeout: Duration = .seconds(2)) async -> Bool {
-        let client = self.client
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        return (try? await runBlocking(name: "omni-kafka-metadata") {
-            try client.topicPartitionCounts(timeoutMilliseconds: milliseconds)
-        }) != nil
+        (try? await topicPartitionCounts(timeout: timeout)) != nil
     }
 
     /// Topics and their partition counts, as the cluster reports them.
     public func topicPartitionCounts(timeout: Duration = .seconds(5)) async throws -> [String: Int] {
         let client = self.client
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.librdkafkaMilliseconds
         return try await runBlocking(name: "omni-kafka-metadata") {
             try client.topicPartitionCounts(timeoutMilliseconds: milliseconds)
         }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, as librdkafka's timeouts take them.
+    var librdkafkaMilliseconds: Int32 {
+        let (seconds, attoseconds) = components
+        return Int32(clamping: seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -13,7 +13,6 @@ final class RdKafkaClient: @unchecked Sendable {
         let logger: Logger
         /// Called on the poll thread with the handle, the event and the partitions.
         var rebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
-        var error: (@Sendable (KafkaError) -> Void)?
 
         init(logger: Logger) { self.logger = logger }
     }
@@ -137,7 +136,6 @@ private let rdErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointe
     guard let context = callbacks(of: rk) else { return }
     let error = KafkaError(code: code, message: reason.map { String(cString: $0) } ?? "")
     context.logger.warning("librdkafka error", metadata: ["error": "\(error)"])
-    context.error?(error)
 }
 
 private let rdRebalanceCallback: @convention(c) (

@@ -89,6 +89,16 @@ public enum DatabaseError: Error, CustomStringConvertible {
     }
 }
 
+extension PSQLError {
+    /// Worth retrying: the server never answered (connection lost, pool closed), or its
+    /// SQLSTATE is of class 08 (connection), 40 (serialization, deadlock), 53 (resources),
+    /// 57 (operator intervention, e.g. shutdown), or 55P03 (lock timeout).
+    public var isTransient: Bool {
+        guard let state = serverInfo?[.sqlState] else { return true }
+        return ["08", "40", "53", "57"].contains(String(state.prefix(2))) || state == "55P03"
+    }
+}
+
 extension PostgresTransactionError {
     /// The error that made the transaction fail (closure, BEGIN or COMMIT).
     public var underlying: any Error { closureError ?? beginError ?? commitError ?? self }

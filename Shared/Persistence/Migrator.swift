@@ -48,10 +48,7 @@ public struct MigrationSet: Sendable {
 
     /// The outbox and inbox tables every service schema carries.
     public static func deliveryPlumbing() throws -> MigrationSet {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw DatabaseError.badMigrationFileName("OmniPersistence Migrations resource missing")
-        }
-        return try MigrationSet(component: "omni", directory: directory)
+        try bundled(component: "omni", in: .module)
     }
 }
 

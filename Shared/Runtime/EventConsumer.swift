@@ -209,10 +209,7 @@ enum ErrorClass {
         case let error as PermanentHandlerError:
             self = .permanent(code: error.code)
         case let error as PSQLError:
-            guard let state = error.serverInfo?[.sqlState] else { self = .transient; return }
-            // 08 connection, 40 serialization/deadlock, 53 resources, 57 operator (shutdown), 55P03 lock timeout.
-            let transientClasses = ["08", "40", "53", "57"]
-            self = transientClasses.contains(String(state.prefix(2))) || state == "55P03" ? .transient : .unexpected
+            self = error.isTransient ? .transient : .unexpected
         case let error as PostgresTransactionError:
             self = ErrorClass(error.underlying)
         case is KafkaError, is CancellationError:

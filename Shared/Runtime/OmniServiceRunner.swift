@@ -136,7 +136,7 @@ final class MigrationService: Service, Sendable {
                 return
             } catch let error as DatabaseError {
                 throw error
-            } catch let error as PSQLError where error.serverInfo?[.sqlState].map(Self.isTransient) == false {
+            } catch let error as PSQLError where !error.isTransient {
                 // A broken migration (syntax, permission): fail loudly instead of retrying.
                 logger.critical("migration failed", metadata: ["error": "\(String(reflecting: error))"])
                 throw error
@@ -146,13 +146,6 @@ final class MigrationService: Service, Sendable {
                 do { try await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt))) } catch { return }
             }
         }
-    }
-}
-
-extension MigrationService {
-    /// SQLSTATE classes worth retrying: connection, resources, operator intervention.
-    static func isTransient(_ sqlState: String) -> Bool {
-        ["08", "53", "57"].contains(String(sqlState.prefix(2)))
     }
 }
 
