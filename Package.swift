@@ -69,6 +69,13 @@ var targets: [Target] = [
         path: "Tools/DevBroker",
         swiftSettings: swiftSettings
     ),
+    // `omni-probe`: a minimal service for the process-level delivery tests (kill -9, replicas).
+    .executableTarget(
+        name: "OmniProbe",
+        dependencies: ["OmniRuntime", "OmniPersistence", "OmniMessaging"],
+        path: "Tools/OmniProbe",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "SharedTests",
         dependencies: [
@@ -92,6 +99,7 @@ var targets: [Target] = [
 
 var products: [Product] = [
     .executable(name: "omni-dev-broker", targets: ["DevBroker"]),
+    .executable(name: "omni-probe", targets: ["OmniProbe"]),
 ]
 
 for service in services {

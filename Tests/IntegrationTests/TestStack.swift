@@ -45,7 +45,9 @@ enum TestStack {
             defer { group.cancelAll() }
             // `run()` starts in a child task: wait until the pool serves before leasing.
             var attempts = 0
-            while (try? await client.query("SELECT 1")) == nil {
+            var quiet = Logger(label: "omni.tests.startup")
+            quiet.logLevel = .critical
+            while (try? await client.query("SELECT 1", logger: quiet)) == nil {
                 attempts += 1
                 guard attempts < 100 else { break }
                 try await Task.sleep(for: .milliseconds(20))

@@ -1,0 +1,3 @@
+import OmniRuntime
+
+await OmniServiceRunner.main(Probe.definition())
