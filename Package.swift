@@ -3,6 +3,9 @@ import PackageDescription
 
 /// The five Omni services, each an executable over a `<Name>Core` library.
 let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications"]
+/// Services that publish a contracts target (`<Name>Contracts`: their commands and events,
+/// each with its stable `ce_type`). Consumers import contracts, never another service's core.
+let servicesWithContracts: Set<String> = ["Catalog"]
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -86,10 +89,17 @@ var targets: [Target] = [
         path: "Tests/SharedTests",
         swiftSettings: swiftSettings
     ),
+    // The domain rules of each service, pure and without I/O.
+    .testTarget(
+        name: "DomainTests",
+        dependencies: ["CatalogCore", "CatalogContracts", "OmniMessaging"],
+        path: "Tests/DomainTests",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "IntegrationTests",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
         path: "Tests/IntegrationTests",
@@ -104,9 +114,19 @@ var products: [Product] = [
 
 for service in services {
     let core = "\(service)Core"
+    var coreDependencies: [Target.Dependency] = ["OmniRuntime", "OmniPersistence", "OmniMessaging"]
+    if servicesWithContracts.contains(service) {
+        targets.append(.target(
+            name: "\(service)Contracts",
+            dependencies: ["OmniMessaging"],
+            path: "Services/\(service)/Contracts",
+            swiftSettings: swiftSettings
+        ))
+        coreDependencies.append(.target(name: "\(service)Contracts"))
+    }
     targets.append(.target(
         name: core,
-        dependencies: ["OmniRuntime", "OmniPersistence", "OmniMessaging"],
+        dependencies: coreDependencies,
         path: "Services/\(service)/Core",
         resources: [.copy("Migrations")],
         swiftSettings: swiftSettings

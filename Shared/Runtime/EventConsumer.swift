@@ -170,9 +170,15 @@ public final class EventConsumer: Service, Sendable {
         return !Task.isCancelled && !consumer.isClosing
     }
 
+    /// Every second: how many partitions this replica owns; every 5 s: the lag per topic.
     private func reportLag() async {
+        let assigned = Gauge(label: "omni_consumer_assigned_partitions", dimensions: [("group", configuration.consumerName)])
+        var tick = 0
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(5))
+            try? await Task.sleep(for: .seconds(1))
+            assigned.record(consumer.assignment.count)
+            tick += 1
+            guard tick % 5 == 0 else { continue }
             var byTopic: [String: Int64] = [:]
             for (partition, lag) in consumer.lag() { byTopic[partition.topic, default: 0] += lag }
             for (topic, lag) in byTopic {

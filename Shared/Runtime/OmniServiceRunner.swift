@@ -50,6 +50,7 @@ public enum OmniServiceRunner {
         let migrations = MigrationService(database: database, sets: [try MigrationSet.deliveryPlumbing()] + definition.migrations, logger: logger)
         let relay = OutboxRelay(database: database, producer: producer, logger: logger, ready: { await migrations.gate.wait() })
         let consumer = ConsumerService(definition: definition, resources: resources, gate: migrations.gate)
+        let workers = definition.workers(resources).map { GatedService($0, gate: migrations.gate) }
 
         let readiness = ReadinessChecks([
             ("migrations", { await migrations.gate.isOpen }),
@@ -79,6 +80,7 @@ public enum OmniServiceRunner {
                 .init(service: migrations, successTerminationBehavior: .ignore),
                 .init(service: relay),
                 .init(service: consumer),
+            ] + workers.map { .init(service: $0) } + [
                 .init(service: app),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -146,6 +148,23 @@ final class MigrationService: Service, Sendable {
                 do { try await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt))) } catch { return }
             }
         }
+    }
+}
+
+/// Starts a service's worker once the schema exists.
+final class GatedService: Service, Sendable {
+    private let service: any Service
+    private let gate: StartupGate
+
+    init(_ service: any Service, gate: StartupGate) {
+        self.service = service
+        self.gate = gate
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await self.gate.wait() }
+        guard await gate.isOpen, !Task.isShuttingDownGracefully else { return }
+        try await service.run()
     }
 }
 

@@ -3,6 +3,7 @@ import Logging
 import OmniKafka
 import OmniMessaging
 import OmniPersistence
+import ServiceLifecycle
 
 /// What makes one Omni service: the migrations of its schema, the topics it reads, its
 /// handlers and its HTTP routes. The runtime adds the plumbing every service shares.
@@ -15,16 +16,20 @@ public struct ServiceDefinition: Sendable {
     public var handlers: EventHandlers
     /// Adds the service's query routes (operational routes are added by the runtime).
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void
+    /// Background work of the service (pollers, timers), started once the schema is migrated.
+    public var workers: @Sendable (ServiceResources) -> [any Service]
 
     public init(
         name: String, migrations: [MigrationSet], subscriptions: [String], handlers: EventHandlers = EventHandlers(),
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void = { _, _ in }
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void = { _, _ in },
+        workers: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.migrations = migrations
         self.subscriptions = subscriptions
         self.handlers = handlers
         self.routes = routes
+        self.workers = workers
     }
 }
 

@@ -22,6 +22,14 @@ enum TestStack {
         return logger
     }
 
+    /// For a test's Kafka clients: a test that fails stops its broker under them, and
+    /// librdkafka's reconnect errors would bury the failure.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "omni.tests.kafka")
+        logger.logLevel = .critical
+        return logger
+    }
+
     /// PSQLError hides its details from `description`; tests want to see them.
     struct DetailedError: Error, CustomStringConvertible { var detail: String; var description: String { detail } }
 

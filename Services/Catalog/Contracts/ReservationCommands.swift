@@ -1,0 +1,132 @@
+import Foundation
+
+/// How an order will be fulfilled, which decides where its stock is reserved.
+public struct Fulfilment: Codable, Sendable, Equatable {
+    public enum Mode: String, Codable, Sendable { case pickup, delivery }
+    public var mode: Mode
+    /// Pickup: the click & collect store.
+    public var storeId: String?
+    /// Delivery: where it goes, so the nearest location is preferred.
+    public var destination: GeoPoint?
+    public init(mode: Mode, storeId: String? = nil, destination: GeoPoint? = nil) {
+        self.mode = mode
+        self.storeId = storeId
+        self.destination = destination
+    }
+    public static func pickup(at storeId: String) -> Fulfilment { Fulfilment(mode: .pickup, storeId: storeId) }
+    public static func delivery(to destination: GeoPoint?) -> Fulfilment { Fulfilment(mode: .delivery, destination: destination) }
+}
+
+/// Reserves every line of an order, or nothing. Keyed by order id on `catalog.commands`.
+public struct ReserveStock: Codable, Sendable, Equatable {
+    public var reservationId: String
+    public var orderId: String
+    public var channel: String
+    public var lines: [SkuQuantity]
+    public var fulfilment: Fulfilment
+    /// How long the hold lasts before it is released by itself (default 30 minutes).
+    public var holdSeconds: Int?
+    public init(reservationId: String, orderId: String, channel: String, lines: [SkuQuantity], fulfilment: Fulfilment, holdSeconds: Int? = nil) {
+        self.reservationId = reservationId
+        self.orderId = orderId
+        self.channel = channel
+        self.lines = lines
+        self.fulfilment = fulfilment
+        self.holdSeconds = holdSeconds
+    }
+}
+
+public struct ReleaseReservation: Codable, Sendable, Equatable {
+    public var reservationId: String
+    public var reason: String?
+    public init(reservationId: String, reason: String? = nil) {
+        self.reservationId = reservationId
+        self.reason = reason
+    }
+}
+
+/// The goods left with the customer: the reservation becomes a sale.
+public struct CommitReservation: Codable, Sendable, Equatable {
+    public var reservationId: String
+    public init(reservationId: String) { self.reservationId = reservationId }
+}
+
+/// Where a line's units are held.
+public struct Allocation: Codable, Sendable, Equatable, Hashable {
+    public var sku: String
+    public var locationId: String
+    public var quantity: Int
+    public init(sku: String, locationId: String, quantity: Int) {
+        self.sku = sku
+        self.locationId = locationId
+        self.quantity = quantity
+    }
+}
+
+public struct StockReserved: Codable, Sendable, Equatable {
+    public var reservationId: String
+    public var orderId: String
+    public var channel: String
+    public var fulfilment: Fulfilment
+    public var allocations: [Allocation]
+    public var expiresAt: Date
+    public init(reservationId: String, orderId: String, channel: String, fulfilment: Fulfilment, allocations: [Allocation], expiresAt: Date) {
+        self.reservationId = reservationId
+        self.orderId = orderId
+        self.channel = channel
+        self.fulfilment = fulfilment
+        self.allocations = allocations
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Not enough stock for at least one line: nothing was reserved.
+public struct StockReservationFailed: Codable, Sendable, Equatable {
+    public struct Shortfall: Codable, Sendable, Equatable {
+        public var sku: String
+        public var requested: Int
+        public var available: Int
+        public init(sku: String, requested: Int, available: Int) {
+            self.sku = sku
+            self.requested = requested
+            self.available = available
+        }
+    }
+    public var reservationId: String
+    public var orderId: String
+    public var reasonCode: String
+    public var message: String
+    public var shortfall: [Shortfall]
+    public init(reservationId: String, orderId: String, reasonCode: String, message: String, shortfall: [Shortfall]) {
+        self.reservationId = reservationId
+        self.orderId = orderId
+        self.reasonCode = reasonCode
+        self.message = message
+        self.shortfall = shortfall
+    }
+}
+
+public struct ReservationReleased: Codable, Sendable, Equatable {
+    public var reservationId: String
+    public var orderId: String
+    /// `requested` (a ReleaseReservation), `expired` (the hold ran out), or the caller's reason.
+    public var reason: String
+    public var allocations: [Allocation]
+    public init(reservationId: String, orderId: String, reason: String, allocations: [Allocation]) {
+        self.reservationId = reservationId
+        self.orderId = orderId
+        self.reason = reason
+        self.allocations = allocations
+    }
+}
+
+public struct ReservationCommitted: Codable, Sendable, Equatable {
+    public var reservationId: String
+    public var orderId: String
+    public var allocations: [Allocation]
+    public init(reservationId: String, orderId: String, allocations: [Allocation]) {
+        self.reservationId = reservationId
+        self.orderId = orderId
+        self.allocations = allocations
+    }
+}

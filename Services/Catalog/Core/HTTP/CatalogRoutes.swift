@@ -1,0 +1,78 @@
+import CatalogContracts
+import Foundation
+import Hummingbird
+import OmniMessaging
+import OmniPersistence
+import OmniRuntime
+import PostgresNIO
+
+/// The catalog's read side for the channels: products, prices, locations, live
+/// availability (per channel, per location, near a store or a point), the stock ledger
+/// and reservations. Errors are problem+json.
+enum CatalogRoutes {
+    static func add(to router: Router<BasicRequestContext>, database: Database) {
+        let queries = CatalogQueries(database: database)
+        router.get("/products/:sku") { _, context in
+            Response.json(try await queries.product(try context.parameters.require("sku")))
+        }
+        router.get("/products") { request, _ in
+            Response.json(try await queries.products(category: request.uri.queryParameters.get("category"),
+                                                     limit: try limit(request, default: 100)))
+        }
+        router.get("/prices/:sku") { request, context in
+            let query = request.uri.queryParameters
+            let at = try query.get("at").map { text in
+                guard let date = Timestamp.parse(text) else { throw badRequest("at", "an ISO 8601 time") }
+                return date
+            } ?? Date()
+            guard let channel = query.get("channel") else { throw badRequest("channel", "a sales channel, e.g. web") }
+            return Response.json(try await queries.price(sku: try context.parameters.require("sku"), channel: channel, storeId: query.get("store"), at: at))
+        }
+        router.get("/locations") { _, _ in Response.json(try await queries.locations()) }
+        router.get("/locations/:id") { _, context in Response.json(try await queries.location(try context.parameters.require("id"))) }
+        router.get("/availability/:sku") { request, context in
+            guard let channel = request.uri.queryParameters.get("channel") else { throw badRequest("channel", "a sales channel, e.g. web or pos") }
+            return Response.json(try await queries.availability(sku: try context.parameters.require("sku"), channel: channel,
+                                                                storeId: request.uri.queryParameters.get("store")))
+        }
+        router.get("/availability/:sku/locations/:id") { _, context in
+            Response.json(try await queries.availability(sku: try context.parameters.require("sku"), locationId: try context.parameters.require("id")))
+        }
+        router.get("/availability/:sku/nearby") { request, context in
+            let query = request.uri.queryParameters
+            let origin: NearbyOrigin
+            if let store = query.get("store") {
+                origin = .store(store)
+            } else if let lat = query.get("lat").flatMap(Double.init), let lon = query.get("lon").flatMap(Double.init) {
+                let point = GeoPoint(latitude: lat, longitude: lon)
+                guard point.isValid else { throw badRequest("lat", "latitude within ±90 and longitude within ±180") }
+                origin = .point(point)
+            } else {
+                throw badRequest("store", "either store=<id> or lat=<deg>&lon=<deg>")
+            }
+            let radius = try query.get("radiusKm").map { text in
+                guard let value = Double(text), value > 0, value <= 20_000 else { throw badRequest("radiusKm", "a distance in km, > 0") }
+                return value
+            } ?? 25
+            return Response.json(try await queries.nearby(sku: try context.parameters.require("sku"), origin: origin, radiusKm: radius,
+                                                          limit: try limit(request, default: 10)))
+        }
+        router.get("/stock/:sku/locations/:id") { request, context in
+            Response.json(try await queries.stock(sku: try context.parameters.require("sku"), locationId: try context.parameters.require("id"),
+                                                  movements: try limit(request, default: 50)))
+        }
+        router.get("/reservations/:id") { _, context in
+            Response.json(try await queries.reservation(try context.parameters.require("id")))
+        }
+    }
+
+    static func limit(_ request: Request, default fallback: Int) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return fallback }
+        guard let value = Int(text), (1...1000).contains(value) else { throw badRequest("limit", "a whole number from 1 to 1000") }
+        return value
+    }
+
+    static func badRequest(_ field: String, _ expected: String) -> ProblemDetails {
+        ProblemDetails(status: .badRequest, title: "Invalid query", detail: "\(field): expected \(expected)", errors: [field: "expected \(expected)"])
+    }
+}

@@ -1,0 +1,116 @@
+import CatalogContracts
+import Foundation
+import OmniMessaging
+import OmniRuntime
+import PostgresNIO
+
+/// How long holds last.
+struct ReservationPolicy: Sendable {
+    var defaultHold: Duration = .seconds(1800)
+    var longestHold: Duration = .seconds(30 * 24 * 3600)
+}
+
+/// Reservations for orders: all lines or none, from the click & collect store or from the
+/// locations the sourcing rule picks; released on request or when the hold runs out;
+/// committed when the goods leave with the customer.
+enum ReservationHandlers {
+    static func reserve(_ command: ReserveStock, _ context: CommandContext, policy: ReservationPolicy) async throws {
+        let connection = context.connection, logger = context.logger
+        guard !command.reservationId.isEmpty, !command.orderId.isEmpty else {
+            throw Rejection("missing-field", "reservationId and orderId are required")
+        }
+        let channel = try ChannelServing.channel(command.channel)
+        try validateLines(command.lines)
+        let hold = command.holdSeconds.map { Duration.seconds($0) } ?? policy.defaultHold
+        guard hold > .zero, hold <= policy.longestHold else {
+            throw Rejection("invalid-hold", "holdSeconds must be between 1 and \(policy.longestHold.components.seconds)")
+        }
+        if let existing = try await ReservationRecords.find(command.reservationId, on: connection, logger: logger) {
+            // A retried command: answer with the current outcome instead of holding twice.
+            guard existing.status == "held" else {
+                throw Rejection("reservation-closed", "reservation \(command.reservationId) is already \(existing.status)")
+            }
+            try await context.emit(CatalogType.stockReserved, existing.reserved, subject: command.reservationId, key: command.orderId)
+            return
+        }
+        let lines = mergedLines(command.lines)
+        try await CatalogRecords.requireSellable(lines.map(\.sku), on: connection, logger: logger)
+
+        let candidates: [LocationProfile]
+        switch command.fulfilment.mode {
+        case .pickup:
+            guard let storeId = command.fulfilment.storeId else { throw Rejection("store-required", "click & collect needs fulfilment.storeId") }
+            let store = try await CatalogRecords.location(storeId, on: connection, logger: logger)
+            guard store.kind == .store, store.active, store.clickAndCollect else {
+                throw Rejection("no-click-and-collect", "\(storeId) does not offer click & collect")
+            }
+            candidates = [store]
+        case .delivery:
+            let all = try await CatalogRecords.locations(ids: nil, on: connection, logger: logger)
+            candidates = channel.isInStore ? all.filter(\.servesOnline) : try ChannelServing.locations(for: channel, storeId: nil, among: all)
+        }
+
+        var changes = try await StockChanges.lock(skus: lines.map(\.sku), at: candidates.map(\.id), on: connection, logger: logger)
+        let offers = candidates.map { location in
+            Sourcing.Candidate(location: location, available: Dictionary(uniqueKeysWithValues: lines.map {
+                ($0.sku, changes[StockKey(sku: $0.sku, locationId: location.id)].available)
+            }))
+        }
+        let expiresAt = Date().addingTimeInterval(Double(hold.components.seconds))
+        switch Sourcing.source(lines, from: offers, destination: command.fulfilment.destination) {
+        case .shortfall(let shortfall):
+            try await ReservationRecords.insert(command, status: "failed", expiresAt: expiresAt, allocations: [], on: connection, logger: logger)
+            let detail = shortfall.map { "\($0.sku): \($0.requested) requested, \($0.available) available" }.joined(separator: "; ")
+            try await context.emit(CatalogType.stockReservationFailed, StockReservationFailed(
+                reservationId: command.reservationId, orderId: command.orderId, reasonCode: "insufficient-stock",
+                message: "not enough stock: \(detail)", shortfall: shortfall), subject: command.reservationId, key: command.orderId)
+        case .allocated(let allocations):
+            for allocation in allocations {
+                let key = StockKey(sku: allocation.sku, locationId: allocation.locationId)
+                guard let next = changes[key].reserving(allocation.quantity) else { preconditionFailure("sourcing allocated more than available") }
+                changes.set(key, next)
+            }
+            try await ReservationRecords.insert(command, status: "held", expiresAt: expiresAt, allocations: allocations, on: connection, logger: logger)
+            // The outcome first, then the availability it moved.
+            try await context.emit(CatalogType.stockReserved, StockReserved(
+                reservationId: command.reservationId, orderId: command.orderId, channel: command.channel, fulfilment: command.fulfilment,
+                allocations: allocations, expiresAt: expiresAt), subject: command.reservationId, key: command.orderId)
+            try await changes.save(CatalogEmitter(context))
+        }
+    }
+
+    @Sendable static func release(_ command: ReleaseReservation, _ context: CommandContext) async throws {
+        let held = try await ReservationRecords.lockHeld(command.reservationId, on: context.connection, logger: context.logger)
+        try await release(held, reason: command.reason ?? "requested", emitter: CatalogEmitter(context))
+    }
+
+    /// Gives the units back; shared by `ReleaseReservation` and the expiry poller.
+    static func release(_ held: ReservationRecords.Held, reason: String, emitter: CatalogEmitter) async throws {
+        let keys = Set(held.allocations.map { StockKey(sku: $0.sku, locationId: $0.locationId) })
+        var changes = try await StockChanges.lock(keys, creating: false, on: emitter.connection, logger: emitter.logger)
+        for allocation in held.allocations {
+            let key = StockKey(sku: allocation.sku, locationId: allocation.locationId)
+            changes.set(key, changes[key].releasing(allocation.quantity))
+        }
+        try await ReservationRecords.close(held.reservationId, status: "released", reason: reason, on: emitter.connection, logger: emitter.logger)
+        try await emitter.emit(CatalogType.reservationReleased, ReservationReleased(
+            reservationId: held.reservationId, orderId: held.orderId, reason: reason, allocations: held.allocations),
+            subject: held.reservationId, key: held.orderId)
+        try await changes.save(emitter)
+    }
+
+    @Sendable static func commit(_ command: CommitReservation, _ context: CommandContext) async throws {
+        let held = try await ReservationRecords.lockHeld(command.reservationId, on: context.connection, logger: context.logger)
+        let keys = Set(held.allocations.map { StockKey(sku: $0.sku, locationId: $0.locationId) })
+        var changes = try await StockChanges.lock(keys, creating: false, on: context.connection, logger: context.logger)
+        for allocation in held.allocations {
+            let key = StockKey(sku: allocation.sku, locationId: allocation.locationId)
+            changes.move(key, to: changes[key].committing(allocation.quantity), kind: .orderSale, reference: held.orderId)
+        }
+        try await ReservationRecords.close(held.reservationId, status: "committed", reason: nil, on: context.connection, logger: context.logger)
+        try await context.emit(CatalogType.reservationCommitted, ReservationCommitted(
+            reservationId: held.reservationId, orderId: held.orderId, allocations: held.allocations),
+            subject: held.reservationId, key: held.orderId)
+        try await changes.save(CatalogEmitter(context))
+    }
+}

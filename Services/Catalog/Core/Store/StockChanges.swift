@@ -1,0 +1,113 @@
+import CatalogContracts
+import Foundation
+import OmniMessaging
+import PostgresNIO
+
+struct StockKey: Hashable, Comparable, Sendable {
+    var sku: String
+    var locationId: String
+    static func < (a: StockKey, b: StockKey) -> Bool { (a.sku, a.locationId) < (b.sku, b.locationId) }
+}
+
+/// The stock rows one transaction works on: locked on load, changed through the pure
+/// `StockLevel` rules, then saved with their ledger rows and the events they cause
+/// (`StockMovementRecorded`, and `AvailabilityChanged` wherever availability moved).
+struct StockChanges {
+    private(set) var original: [StockKey: StockLevel]
+    private(set) var current: [StockKey: StockLevel]
+    private var movements: [(key: StockKey, kind: StockMovementRecorded.Kind, quantity: Int, reason: String?, reference: String?)] = []
+
+    /// Locks the rows of `keys` in one global order (sku, location), so concurrent
+    /// handlers queue instead of deadlocking. With `creating`, missing rows are inserted
+    /// first (the sku and location must exist).
+    static func lock(_ keys: Set<StockKey>, creating: Bool, on connection: PostgresConnection, logger: Logger) async throws -> StockChanges {
+        let sorted = keys.sorted()
+        let skus = sorted.map(\.sku), locations = sorted.map(\.locationId)
+        if creating {
+            try await connection.query("""
+                INSERT INTO stock_levels (sku, location_id) SELECT * FROM unnest(\(skus)::text[], \(locations)::text[])
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        let rows = try await connection.query("""
+            SELECT sku, location_id, on_hand, reserved, safety_stock FROM stock_levels
+            WHERE (sku, location_id) IN (SELECT * FROM unnest(\(skus)::text[], \(locations)::text[]))
+            ORDER BY sku, location_id FOR UPDATE
+            """, logger: logger)
+        var levels: [StockKey: StockLevel] = [:]
+        for try await (sku, location, onHand, reserved, safety) in rows.decode((String, String, Int, Int, Int).self) {
+            levels[StockKey(sku: sku, locationId: location)] = StockLevel(onHand: onHand, reserved: reserved, safetyStock: safety)
+        }
+        return StockChanges(original: levels, current: levels)
+    }
+
+    /// Locks every existing row of `skus` at `locations` (reservation candidates).
+    static func lock(skus: [String], at locations: [String], on connection: PostgresConnection, logger: Logger) async throws -> StockChanges {
+        let rows = try await connection.query("""
+            SELECT sku, location_id, on_hand, reserved, safety_stock FROM stock_levels
+            WHERE sku = ANY(\(skus)) AND location_id = ANY(\(locations))
+            ORDER BY sku, location_id FOR UPDATE
+            """, logger: logger)
+        var levels: [StockKey: StockLevel] = [:]
+        for try await (sku, location, onHand, reserved, safety) in rows.decode((String, String, Int, Int, Int).self) {
+            levels[StockKey(sku: sku, locationId: location)] = StockLevel(onHand: onHand, reserved: reserved, safetyStock: safety)
+        }
+        return StockChanges(original: levels, current: levels)
+    }
+
+    subscript(key: StockKey) -> StockLevel { current[key] ?? StockLevel() }
+
+    mutating func set(_ key: StockKey, _ level: StockLevel) { current[key] = level }
+
+    /// A change of on-hand, recorded in the ledger.
+    mutating func move(_ key: StockKey, to level: StockLevel, kind: StockMovementRecorded.Kind, reason: String? = nil, reference: String? = nil) {
+        let delta = level.onHand - self[key].onHand
+        current[key] = level
+        if delta != 0 { movements.append((key, kind, delta, reason, reference)) }
+    }
+
+    /// Writes the rows, the ledger and the events.
+    func save(_ emitter: CatalogEmitter) async throws {
+        let connection = emitter.connection, logger = emitter.logger
+        for key in current.keys.sorted() where current[key] != original[key] {
+            let level = current[key]!
+            try await connection.query("""
+                INSERT INTO stock_levels (sku, location_id, on_hand, reserved, safety_stock, updated_at)
+                VALUES (\(key.sku), \(key.locationId), \(level.onHand), \(level.reserved), \(level.safetyStock), now())
+                ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
+                    safety_stock = excluded.safety_stock, updated_at = now()
+                """, logger: logger)
+        }
+        var onHand: [StockKey: Int] = original.mapValues(\.onHand)
+        for movement in movements {
+            let after = (onHand[movement.key] ?? 0) + movement.quantity
+            onHand[movement.key] = after
+            let id = try await connection.query("""
+                INSERT INTO stock_ledger (sku, location_id, kind, quantity, on_hand_after, reason, reference, command_id)
+                VALUES (\(movement.key.sku), \(movement.key.locationId), \(movement.kind.rawValue), \(movement.quantity), \(after),
+                        \(movement.reason), \(movement.reference), \(emitter.commandID))
+                RETURNING movement_id
+                """, logger: logger).decode(Int64.self).first { _ in true } ?? 0
+            try await emitter.emit(CatalogType.stockMovementRecorded, StockMovementRecorded(
+                movementId: id, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind, quantity: movement.quantity,
+                onHandAfter: after, reason: movement.reason, reference: movement.reference), subject: movement.key.sku)
+        }
+        for key in current.keys.sorted() {
+            let before = original[key] ?? StockLevel(), after = current[key]!
+            guard before.available != after.available else { continue }
+            let online = try await Self.onlineAvailable(sku: key.sku, on: connection, logger: logger)
+            try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(
+                sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,
+                available: after.available, previousAvailable: before.available, onlineAvailable: online), subject: key.sku)
+        }
+    }
+
+    /// What the online channels may promise: the sum over warehouses and ship-from-store stores.
+    static func onlineAvailable(sku: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.query("""
+            SELECT COALESCE(sum(GREATEST(s.on_hand - s.reserved - s.safety_stock, 0)), 0)::int
+            FROM stock_levels s JOIN locations l USING (location_id)
+            WHERE s.sku = \(sku) AND l.active AND (l.kind = 'warehouse' OR l.ship_from_store)
+            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+    }
+}

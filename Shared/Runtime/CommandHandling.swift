@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import OmniMessaging
+import OmniPersistence
+import PostgresNIO
+
+/// What a command handler gets: the command's envelope, its open transaction, and a way
+/// to publish the service's own events caused-by the command.
+public struct CommandContext: Sendable {
+    public let command: CloudEvent
+    public let handler: HandlerContext
+    public let service: ServiceName
+
+    public var connection: PostgresConnection { handler.connection }
+    public var logger: Logger { handler.logger }
+
+    /// Queues an event of this service on its `*.events` topic, caused-by the command.
+    public func emit(_ type: String, _ payload: some Encodable, subject: String, key: String? = nil) async throws {
+        try await CommandContext.emit(type, payload, subject: subject, key: key, service: service, cause: command, on: connection, logger: logger)
+    }
+
+    /// The same for work that no command caused (a timer, a poller): `correlation` ties it
+    /// to its journey.
+    public static func emit(_ type: String, _ payload: some Encodable, subject: String, key: String? = nil, service: ServiceName,
+                            cause: CloudEvent?, correlation: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+        let source = "/services/\(service.rawValue)"
+        let event = if let cause {
+            try CloudEvent(type: type, source: source, subject: subject, payload: payload, causedBy: cause)
+        } else {
+            try CloudEvent(type: type, source: source, subject: subject, payload: payload, correlationID: correlation)
+        }
+        try await Outbox.append(event, topic: Topics.events(service), key: key ?? subject, on: connection, logger: logger)
+    }
+}
+
+extension EventHandlers {
+    /// Registers the handler of a command of `service`. The payload is decoded as `Command`
+    /// (undecodable → DLQ). A `Rejection` thrown by `body` undoes the handler's writes (a
+    /// savepoint) and publishes `omni.<service>.CommandRejected.v1` with the reason, so the
+    /// sender learns why and nothing else is lost.
+    public mutating func command<Command: Decodable & Sendable>(
+        _ type: String, as _: Command.Type, service: ServiceName,
+        _ body: @escaping @Sendable (Command, CommandContext) async throws -> Void
+    ) {
+        on(type) { event, handlerContext in
+            let command = try event.decode(Command.self)
+            let context = CommandContext(command: event, handler: handlerContext, service: service)
+            try await handlerContext.connection.query("SAVEPOINT command", logger: handlerContext.logger)
+            do {
+                try await body(command, context)
+                try await handlerContext.connection.query("RELEASE SAVEPOINT command", logger: handlerContext.logger)
+            } catch let rejection as Rejection {
+                try await handlerContext.connection.query("ROLLBACK TO SAVEPOINT command", logger: handlerContext.logger)
+                handlerContext.logger.info("command rejected", metadata: [
+                    "type": "\(event.type)", "id": "\(event.id)", "reason": "\(rejection.code)", "message": "\(rejection.message)",
+                ])
+                let subject = event.subject ?? event.id.uuidString.lowercased()
+                try await context.emit(
+                    "omni.\(service.rawValue).CommandRejected.v1",
+                    CommandRejected(commandID: event.id.uuidString.lowercased(), commandType: event.type, reasonCode: rejection.code,
+                                    message: rejection.message, subject: event.subject),
+                    subject: subject, key: handlerContext.message.keyString ?? subject)
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import CatalogContracts
+import Foundation
+import OmniMessaging
+import Testing
+
+@Suite("Catalog: reservations, live availability, no oversell (real processes)")
+struct CatalogReservationTests {
+    struct Availability: Decodable {
+        struct Location: Decodable { var locationId: String; var available: Int; var reserved: Int; var onHand: Int }
+        var available: Int
+        var locations: [Location]
+    }
+    struct Reservation: Decodable { var status: String; var closeReason: String?; var allocations: [Allocation] }
+
+    @Test("click & collect reserves at the store, every channel sees it at once; commit makes it a sale")
+    func clickAndCollect() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.store: 3, f.warehouse: 20])
+        let reserve = ReserveStock(reservationId: "res-cc-1", orderId: "ord-cc-1", channel: "web", lines: [.init(sku: f.sku, quantity: 2)],
+                                   fulfilment: .pickup(at: f.store), holdSeconds: 3600)
+        let outcome = try await stack.performReservation(CatalogType.reserveStock, reserve, key: reserve.orderId)
+        #expect(outcome.type == CatalogType.stockReserved)
+        #expect(try outcome.payload(StockReserved.self).allocations == [Allocation(sku: f.sku, locationId: f.store, quantity: 2)])
+        #expect(outcome.correlationID != nil && outcome.causationID != nil)
+
+        let changed = try await stack.watcher.first(CatalogType.availabilityChanged) {
+            let change = try $0.payload(AvailabilityChanged.self)
+            return change.locationId == f.store && change.reserved == 2
+        }
+        #expect(try changed.payload(AvailabilityChanged.self).available == 1)
+        #expect(try await stack.getJSON("/availability/\(f.sku)?channel=pos&store=\(f.store)", as: Availability.self).available == 1)
+        #expect(try await stack.getJSON("/availability/\(f.sku)?channel=kiosk&store=\(f.store)", as: Availability.self).available == 1)
+        // The web sells the warehouse and ship-from-store stores, not the click & collect-only store.
+        #expect(try await stack.getJSON("/availability/\(f.sku)?channel=web", as: Availability.self).available == 20)
+
+        let committed = try await stack.performReservation(CatalogType.commitReservation, CommitReservation(reservationId: "res-cc-1"), key: reserve.orderId)
+        #expect(try committed.payload(ReservationCommitted.self).allocations == [Allocation(sku: f.sku, locationId: f.store, quantity: 2)])
+        let store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
+        #expect(store.onHand == 1 && store.reserved == 0 && store.available == 1)
+        #expect(try await stack.getJSON("/reservations/res-cc-1", as: Reservation.self).status == "committed")
+
+        // Nothing is released twice.
+        let again = try await stack.performReservation(CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-cc-1"), key: reserve.orderId)
+        #expect(try again.payload(CommandRejected.self).reasonCode == "reservation-closed")
+        #expect(try await TestStack.ledgerMismatches(stack.schema) == [])
+        await stack.stop()
+    }
+
+    @Test("delivery: one location with everything, else split; short anywhere → failed with the shortfall per line")
+    func deliverySourcing() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.warehouse: 2, f.nearbyStore: 3, f.store: 50])
+        let lille = GeoPoint(latitude: 50.63, longitude: 3.07)
+
+        let whole = try await stack.performReservation(CatalogType.reserveStock, ReserveStock(
+            reservationId: "res-d-1", orderId: "ord-d-1", channel: "app", lines: [.init(sku: f.sku, quantity: 3)], fulfilment: .delivery(to: lille)), key: "ord-d-1")
+        #expect(try whole.payload(StockReserved.self).allocations == [Allocation(sku: f.sku, locationId: f.nearbyStore, quantity: 3)])
+
+        _ = try await stack.performReservation(CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-d-1", reason: "cart-abandoned"), key: "ord-d-1")
+        let released = try await stack.watcher.first(CatalogType.reservationReleased) { try $0.payload(ReservationReleased.self).reservationId == "res-d-1" }
+        #expect(try released.payload(ReservationReleased.self).reason == "cart-abandoned")
+
+        let split = try await stack.performReservation(CatalogType.reserveStock, ReserveStock(
+            reservationId: "res-d-2", orderId: "ord-d-2", channel: "web", lines: [.init(sku: f.sku, quantity: 4)], fulfilment: .delivery(to: lille)), key: "ord-d-2")
+        #expect(Set(try split.payload(StockReserved.self).allocations) == [Allocation(sku: f.sku, locationId: f.nearbyStore, quantity: 3),
+                                                                           Allocation(sku: f.sku, locationId: f.warehouse, quantity: 1)])
+
+        let short = try await stack.performReservation(CatalogType.reserveStock, ReserveStock(
+            reservationId: "res-d-3", orderId: "ord-d-3", channel: "web", lines: [.init(sku: f.sku, quantity: 5)], fulfilment: .delivery(to: nil)), key: "ord-d-3")
+        #expect(short.type == CatalogType.stockReservationFailed)
+        #expect(try short.payload(StockReservationFailed.self).shortfall == [.init(sku: f.sku, requested: 5, available: 1)])
+        await stack.stop()
+    }
+
+    @Test("a hold that runs out is released by itself")
+    func expiry() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.store: 2])
+        let reserved = try await stack.performReservation(CatalogType.reserveStock, ReserveStock(
+            reservationId: "res-x-1", orderId: "ord-x-1", channel: "web", lines: [.init(sku: f.sku, quantity: 2)],
+            fulfilment: .pickup(at: f.store), holdSeconds: 1), key: "ord-x-1")
+        #expect(reserved.type == CatalogType.stockReserved)
+        let released = try await stack.watcher.first(CatalogType.reservationReleased, timeout: .seconds(20)) {
+            try $0.payload(ReservationReleased.self).reservationId == "res-x-1"
+        }
+        #expect(try released.payload(ReservationReleased.self).reason == "expired")
+        #expect(released.correlationID == "ord-x-1")
+        #expect(try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self).available == 2)
+        #expect(try await stack.getJSON("/reservations/res-x-1", as: Reservation.self).closeReason == "expired")
+        await stack.stop()
+    }
+
+    @Test("stores near a store or a point, nearest first, with their availability")
+    func nearby() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.nearbyStore: 4, f.farStore: 9])
+        struct Nearby: Decodable { struct Store: Decodable { var locationId: String; var available: Int; var distanceKm: Double }; var stores: [Store] }
+        let near = try await stack.getJSON("/availability/\(f.sku)/nearby?store=\(f.store)&radiusKm=50", as: Nearby.self)
+        #expect(near.stores.map(\.locationId) == [f.nearbyStore])
+        #expect(near.stores.first?.available == 4)
+        let all = try await stack.getJSON("/availability/\(f.sku)/nearby?lat=50.63&lon=3.06&radiusKm=2000", as: Nearby.self)
+        #expect(all.stores.map(\.locationId) == [f.store, f.nearbyStore, f.farStore])
+        await stack.stop()
+    }
+
+    @Test("240 channels racing for the last 10 units across two replicas: exactly 10 succeed, the rest are told why")
+    func noOversell() async throws {
+        let stack = try await ServiceStack(.catalog, replicas: 2)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.store: 10])
+        let channels = ["web", "app", "telesales", "social", "marketplace", "pos"]
+        var commands: [CloudEvent] = []
+        try await withThrowingTaskGroup(of: CloudEvent.self) { group in
+            for n in 0..<240 {
+                let channel = channels[n % channels.count]
+                group.addTask {
+                    if channel == "pos" {
+                        return try await stack.send(CatalogType.recordPosSale, RecordPosSale(saleId: "till-\(n)", storeId: f.store, lines: [.init(sku: f.sku, quantity: 1)]),
+                                                    key: f.sku, channel: "pos")
+                    }
+                    let order = "race-\(n)"
+                    return try await stack.send(CatalogType.reserveStock, ReserveStock(
+                        reservationId: order, orderId: order, channel: channel, lines: [.init(sku: f.sku, quantity: 1)],
+                        fulfilment: .pickup(at: f.store), holdSeconds: 3600), key: order, channel: channel)
+                }
+            }
+            for try await command in group { commands.append(command) }
+        }
+        var succeeded = 0, refused = 0
+        for command in commands {
+            let types: Set<String> = command.type == CatalogType.recordPosSale
+                ? [CatalogType.stockMovementRecorded, CatalogType.commandRejected] : CatalogType.reservationOutcomes
+            let outcome = try await stack.watcher.outcome(of: command.id, types: types, timeout: .seconds(120))
+            switch outcome.type {
+            case CatalogType.stockReserved, CatalogType.stockMovementRecorded: succeeded += 1
+            case CatalogType.stockReservationFailed: refused += 1
+            case CatalogType.commandRejected:
+                #expect(try outcome.payload(CommandRejected.self).reasonCode == "insufficient-stock")
+                refused += 1
+            default: Issue.record("unexpected \(outcome.type)")
+            }
+        }
+        #expect(succeeded == 10)
+        #expect(refused == 230)
+        let store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
+        #expect(store.available == 0 && store.onHand - store.reserved == 0 && store.onHand >= 0)
+        #expect(try await TestStack.ledgerMismatches(stack.schema) == [])
+        // Both replicas took part.
+        var handledBy = 0
+        for replica in stack.replicas where try await replica.metric("omni_messages_consumed_total", labels: ["outcome=\"handled\""]) > 0 { handledBy += 1 }
+        #expect(handledBy == 2)
+        await stack.stop()
+    }
+}

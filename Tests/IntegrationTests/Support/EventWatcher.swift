@@ -1,0 +1,82 @@
+import Foundation
+import OmniKafka
+import OmniMessaging
+
+/// Follows topics from the beginning, like a channel would, and keeps every decodable
+/// event, so a test can wait for the outcome of the commands it published.
+final class EventWatcher: @unchecked Sendable {
+    private let consumer: KafkaConsumer
+    private let lock = NSLock()
+    private var received: [CloudEvent] = []
+    private var arrival: [UUID: ContinuousClock.Instant] = [:]
+    private var task: Task<Void, Never>?
+
+    init(bootstrap: String, topics: [String]) async throws {
+        let group = TestStack.unique("watcher")
+        var configuration = KafkaConsumerConfiguration(kafka: .init(bootstrapServers: bootstrap, clientID: group), groupID: group, topics: topics)
+        configuration.fetchWaitMaxMilliseconds = 2
+        consumer = try KafkaConsumer(configuration: configuration, logger: TestStack.quietLogger)
+        task = Task { [consumer, weak self] in
+            while !Task.isCancelled {
+                let batch = await consumer.nextBatch(max: 500)
+                if batch.isEmpty { return }
+                let now = ContinuousClock.now
+                let events = batch.compactMap { try? CloudEvent(message: $0) }
+                for message in batch { consumer.storeOffset(message) }
+                guard let self else { return }
+                self.lock.withLock {
+                    self.received += events
+                    for event in events { self.arrival[event.id] = now }
+                }
+            }
+        }
+        try await consumer.waitForAssignment()
+    }
+
+    func close() async {
+        await consumer.close()
+        task?.cancel()
+    }
+
+    var events: [CloudEvent] { lock.withLock { received } }
+
+    func events(_ type: String) -> [CloudEvent] { events.filter { $0.type == type } }
+
+    /// When the event reached this watcher.
+    func arrived(_ event: CloudEvent) -> ContinuousClock.Instant? { lock.withLock { arrival[event.id] } }
+
+    /// The first event of `type` matching `predicate`, waiting up to `timeout`.
+    func first(_ type: String, timeout: Duration = .seconds(30), where predicate: (CloudEvent) throws -> Bool = { _ in true }) async throws -> CloudEvent {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let event = try events(type).first(where: predicate) { return event }
+            guard ContinuousClock.now < deadline else { throw Timeout(description: "no \(type) within \(timeout); saw \(events.map(\.type))") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits until `count` events of `type` match.
+    func all(_ type: String, count: Int, timeout: Duration = .seconds(60), where predicate: (CloudEvent) throws -> Bool = { _ in true }) async throws -> [CloudEvent] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let matching = try events(type).filter(predicate)
+            if matching.count >= count { return matching }
+            guard ContinuousClock.now < deadline else { throw Timeout(description: "\(matching.count) of \(count) \(type) within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The outcome caused by the command `id`: the first event whose causation is it and,
+    /// when given, whose type is one of `types` (events of other keys arrive in any order).
+    func outcome(of id: UUID, types: Set<String>? = nil, timeout: Duration = .seconds(30)) async throws -> CloudEvent {
+        let cause = id.uuidString.lowercased()
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let event = events.first(where: { event in event.causationID == cause && (types?.contains(event.type) ?? true) }) { return event }
+            guard ContinuousClock.now < deadline else { throw Timeout(description: "nothing caused by \(cause) within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    struct Timeout: Error, CustomStringConvertible { var description: String }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import OmniKafka
+import OmniMessaging
+
+/// A test's own stack for one service: a dev broker, a fresh schema and role, one or more
+/// replicas of the service's real executable, a producer for commands and a watcher on the
+/// service's events. Driven only through topics and HTTP, as a channel would.
+final class ServiceStack: @unchecked Sendable {
+    let broker: DevBrokerProcess
+    let schema: String
+    let service: ServiceName
+    private(set) var replicas: [ServiceProcess] = []
+    let producer: KafkaProducer
+    let watcher: EventWatcher
+
+    init(_ service: ServiceName, replicas count: Int = 1, environment: [String: String] = [:]) async throws {
+        self.service = service
+        broker = try await DevBrokerProcess()
+        schema = TestStack.unique(service.rawValue)
+        try await TestStack.createServiceSchema(schema)
+        producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: broker.bootstrap, clientID: schema + "-channel")), logger: TestStack.quietLogger)
+        watcher = try await EventWatcher(bootstrap: broker.bootstrap, topics: [Topics.events(service)])
+        for index in 0..<count {
+            let process = try ServiceProcess(service.rawValue, name: "\(schema)-\(index)", schema: schema, bootstrap: broker.bootstrap,
+                                             environment: ["OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_LOG_LEVEL": "notice"].merging(environment) { $1 })
+            replicas.append(process)
+        }
+        for process in replicas { try await process.waitUntilReady() }
+        if count > 1 { try await waitUntilEveryReplicaOwnsPartitions() }
+    }
+
+    /// Replicas join the group one after the other: wait for the rebalance to settle.
+    func waitUntilEveryReplicaOwnsPartitions(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var owning = 0
+            for process in replicas where try await process.metric("omni_consumer_assigned_partitions") > 0 { owning += 1 }
+            if owning == replicas.count { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ServiceProcess.ProcessFailure(description: "replicas of \(schema) did not all get partitions within \(timeout)")
+    }
+
+    var http: ServiceProcess { replicas[0] }
+
+    /// Publishes a command as a channel does; returns its envelope.
+    @discardableResult
+    func send<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, subject: String? = nil, channel: String = "web") async throws -> CloudEvent {
+        let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: subject ?? key, payload: payload,
+                                   correlationID: UUID().uuidString.lowercased(), channel: channel)
+        _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(service), key: key))
+        return event
+    }
+
+    /// Sends and waits for the first event the command caused (of `expecting`, when given).
+    func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String = "web",
+                                     expecting: Set<String>? = nil) async throws -> CloudEvent {
+        let command = try await send(type, payload, key: key, channel: channel)
+        return try await watcher.outcome(of: command.id, types: expecting)
+    }
+
+    func getJSON<T: Decodable>(_ path: String, as _: T.Type = T.self) async throws -> T {
+        let (status, body) = try await http.get(path)
+        guard status == 200 else { throw ServiceProcess.ProcessFailure(description: "GET \(path) → \(status): \(body)") }
+        return try JSONCoding.decoder.decode(T.self, from: Data(body.utf8))
+    }
+
+    func stop() async {
+        for process in replicas { _ = await process.terminate() }
+        await watcher.close()
+        await producer.shutdown()
+    }
+}
