@@ -5,7 +5,7 @@ import PackageDescription
 let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications"]
 /// Services that publish a contracts target (`<Name>Contracts`: their commands and events,
 /// each with its stable `ce_type`). Consumers import contracts, never another service's core.
-let servicesWithContracts: Set<String> = ["Catalog"]
+let servicesWithContracts: Set<String> = ["Catalog", "Customers"]
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -92,14 +92,16 @@ var targets: [Target] = [
     // The domain rules of each service, pure and without I/O.
     .testTarget(
         name: "DomainTests",
-        dependencies: ["CatalogCore", "CatalogContracts", "OmniMessaging"],
+        dependencies: [
+            "CatalogCore", "CatalogContracts", "CustomersCore", "CustomersContracts", "OmniMessaging",
+        ],
         path: "Tests/DomainTests",
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "IntegrationTests",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts", "CustomersContracts",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
         path: "Tests/IntegrationTests",

@@ -18,6 +18,9 @@ public final class EventConsumer: Service, Sendable {
         /// Unexpected SQL errors (a constraint a handler did not foresee) are retried this
         /// often before the message is dead-lettered.
         public var maxAttemptsForUnexpectedErrors = 5
+        /// Topics where a type without a handler is skipped, not dead-lettered: another
+        /// service's `*.events`, of which a consumer handles only what it needs.
+        public var skipUnhandledTypesOn: Set<String> = []
         public init(consumerName: String) { self.consumerName = consumerName }
     }
 
@@ -66,7 +69,7 @@ public final class EventConsumer: Service, Sendable {
         }
     }
 
-    private enum Outcome: String { case handled, duplicate, deadLettered = "dead_lettered", abandoned }
+    private enum Outcome: String { case handled, duplicate, skipped, deadLettered = "dead_lettered", abandoned }
 
     private func process(_ message: ConsumedMessage) async {
         let outcome = await handle(message)
@@ -86,6 +89,7 @@ public final class EventConsumer: Service, Sendable {
             return await deadLetter(message, code: error.code, reason: error.description)
         }
         guard let handler = handlers.byType[event.type] else {
+            if configuration.skipUnhandledTypesOn.contains(message.topic) { return .skipped }
             return await deadLetter(message, code: "unknown-type", reason: "no handler for ce_type \(event.type) in \(configuration.consumerName)")
         }
         var attempt = 0

@@ -192,9 +192,11 @@ final class ConsumerService: Service, Sendable {
         consumerConfiguration.kafka.clientID += "-consumer"
         consumerConfiguration.fetchWaitMaxMilliseconds = configuration.fetchWaitMaxMilliseconds
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
+        var loopConfiguration = EventConsumer.Configuration(consumerName: configuration.consumerGroup)
+        loopConfiguration.skipUnhandledTypesOn = Set(definition.subscriptions.filter { $0.hasSuffix(".events") })
         let loop = EventConsumer(
             consumer: consumer, producer: resources.producer, database: resources.database, handlers: definition.handlers,
-            configuration: .init(consumerName: configuration.consumerGroup), logger: resources.logger)
+            configuration: loopConfiguration, logger: resources.logger)
         try await loop.run()
     }
 }

@@ -1,0 +1,28 @@
+/// The `ce_type` of every command the customers service accepts on `customers.commands`,
+/// every event it publishes on `customers.events`, and the channel interactions it reads.
+public enum CustomersType {
+    // Commands.
+    public static let registerCustomer = "omni.customers.RegisterCustomer.v1"
+    public static let updateProfile = "omni.customers.UpdateProfile.v1"
+    public static let linkIdentifier = "omni.customers.LinkIdentifier.v1"
+    public static let recordConsent = "omni.customers.RecordConsent.v1"
+    public static let setContactPreferences = "omni.customers.SetContactPreferences.v1"
+    public static let adjustLoyalty = "omni.customers.AdjustLoyalty.v1"
+    public static let redeemLoyalty = "omni.customers.RedeemLoyalty.v1"
+    public static let eraseCustomer = "omni.customers.EraseCustomer.v1"
+
+    // Events.
+    public static let customerRegistered = "omni.customers.CustomerRegistered.v1"
+    public static let profileUpdated = "omni.customers.ProfileUpdated.v1"
+    public static let identifierLinked = "omni.customers.IdentifierLinked.v1"
+    public static let customersMerged = "omni.customers.CustomersMerged.v1"
+    public static let consentChanged = "omni.customers.ConsentChanged.v1"
+    public static let contactPreferencesChanged = "omni.customers.ContactPreferencesChanged.v1"
+    public static let loyaltyChanged = "omni.customers.LoyaltyChanged.v1"
+    public static let customerErased = "omni.customers.CustomerErased.v1"
+    public static let commandRejected = "omni.customers.CommandRejected.v1"
+
+    /// On `channels.interactions`: a page view, store visit, QR scan, search... by a known
+    /// or anonymous person.
+    public static let interactionRecorded = "omni.channels.InteractionRecorded.v1"
+}

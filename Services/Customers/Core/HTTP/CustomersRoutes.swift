@@ -1,0 +1,54 @@
+import CustomersContracts
+import Foundation
+import Hummingbird
+import OmniMessaging
+import OmniPersistence
+import OmniRuntime
+import PostgresNIO
+
+/// The customers' read side: lookup by any identifier, the 360 view, timeline paging,
+/// consents with their history, and the GDPR export.
+enum CustomersRoutes {
+    static func add(to router: Router<BasicRequestContext>, database: Database) {
+        let views = CustomerViews(database: database)
+        router.get("/customers/lookup") { request, _ in
+            let query = request.uri.queryParameters
+            let given = CustomerIdentifier.Kind.allCases.compactMap { kind in query.get(kind.queryName).map { CustomerIdentifier(kind, $0) } }
+            guard given.count == 1, let identifier = given.first else {
+                throw ProblemDetails(status: .badRequest, title: "Invalid query",
+                                     detail: "give exactly one of \(CustomerIdentifier.Kind.allCases.map(\.queryName).joined(separator: ", "))")
+            }
+            return Response.json(try await views.view(.identifier(identifier)))
+        }
+        router.get("/customers/:id") { _, context in
+            Response.json(try await views.view(.id(try context.parameters.require("id"))))
+        }
+        router.get("/customers/:id/timeline") { request, context in
+            let query = request.uri.queryParameters
+            let limit = try query.get("limit").map { text in
+                guard let value = Int(text), (1...500).contains(value) else { throw badRequest("limit", "a whole number from 1 to 500") }
+                return value
+            } ?? 50
+            let before = try query.get("before").map { text in
+                guard let value = Int64(text) else { throw badRequest("before", "the entryId where the previous page ended") }
+                return value
+            }
+            return Response.json(try await views.timeline(.id(try context.parameters.require("id")), before: before, limit: limit))
+        }
+        router.get("/customers/:id/consents") { request, context in
+            Response.json(try await views.consents(.id(try context.parameters.require("id")), history: request.uri.queryParameters.get("history") == "true"))
+        }
+        router.get("/customers/:id/export") { _, context in
+            Response.json(try await views.export(.id(try context.parameters.require("id"))))
+        }
+    }
+
+    static func badRequest(_ field: String, _ expected: String) -> ProblemDetails {
+        ProblemDetails(status: .badRequest, title: "Invalid query", detail: "\(field): expected \(expected)", errors: [field: "expected \(expected)"])
+    }
+}
+
+extension CustomerIdentifier.Kind {
+    /// `?email=`, `?phone=`, `?loyaltyCard=`, `?social=`, `?anonymous=`.
+    var queryName: String { self == .loyaltyCard ? "loyaltyCard" : rawValue }
+}

@@ -1,0 +1,21 @@
+import CustomersContracts
+import Foundation
+import OmniMessaging
+import OmniRuntime
+
+/// Every command on `customers.commands` and the channel interactions the service reads.
+enum CustomersHandlers {
+    static func all() -> EventHandlers {
+        var handlers = EventHandlers()
+        handlers.command(CustomersType.registerCustomer, as: RegisterCustomer.self, service: .customers, ProfileHandlers.register)
+        handlers.command(CustomersType.updateProfile, as: UpdateProfile.self, service: .customers, ProfileHandlers.update)
+        handlers.command(CustomersType.linkIdentifier, as: LinkIdentifier.self, service: .customers, ProfileHandlers.link)
+        handlers.command(CustomersType.eraseCustomer, as: EraseCustomer.self, service: .customers, ProfileHandlers.erase)
+        handlers.command(CustomersType.recordConsent, as: RecordConsent.self, service: .customers, EngagementHandlers.recordConsent)
+        handlers.command(CustomersType.setContactPreferences, as: SetContactPreferences.self, service: .customers, EngagementHandlers.setPreferences)
+        handlers.command(CustomersType.adjustLoyalty, as: AdjustLoyalty.self, service: .customers, EngagementHandlers.adjustLoyalty)
+        handlers.command(CustomersType.redeemLoyalty, as: RedeemLoyalty.self, service: .customers, EngagementHandlers.redeemLoyalty)
+        handlers.command(CustomersType.interactionRecorded, as: InteractionRecorded.self, service: .customers, EngagementHandlers.interaction)
+        return handlers
+    }
+}
