@@ -10,6 +10,9 @@ public enum CustomersType {
     public static let adjustLoyalty = "omni.customers.AdjustLoyalty.v1"
     public static let redeemLoyalty = "omni.customers.RedeemLoyalty.v1"
     public static let eraseCustomer = "omni.customers.EraseCustomer.v1"
+    public static let submitLead = "omni.customers.SubmitLead.v1"
+    public static let setLeadRules = "omni.customers.SetLeadRules.v1"
+    public static let recordLeadVisit = "omni.customers.RecordLeadVisit.v1"
 
     // Events.
     public static let customerRegistered = "omni.customers.CustomerRegistered.v1"
@@ -20,6 +23,10 @@ public enum CustomersType {
     public static let contactPreferencesChanged = "omni.customers.ContactPreferencesChanged.v1"
     public static let loyaltyChanged = "omni.customers.LoyaltyChanged.v1"
     public static let customerErased = "omni.customers.CustomerErased.v1"
+    public static let leadRulesChanged = "omni.customers.LeadRulesChanged.v1"
+    public static let leadRouted = "omni.customers.LeadRouted.v1"
+    public static let leadVisitRecorded = "omni.customers.LeadVisitRecorded.v1"
+    public static let leadConverted = "omni.customers.LeadConverted.v1"
     public static let commandRejected = "omni.customers.CommandRejected.v1"
 
     /// On `channels.interactions`: a page view, store visit, QR scan, search... by a known

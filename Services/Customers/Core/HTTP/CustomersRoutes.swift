@@ -41,6 +41,33 @@ enum CustomersRoutes {
         router.get("/customers/:id/export") { _, context in
             Response.json(try await views.export(.id(try context.parameters.require("id"))))
         }
+        router.get("/leads") { request, _ in
+            let query = request.uri.queryParameters
+            var assignee: LeadAssignee?
+            if let kindText = query.get("assigneeKind") {
+                guard let kind = LeadAssignee.Kind(rawValue: kindText), let id = query.get("assigneeId") else {
+                    throw badRequest("assigneeKind", "one of \(LeadAssignee.Kind.allCases.map(\.rawValue).joined(separator: ", ")) with assigneeId")
+                }
+                assignee = LeadAssignee(kind: kind, id: id)
+            }
+            return Response.json(try await database.client.withConnection { connection in
+                try await LeadRecords.leads(id: nil, assignee: assignee, limit: 200, on: connection, logger: database.logger)
+            })
+        }
+        router.get("/leads/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let found = try await database.client.withConnection { connection in
+                try await LeadRecords.leads(id: id, assignee: nil, limit: 1, on: connection, logger: database.logger)
+            }
+            guard let lead = found.first else { throw ProblemDetails(status: .notFound, title: "Unknown lead", detail: "no lead \(id)") }
+            return Response.json(lead)
+        }
+        router.get("/lead-rules") { _, _ in
+            let (version, rules) = try await database.client.withConnection { connection in
+                try await LeadRecords.currentRules(on: connection, logger: database.logger)
+            }
+            return Response.json(LeadRulesChanged(version: version, rules: rules))
+        }
     }
 
     static func badRequest(_ field: String, _ expected: String) -> ProblemDetails {

@@ -15,6 +15,9 @@ enum CustomersHandlers {
         handlers.command(CustomersType.setContactPreferences, as: SetContactPreferences.self, service: .customers, EngagementHandlers.setPreferences)
         handlers.command(CustomersType.adjustLoyalty, as: AdjustLoyalty.self, service: .customers, EngagementHandlers.adjustLoyalty)
         handlers.command(CustomersType.redeemLoyalty, as: RedeemLoyalty.self, service: .customers, EngagementHandlers.redeemLoyalty)
+        handlers.command(CustomersType.submitLead, as: SubmitLead.self, service: .customers, LeadHandlers.submit)
+        handlers.command(CustomersType.setLeadRules, as: SetLeadRules.self, service: .customers, LeadHandlers.setRules)
+        handlers.command(CustomersType.recordLeadVisit, as: RecordLeadVisit.self, service: .customers, LeadHandlers.recordVisit)
         handlers.command(CustomersType.interactionRecorded, as: InteractionRecorded.self, service: .customers, EngagementHandlers.interaction)
         return handlers
     }

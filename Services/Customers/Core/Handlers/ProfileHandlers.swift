@@ -7,9 +7,15 @@ import OmniRuntime
 /// person merge, erasure removes the person.
 enum ProfileHandlers {
     @Sendable static func register(_ command: RegisterCustomer, _ context: CommandContext) async throws {
-        guard !command.identifiers.isEmpty else { throw Rejection("missing-identifier", "a customer needs at least one identifier") }
-        let identifiers = try command.identifiers.map { identifier throws(Rejection) in try IdentifierRules.normalised(identifier) }
-        if let profile = command.profile { try validate(profile) }
+        _ = try await resolveOrCreate(command.identifiers, profile: command.profile, context)
+    }
+
+    /// The person these identifiers name: found (new identifiers linked, profile updated),
+    /// merged when they name several profiles, or created. Emits what changed.
+    static func resolveOrCreate(_ given: [CustomerIdentifier], profile fields: ProfileFields?, _ context: CommandContext) async throws -> UUID {
+        guard !given.isEmpty else { throw Rejection("missing-identifier", "a customer needs at least one identifier") }
+        let identifiers = try given.map { identifier throws(Rejection) in try IdentifierRules.normalised(identifier) }
+        if let fields { try validate(fields) }
         let owners = try await CustomerRecords.owners(of: identifiers, on: context.connection, logger: context.logger)
         let channel = context.command.channel
         let customer: UUID
@@ -28,7 +34,7 @@ enum ProfileHandlers {
         for identifier in identifiers where try await CustomerRecords.link(identifier, to: customer, channel: channel, on: context.connection, logger: context.logger) {
             linked.append(identifier)
         }
-        if let fields = command.profile { try await CustomerRecords.update(customer, with: fields, on: context.connection, logger: context.logger) }
+        if let fields { try await CustomerRecords.update(customer, with: fields, on: context.connection, logger: context.logger) }
         let profile = try await CustomerRecords.profile(customer, on: context.connection, logger: context.logger)
         let subject = profile.customerId
         if created {
@@ -38,10 +44,11 @@ enum ProfileHandlers {
             for identifier in linked {
                 try await context.emit(CustomersType.identifierLinked, IdentifierLinked(customerId: subject, identifier: identifier), subject: subject)
             }
-            if command.profile != nil || !linked.isEmpty {
+            if fields != nil || !linked.isEmpty {
                 try await context.emit(CustomersType.profileUpdated, ProfileUpdated(profile: profile), subject: subject)
             }
         }
+        return customer
     }
 
     @Sendable static func update(_ command: UpdateProfile, _ context: CommandContext) async throws {

@@ -107,7 +107,7 @@ enum CustomerRecords {
     static func merge(_ plan: MergeRules.Plan, on connection: PostgresConnection, logger: Logger) async throws {
         let survivor = UUID(uuidString: plan.survivorId)!
         let merged = plan.mergedIds.compactMap(UUID.init(uuidString:))
-        for table in ["identifiers", "consents", "loyalty_ledger", "timeline"] {
+        for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "leads"] {
             try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(table) SET customer_id = $1 WHERE customer_id = ANY($2)", binds: {
                 var binds = PostgresBindings()
                 binds.append(survivor)
@@ -145,6 +145,9 @@ enum CustomerRecords {
     /// Removes every piece of personal data; keeps a tombstone so the id stays known as erased.
     static func erase(_ id: UUID, formerIds: [UUID], on connection: PostgresConnection, logger: Logger) async throws {
         let all = [id] + formerIds
+        // Leads stay for the conversion-by-source figures, without anything personal.
+        try await connection.query("DELETE FROM lead_visits WHERE lead_id IN (SELECT lead_id FROM leads WHERE customer_id = ANY(\(all)))", logger: logger)
+        try await connection.query("UPDATE leads SET submitted = '{}'::jsonb, explanation = '[]'::jsonb WHERE customer_id = ANY(\(all))", logger: logger)
         for table in ["identifiers", "consents", "loyalty_ledger", "timeline"] {
             try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE customer_id = ANY($1)", binds: {
                 var binds = PostgresBindings()
