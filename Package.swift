@@ -72,6 +72,29 @@ var targets: [Target] = [
         path: "Tools/DevBroker",
         swiftSettings: swiftSettings
     ),
+    // `omni-cli`: publish a command from JSON, tail a topic with its envelope decoded.
+    .executableTarget(
+        name: "OmniCLI",
+        dependencies: [
+            "OmniKafka", "OmniMessaging",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Tools/OmniCLI",
+        swiftSettings: swiftSettings
+    ),
+    // `omni-bench`: the delivery path measured next to raw Kafka and Postgres baselines.
+    .executableTarget(
+        name: "OmniBench",
+        dependencies: [
+            "OmniKafka", "OmniMessaging", "OmniPersistence",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
+        path: "Tools/OmniBench",
+        swiftSettings: swiftSettings
+    ),
     // `omni-probe`: a minimal service for the process-level delivery tests (kill -9, replicas).
     .executableTarget(
         name: "OmniProbe",
@@ -111,6 +134,8 @@ var targets: [Target] = [
 
 var products: [Product] = [
     .executable(name: "omni-dev-broker", targets: ["DevBroker"]),
+    .executable(name: "omni-cli", targets: ["OmniCLI"]),
+    .executable(name: "omni-bench", targets: ["OmniBench"]),
     .executable(name: "omni-probe", targets: ["OmniProbe"]),
 ]
 

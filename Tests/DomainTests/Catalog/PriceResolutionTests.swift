@@ -1,4 +1,4 @@
-import CatalogCore
+import CatalogContracts
 import Foundation
 import Testing
 

@@ -1,5 +1,8 @@
 import Foundation
 
+/// How to read a price list, shared with the services that keep a read model of
+/// `PriceChanged` (orders, promotions) so every channel gets the same price.
+///
 /// One entry of a price list: a channel's (or the default list's) price for a sku,
 /// optionally for one store, within a validity window.
 public struct PriceEntry: Sendable, Equatable {

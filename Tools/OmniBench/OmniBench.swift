@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OmniKafka
+import OmniMessaging
+
+/// `omni-bench`: the foundation benchmark (issue #2). The end-to-end figure, outbox →
+/// relay → Kafka → consumer → inbox + handler in one transaction, printed next to the raw
+/// librdkafka produce/consume rate and a single-row Postgres insert rate measured in the
+/// same run on the same machine, so the ratios mean something anywhere. Prints figures;
+/// asserts nothing about time.
+@main
+struct OmniBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "omni-bench",
+        abstract: "Measure Omni's delivery path against raw Kafka and Postgres baselines."
+    )
+
+    @Option(help: "Kafka bootstrap servers (default: OMNI_KAFKA_BOOTSTRAP or .omni/broker.bootstrap).")
+    var bootstrap: String?
+    @Option var pgHost = "127.0.0.1"
+    @Option var pgPort = 5432
+    @Option var pgUser = "omni"
+    @Option var pgPassword = "omni"
+    @Option var pgDatabase = "omni"
+
+    @Option(help: "Messages per throughput phase.")
+    var messages = 20_000
+    @Option(help: "Payload size in bytes for the raw Kafka phase (the delivery phase sends a small JSON ping).")
+    var payloadBytes = 200
+    @Option(help: "Messages per second in the latency phases (raw and end to end).")
+    var rate = 200
+    @Option(help: "Seconds each latency phase lasts.")
+    var latencySeconds = 10
+    @Option(help: "Seconds each Postgres insert phase lasts.")
+    var insertSeconds = 5
+    @Option(help: "Concurrent writers in the delivery throughput phase (each event its own transaction).")
+    var writers = 8
+    @Option(help: "The omni-probe executable (default: next to omni-bench).")
+    var probe: String?
+
+    func run() async throws {
+        var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let bootstrap = try resolveBootstrap()
+        let postgres = PostgresTarget(host: pgHost, port: pgPort, user: pgUser, password: pgPassword, database: pgDatabase)
+        let report = BenchReport()
+        report.header(messages: messages, payloadBytes: payloadBytes, rate: rate, seconds: latencySeconds)
+
+        let raw = RawKafkaBench(bootstrap: bootstrap, logger: logger)
+        report.add(try await raw.produceRate(messages: messages, payloadBytes: payloadBytes))
+        report.add(try await raw.consumeRate(messages: messages))
+        report.add(try await raw.latency(rate: rate, seconds: latencySeconds, payloadBytes: payloadBytes))
+
+        let inserts = PostgresInsertBench(target: postgres, logger: logger)
+        report.add(try await inserts.insertRate(connections: 1, seconds: insertSeconds))
+        report.add(try await inserts.insertRate(connections: 8, seconds: insertSeconds))
+
+        let delivery = try DeliveryBench(bootstrap: bootstrap, target: postgres, probe: probeExecutable(), logger: logger)
+        do {
+            try await delivery.start()
+            report.add(try await delivery.throughput(messages: messages, writers: writers))
+            report.add(try await delivery.latency(rate: rate, seconds: latencySeconds))
+            await delivery.stop()
+        } catch {
+            await delivery.stop()
+            throw error
+        }
+        report.printSummary()
+    }
+
+    private func resolveBootstrap() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let bootstrap { return bootstrap }
+        if let value = environment["OMNI_KAFKA_BOOTSTRAP"], !value.isEmpty { return value }
+        let file = environment["OMNI_KAFKA_BOOTSTRAP_FILE"] ?? ".omni/broker.bootstrap"
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.isEmpty else {
+            throw ValidationError("no broker: pass --bootstrap or set OMNI_KAFKA_BOOTSTRAP (scripts/omni bench does)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func probeExecutable() -> String {
+        if let probe { return probe }
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        return here.appendingPathComponent("omni-probe").path
+    }
+}
+
+/// The topics the bench uses besides DESIGN.md's (`scripts/omni bench` creates them).
+enum BenchTopics {
+    static let raw = "omni.bench"
+    static let probe = "omni.probe"
+}
