@@ -5,7 +5,12 @@ import PackageDescription
 let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications"]
 /// Services that publish a contracts target (`<Name>Contracts`: their commands and events,
 /// each with its stable `ce_type`). Consumers import contracts, never another service's core.
-let servicesWithContracts: Set<String> = ["Catalog", "Customers"]
+let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Promotions"]
+/// Other services' contracts a service's core reads (the events it consumes, the commands
+/// its saga sends).
+let consumedContracts: [String: [String]] = [
+    "Orders": ["Catalog", "Customers", "Promotions"],
+]
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -116,7 +121,8 @@ var targets: [Target] = [
     .testTarget(
         name: "DomainTests",
         dependencies: [
-            "CatalogCore", "CatalogContracts", "CustomersCore", "CustomersContracts", "OmniMessaging",
+            "CatalogCore", "CatalogContracts", "CustomersCore", "CustomersContracts", "OrdersCore", "OrdersContracts", "PromotionsCore",
+            "PromotionsContracts", "OmniMessaging",
         ],
         path: "Tests/DomainTests",
         swiftSettings: swiftSettings
@@ -125,6 +131,7 @@ var targets: [Target] = [
         name: "IntegrationTests",
         dependencies: [
             "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts", "CustomersContracts",
+            "OrdersContracts", "PromotionsContracts",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
         path: "Tests/IntegrationTests",
@@ -151,6 +158,7 @@ for service in services {
         ))
         coreDependencies.append(.target(name: "\(service)Contracts"))
     }
+    coreDependencies += (consumedContracts[service] ?? []).map { .target(name: "\($0)Contracts") }
     targets.append(.target(
         name: core,
         dependencies: coreDependencies,

@@ -66,10 +66,11 @@ public final class OutboxRelay: Service, Sendable {
         logger.info("outbox relay stopped")
     }
 
-    /// Publishes batches until the outbox is empty (or another replica holds the lock).
+    /// Publishes batches until the outbox is empty (or another replica holds the lock);
+    /// stops retrying when the service stops (what is left goes out at the next start).
     func drain() async {
         var backoff: Duration = .milliseconds(100)
-        while !Task.isCancelled {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 let count = try await publishBatch()
                 backoff = .milliseconds(100)

@@ -73,7 +73,7 @@ public enum OmniServiceRunner {
             logger: logger
         )
 
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: database.client),
                 .init(service: producer),
@@ -85,7 +85,12 @@ public enum OmniServiceRunner {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
-        ))
+        )
+        // SIGTERM always ends the process: a worker stuck retrying (Postgres gone) is
+        // cancelled after the grace period instead of keeping it alive.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("starting", metadata: ["subscriptions": "\(definition.subscriptions)", "group": "\(configuration.consumerGroup)"])
         try await group.run()
         logger.info("stopped")

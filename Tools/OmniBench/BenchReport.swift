@@ -42,7 +42,7 @@ final class BenchReport {
 
     func header(messages: Int, payloadBytes: Int, rate: Int, seconds: Int) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        print("omni-bench: \(messages) messages per throughput phase, \(payloadBytes)-byte raw payloads, latency phases at \(rate) msg/s for \(seconds) s; \(cores) cores")
+        FileHandle.standardOutput.write(Data("omni-bench: \(messages) messages per throughput phase, \(payloadBytes)-byte raw payloads, latency phases at \(rate) msg/s for \(seconds) s; \(cores) cores\n".utf8))
     }
 
     func add(_ figure: BenchFigure) {

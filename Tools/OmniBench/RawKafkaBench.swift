@@ -72,8 +72,18 @@ struct RawKafkaBench {
         configuration.startFromEarliest = false
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         try await consumer.waitForAssignment()
-        try await Task.sleep(for: .seconds(1))  // the assignment's offsets resolve to the end
         let producer = try producer()
+        // Warm up until the consumer's fetch positions are resolved and it sees new records,
+        // so the first measured records don't wait for the group to settle.
+        let warmer = Task {
+            while !Task.isCancelled {
+                _ = try? await producer.send(OutgoingMessage(topic: topic, key: "warm", value: Array("warm-up".utf8)))
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        for message in await consumer.nextBatch(max: 1_000) { consumer.storeOffset(message) }
+        warmer.cancel()
+        try await Task.sleep(for: .milliseconds(300))
         let total = rate * seconds
         let marker = "lat-\(UUID().uuidString.prefix(8))-"
         let reader = Task { () -> [Double] in

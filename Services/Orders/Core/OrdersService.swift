@@ -3,16 +3,18 @@ import OmniMessaging
 import OmniPersistence
 import OmniRuntime
 
-/// The orders service: carts, orders from every channel, the order saga, fulfilment and returns.
-/// The domain lands with issue #5; the runtime already gives it its schema, its
-/// consumer group on `orders.commands`, the outbox relay and the operational endpoints.
+/// The orders service: carts that follow the customer, orders from every channel, the
+/// order saga with catalog and promotions, fulfilment (README, "Orders").
 public enum OrdersService {
-    public static func definition() throws -> ServiceDefinition {
-        ServiceDefinition(
+    public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceDefinition {
+        let policy = OrdersPolicy.fromEnvironment(environment)
+        return ServiceDefinition(
             name: ServiceName.orders.rawValue,
             migrations: [try .bundled(component: "orders", in: .module)],
-            subscriptions: [Topics.commands(.orders)],
-            handlers: EventHandlers()
+            subscriptions: [Topics.commands(.orders), Topics.events(.catalog), Topics.events(.promotions), Topics.events(.customers)],
+            handlers: OrdersHandlers.all(policy: policy),
+            routes: { router, resources in OrdersRoutes.add(to: router, database: resources.database) },
+            workers: { resources in [OrderTimers(database: resources.database, logger: resources.logger, policy: policy)] }
         )
     }
 }

@@ -3,16 +3,16 @@ import OmniMessaging
 import OmniPersistence
 import OmniRuntime
 
-/// The promotions service: promotion rules, codes, redemptions and the pricing engine.
-/// The domain lands with issue #6; the runtime already gives it its schema, its
-/// consumer group on `promotions.commands`, the outbox relay and the operational endpoints.
+/// The promotions service: promotions as data, codes with usage limits held across every
+/// channel, the pricing engine, and its part in the order saga (README, "Promotions").
 public enum PromotionsService {
     public static func definition() throws -> ServiceDefinition {
         ServiceDefinition(
             name: ServiceName.promotions.rawValue,
             migrations: [try .bundled(component: "promotions", in: .module)],
             subscriptions: [Topics.commands(.promotions)],
-            handlers: EventHandlers()
+            handlers: PromotionsHandlers.all(),
+            routes: { router, resources in PromotionsRoutes.add(to: router, database: resources.database) }
         )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -43,6 +44,7 @@ final class ServiceProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
     }
 
     deinit {
@@ -72,9 +74,23 @@ final class ServiceProcess: @unchecked Sendable {
     /// GET `path` on the process's HTTP port: (status, body).
     func get(_ path: String) async throws -> (Int, String) {
         guard let port else { throw failure("no HTTP port yet") }
-        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
-        let (data, response) = try await URLSession.shared.data(from: url)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.timeoutInterval = 20
+        let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// POST `body` as JSON to `path`: (status, content type, body).
+    func post(_ path: String, json body: Data) async throws -> (Int, String, String) {
+        guard let port else { throw failure("no HTTP port yet") }
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = "POST"
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.timeoutInterval = 20
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Type") ?? "", String(decoding: data, as: UTF8.self))
     }
 
     /// A Prometheus counter's value summed over the series whose labels contain `labels`.
@@ -126,8 +142,11 @@ final class DevBrokerProcess: @unchecked Sendable {
         let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("omni-broker-\(UUID().uuidString)")
         process.executableURL = URL(fileURLWithPath: try TestStack.env("OMNI_BIN_DIR")).appendingPathComponent("omni-dev-broker")
         process.arguments = ["--bootstrap-file", file.path] + extraTopics.flatMap { ["--topic", $0] }
+        // Never the test runner's own pipes: a child outliving the run would hold them open.
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
         let deadline = ContinuousClock.now + .seconds(20)
         var address = ""
         while address.isEmpty, ContinuousClock.now < deadline {
@@ -140,5 +159,21 @@ final class DevBrokerProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+    }
+}
+
+/// Every process a test started, killed when the test runner exits: a stack whose
+/// `stop()` did not finish (a failed test, an unawaited clean-up) leaves nothing behind.
+enum ChildProcesses {
+    private static let pids = Mutex<Set<Int32>>([])
+    private static let hook: Void = { atexit { ChildProcesses.killAll() } }()
+
+    static func started(_ pid: Int32) {
+        _ = hook
+        pids.withLock { _ = $0.insert(pid) }
+    }
+
+    static func killAll() {
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 }

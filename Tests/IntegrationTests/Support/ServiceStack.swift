@@ -2,32 +2,48 @@ import Foundation
 import OmniKafka
 import OmniMessaging
 
-/// A test's own stack for one service: a dev broker, a fresh schema and role, one or more
-/// replicas of the service's real executable, a producer for commands and a watcher on the
-/// service's events. Driven only through topics and HTTP, as a channel would.
+/// A test's own stack: a dev broker, a fresh schema and role per service, one or more
+/// replicas of each service's real executable, a producer for commands and a watcher on
+/// the services' events. Driven only through topics and HTTP, as a channel would.
 final class ServiceStack: @unchecked Sendable {
     let broker: DevBrokerProcess
+    /// The first service's schema.
     let schema: String
+    /// The first service: the default target of `send` and `getJSON`.
     let service: ServiceName
     private(set) var replicas: [ServiceProcess] = []
+    private(set) var processes: [ServiceName: [ServiceProcess]] = [:]
+    private(set) var schemas: [ServiceName: String] = [:]
     let producer: KafkaProducer
     let watcher: EventWatcher
 
-    init(_ service: ServiceName, replicas count: Int = 1, environment: [String: String] = [:]) async throws {
-        self.service = service
+    convenience init(_ service: ServiceName, replicas count: Int = 1, environment: [String: String] = [:]) async throws {
+        try await self.init([service], replicas: count, environment: environment)
+    }
+
+    /// Several services on one broker (a saga across them): `replicas` of each.
+    init(_ services: [ServiceName], replicas count: Int = 1, environment: [String: String] = [:]) async throws {
+        service = services[0]
         broker = try await DevBrokerProcess()
-        schema = TestStack.unique(service.rawValue)
-        try await TestStack.createServiceSchema(schema)
+        let schemas = services.map { TestStack.unique($0.rawValue) }
+        schema = schemas[0]
+        for schema in schemas { try await TestStack.createServiceSchema(schema) }
         producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: broker.bootstrap, clientID: schema + "-channel")), logger: TestStack.quietLogger)
-        watcher = try await EventWatcher(bootstrap: broker.bootstrap, topics: [Topics.events(service)])
-        for index in 0..<count {
-            let process = try ServiceProcess(service.rawValue, name: "\(schema)-\(index)", schema: schema, bootstrap: broker.bootstrap,
-                                             environment: ["OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_LOG_LEVEL": "notice"].merging(environment) { $1 })
-            replicas.append(process)
+        watcher = try await EventWatcher(bootstrap: broker.bootstrap, topics: services.map { Topics.events($0) })
+        for (service, schema) in zip(services, schemas) {
+            self.schemas[service] = schema
+            for index in 0..<count {
+                let process = try ServiceProcess(service.rawValue, name: "\(schema)-\(index)", schema: schema, bootstrap: broker.bootstrap,
+                                                 environment: ["OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_LOG_LEVEL": "notice"].merging(environment) { $1 })
+                processes[service, default: []].append(process)
+                replicas.append(process)
+            }
         }
         for process in replicas { try await process.waitUntilReady() }
-        if count > 1 { try await waitUntilEveryReplicaOwnsPartitions() }
+        if count > 1 || services.count > 1 { try await waitUntilEveryReplicaOwnsPartitions() }
     }
+
+    func http(_ service: ServiceName) -> ServiceProcess { processes[service]![0] }
 
     /// Replicas join the group one after the other: wait for the rebalance to settle.
     func waitUntilEveryReplicaOwnsPartitions(timeout: Duration = .seconds(60)) async throws {
@@ -41,26 +57,27 @@ final class ServiceStack: @unchecked Sendable {
         throw ServiceProcess.ProcessFailure(description: "replicas of \(schema) did not all get partitions within \(timeout)")
     }
 
-    var http: ServiceProcess { replicas[0] }
+    var http: ServiceProcess { http(service) }
 
     /// Publishes a command as a channel does; returns its envelope.
     @discardableResult
-    func send<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, subject: String? = nil, channel: String = "web") async throws -> CloudEvent {
+    func send<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, subject: String? = nil, channel: String = "web",
+                                  to target: ServiceName? = nil) async throws -> CloudEvent {
         let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: subject ?? key, payload: payload,
                                    correlationID: UUID().uuidString.lowercased(), channel: channel)
-        _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(service), key: key))
+        _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(target ?? ServiceName(rawValue: String(type.split(separator: ".")[1])) ?? service), key: key))
         return event
     }
 
     /// Sends and waits for the first event the command caused (of `expecting`, when given).
     func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String = "web",
-                                     expecting: Set<String>? = nil) async throws -> CloudEvent {
+                                     expecting: Set<String>? = nil, timeout: Duration = .seconds(30)) async throws -> CloudEvent {
         let command = try await send(type, payload, key: key, channel: channel)
-        return try await watcher.outcome(of: command.id, types: expecting)
+        return try await watcher.outcome(of: command.id, types: expecting, timeout: timeout)
     }
 
-    func getJSON<T: Decodable>(_ path: String, as _: T.Type = T.self) async throws -> T {
-        let (status, body) = try await http.get(path)
+    func getJSON<T: Decodable>(_ path: String, as _: T.Type = T.self, from target: ServiceName? = nil) async throws -> T {
+        let (status, body) = try await http(target ?? service).get(path)
         guard status == 200 else { throw ServiceProcess.ProcessFailure(description: "GET \(path) → \(status): \(body)") }
         return try JSONCoding.decoder.decode(T.self, from: Data(body.utf8))
     }

@@ -44,7 +44,7 @@ enum TestStack {
         let config = PostgresClient.Configuration(
             host: try env("OMNI_TEST_PG_HOST"), port: Int(try env("OMNI_TEST_PG_PORT"))!, username: try env("OMNI_TEST_PG_USER"),
             password: try env("OMNI_TEST_PG_PASSWORD"), database: try env("OMNI_TEST_PG_DATABASE"), tls: .disable)
-        return try await withClient(PostgresClient(configuration: config, backgroundLogger: logger), body)
+        return try await withClient(PostgresClient(configuration: config, backgroundLogger: quietLogger), body)
     }
 
     static func withClient<T: Sendable>(_ client: PostgresClient, _ body: (PostgresClient) async throws -> T) async throws -> T {

@@ -66,13 +66,7 @@ enum CatalogRoutes {
         }
     }
 
-    static func limit(_ request: Request, default fallback: Int) throws -> Int {
-        guard let text = request.uri.queryParameters.get("limit") else { return fallback }
-        guard let value = Int(text), (1...1000).contains(value) else { throw badRequest("limit", "a whole number from 1 to 1000") }
-        return value
-    }
+    static func limit(_ request: Request, default fallback: Int) throws -> Int { try request.limit(default: fallback) }
 
-    static func badRequest(_ field: String, _ expected: String) -> ProblemDetails {
-        ProblemDetails(status: .badRequest, title: "Invalid query", detail: "\(field): expected \(expected)", errors: [field: "expected \(expected)"])
-    }
+    static func badRequest(_ field: String, _ expected: String) -> ProblemDetails { .invalidQuery(field, expected) }
 }

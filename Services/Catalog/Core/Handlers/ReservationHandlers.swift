@@ -75,17 +75,17 @@ enum ReservationHandlers {
             try await context.emit(CatalogType.stockReserved, StockReserved(
                 reservationId: command.reservationId, orderId: command.orderId, channel: command.channel, fulfilment: command.fulfilment,
                 allocations: allocations, expiresAt: expiresAt), subject: command.reservationId, key: command.orderId)
-            try await changes.save(CatalogEmitter(context))
+            try await changes.save(OutboxEmitter(context))
         }
     }
 
     @Sendable static func release(_ command: ReleaseReservation, _ context: CommandContext) async throws {
         let held = try await ReservationRecords.lockHeld(command.reservationId, on: context.connection, logger: context.logger)
-        try await release(held, reason: command.reason ?? "requested", emitter: CatalogEmitter(context))
+        try await release(held, reason: command.reason ?? "requested", emitter: OutboxEmitter(context))
     }
 
     /// Gives the units back; shared by `ReleaseReservation` and the expiry poller.
-    static func release(_ held: ReservationRecords.Held, reason: String, emitter: CatalogEmitter) async throws {
+    static func release(_ held: ReservationRecords.Held, reason: String, emitter: OutboxEmitter) async throws {
         let keys = Set(held.allocations.map { StockKey(sku: $0.sku, locationId: $0.locationId) })
         var changes = try await StockChanges.lock(keys, creating: false, on: emitter.connection, logger: emitter.logger)
         for allocation in held.allocations {
@@ -111,6 +111,6 @@ enum ReservationHandlers {
         try await context.emit(CatalogType.reservationCommitted, ReservationCommitted(
             reservationId: held.reservationId, orderId: held.orderId, allocations: held.allocations),
             subject: held.reservationId, key: held.orderId)
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 }

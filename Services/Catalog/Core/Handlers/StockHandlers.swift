@@ -9,7 +9,7 @@ enum StockHandlers {
         let key = try await requireKnown(command.sku, command.locationId, context)
         var changes = try await StockChanges.lock([key], creating: true, on: context.connection, logger: context.logger)
         changes.move(key, to: try changes[key].receiving(command.quantity), kind: .receipt, reference: command.reference)
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 
     @Sendable static func adjust(_ command: AdjustStock, _ context: CommandContext) async throws {
@@ -19,7 +19,7 @@ enum StockHandlers {
         let key = try await requireKnown(command.sku, command.locationId, context)
         var changes = try await StockChanges.lock([key], creating: true, on: context.connection, logger: context.logger)
         changes.move(key, to: try changes[key].adjusting(by: command.delta), kind: .adjustment, reason: command.reason)
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 
     @Sendable static func transfer(_ command: TransferStock, _ context: CommandContext) async throws {
@@ -33,7 +33,7 @@ enum StockHandlers {
         let reference = command.reference ?? context.command.id.uuidString.lowercased()
         changes.move(from, to: try changes[from].removing(command.quantity, sku: command.sku), kind: .transferOut, reference: reference)
         changes.move(to, to: try changes[to].receiving(command.quantity), kind: .transferIn, reference: reference)
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 
     /// A till sale: every line or none; a till may sell its safety stock, never reserved units.
@@ -49,7 +49,7 @@ enum StockHandlers {
             let key = StockKey(sku: line.sku, locationId: store.id)
             changes.move(key, to: try changes[key].removing(line.quantity, sku: line.sku), kind: .posSale, reference: command.saleId)
         }
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 
     @Sendable static func restockReturn(_ command: RestockReturn, _ context: CommandContext) async throws {
@@ -64,14 +64,14 @@ enum StockHandlers {
             changes.move(key, to: try changes[key].receiving(line.quantity), kind: .returnRestock,
                          reason: command.orderId.map { "return of order \($0)" }, reference: command.returnId)
         }
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 
     @Sendable static func setSafetyStock(_ command: SetSafetyStock, _ context: CommandContext) async throws {
         let key = try await requireKnown(command.sku, command.locationId, context)
         var changes = try await StockChanges.lock([key], creating: true, on: context.connection, logger: context.logger)
         changes.set(key, try changes[key].withSafetyStock(command.quantity))
-        try await changes.save(CatalogEmitter(context))
+        try await changes.save(OutboxEmitter(context))
     }
 
     static func requireKnown(_ sku: String, _ locationId: String, _ context: CommandContext) async throws -> StockKey {

@@ -1,6 +1,7 @@
 import CatalogContracts
 import Foundation
 import OmniMessaging
+import OmniRuntime
 import PostgresNIO
 
 struct StockKey: Hashable, Comparable, Sendable {
@@ -67,7 +68,7 @@ struct StockChanges {
     }
 
     /// Writes the rows, the ledger and the events.
-    func save(_ emitter: CatalogEmitter) async throws {
+    func save(_ emitter: OutboxEmitter) async throws {
         let connection = emitter.connection, logger = emitter.logger
         for key in current.keys.sorted() where current[key] != original[key] {
             let level = current[key]!

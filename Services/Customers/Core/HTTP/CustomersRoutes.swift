@@ -70,9 +70,7 @@ enum CustomersRoutes {
         }
     }
 
-    static func badRequest(_ field: String, _ expected: String) -> ProblemDetails {
-        ProblemDetails(status: .badRequest, title: "Invalid query", detail: "\(field): expected \(expected)", errors: [field: "expected \(expected)"])
-    }
+    static func badRequest(_ field: String, _ expected: String) -> ProblemDetails { .invalidQuery(field, expected) }
 }
 
 extension CustomerIdentifier.Kind {

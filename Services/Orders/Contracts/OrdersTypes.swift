@@ -1,0 +1,31 @@
+/// The `ce_type` of every command the orders service accepts on `orders.commands` and every
+/// event it publishes on `orders.events`.
+public enum OrdersType {
+    // Cart commands (key: the cart owner, a customer id or an anonymous session id).
+    public static let addCartItem = "omni.orders.AddCartItem.v1"
+    public static let setCartItemQuantity = "omni.orders.SetCartItemQuantity.v1"
+    public static let removeCartItem = "omni.orders.RemoveCartItem.v1"
+    /// Login: the anonymous session's cart joins the customer's.
+    public static let attachCart = "omni.orders.AttachCart.v1"
+
+    // Order commands (key: the order id, chosen by the channel).
+    public static let placeOrder = "omni.orders.PlaceOrder.v1"
+    public static let markReadyForPickup = "omni.orders.MarkReadyForPickup.v1"
+    public static let confirmPickup = "omni.orders.ConfirmPickup.v1"
+    public static let shipOrder = "omni.orders.ShipOrder.v1"
+    public static let confirmDelivery = "omni.orders.ConfirmDelivery.v1"
+    public static let cancelOrder = "omni.orders.CancelOrder.v1"
+
+    // Events.
+    public static let cartUpdated = "omni.orders.CartUpdated.v1"
+    public static let cartsMerged = "omni.orders.CartsMerged.v1"
+    public static let orderPlaced = "omni.orders.OrderPlaced.v1"
+    public static let orderConfirmed = "omni.orders.OrderConfirmed.v1"
+    public static let orderRejected = "omni.orders.OrderRejected.v1"
+    public static let orderReadyForPickup = "omni.orders.OrderReadyForPickup.v1"
+    public static let orderPickedUp = "omni.orders.OrderPickedUp.v1"
+    public static let orderShipped = "omni.orders.OrderShipped.v1"
+    public static let orderDelivered = "omni.orders.OrderDelivered.v1"
+    public static let orderCancelled = "omni.orders.OrderCancelled.v1"
+    public static let commandRejected = "omni.orders.CommandRejected.v1"
+}

@@ -1,0 +1,72 @@
+/// The steps of placing an order, orchestrated by the orders service and persisted with
+/// the order so a restarted process goes on where the last one stopped.
+public enum SagaStep: String, Codable, Sendable {
+    case reservingStock = "reserving-stock"
+    case applyingPromotions = "applying-promotions"
+    case done
+}
+
+/// What the participants answered (or didn't).
+public enum SagaReply: Equatable, Sendable {
+    case stockReserved(reservationId: String)
+    case stockRefused(code: String, message: String, details: [String])
+    case promotionsApplied
+    case promotionsRefused(code: String, message: String, details: [String])
+    case timedOut
+}
+
+/// What the handler must do: write the new step and status, send these commands.
+public struct SagaDecision: Equatable, Sendable {
+    public enum Command: Equatable, Sendable {
+        case applyPromotions
+        case releaseStock(reason: String)
+        case releaseRedemptions(reason: String)
+        case commitRedemptions
+    }
+    public enum Outcome: Equatable, Sendable {
+        case confirm
+        case reject(code: String, message: String, details: [String])
+    }
+    public var step: SagaStep
+    public var outcome: Outcome?
+    public var commands: [Command]
+    public init(step: SagaStep, outcome: Outcome?, commands: [Command]) {
+        self.step = step
+        self.outcome = outcome
+        self.commands = commands
+    }
+}
+
+/// The saga's decisions, pure: given where the order is and what arrived, what happens.
+/// Replies that come late (after a timeout or a cancellation) undo what they hold.
+public enum OrderSaga {
+    public static func decide(step: SagaStep, status: OrderStatus, reply: SagaReply) -> SagaDecision {
+        let running = status == .placed
+        switch (step, reply) {
+        case (.reservingStock, .stockReserved) where running:
+            return SagaDecision(step: .applyingPromotions, outcome: nil, commands: [.applyPromotions])
+        case (.reservingStock, .stockRefused(let code, let message, let details)) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: details), commands: [])
+        case (.reservingStock, .timedOut) where running:
+            // The reservation may still land: release it (catalog ignores an unknown one).
+            return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "stock could not be confirmed in time", details: []),
+                                commands: [.releaseStock(reason: "saga-timeout")])
+        case (.applyingPromotions, .promotionsApplied) where running:
+            return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
+        case (.applyingPromotions, .promotionsRefused(let code, let message, let details)) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: details),
+                                commands: [.releaseStock(reason: "order-rejected")])
+        case (.applyingPromotions, .timedOut) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "promotions could not be confirmed in time", details: []),
+                                commands: [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
+        case (_, .stockReserved) where !OrderLifecycle.holdsReservation(status):
+            // Late: the order was rejected or cancelled meanwhile.
+            return SagaDecision(step: step, outcome: nil, commands: [.releaseStock(reason: "order-\(status.rawValue)")])
+        case (_, .promotionsApplied) where !OrderLifecycle.holdsReservation(status):
+            return SagaDecision(step: step, outcome: nil, commands: [.releaseRedemptions(reason: "order-\(status.rawValue)")])
+        default:
+            // A duplicate or a reply to a step already passed: nothing to do.
+            return SagaDecision(step: step, outcome: nil, commands: [])
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import OmniMessaging
+import OmniPersistence
+import OmniRuntime
+import OrdersContracts
+import PostgresNIO
+import CatalogContracts
+
+/// The orders service's read side for the channels: an order with its history, a
+/// customer's orders across channels, a cart priced for the channel asking.
+enum OrdersRoutes {
+    static func add(to router: Router<BasicRequestContext>, database: Database) {
+        let queries = OrdersQueries(database: database)
+        router.get("/orders/:id") { _, context in
+            Response.json(try await queries.order(try context.parameters.require("id")))
+        }
+        router.get("/customers/:id/orders") { request, context in
+            Response.json(try await queries.customerOrders(try context.parameters.require("id"), limit: try request.limit(default: 50),
+                                                           before: try request.time("before")))
+        }
+        router.get("/carts/:owner") { request, context in
+            let query = request.uri.queryParameters
+            let channel = query.get("channel") ?? SalesChannel.web.rawValue
+            guard SalesChannel(rawValue: channel) != nil else { throw ProblemDetails.invalidQuery("channel", "a sales channel, e.g. web or pos") }
+            return Response.json(try await queries.cart(try context.parameters.require("owner"), channel: channel, storeId: query.get("store")))
+        }
+    }
+}
+
+/// An order as a channel shows it.
+struct OrderView: Codable, Sendable {
+    struct Step: Codable, Sendable {
+        var status: String
+        var detail: String?
+        var at: Date
+    }
+    var order: OrderSnapshot
+    var sagaStep: String
+    var pickupCode: String?
+    var collectBy: Date?
+    var rejectCode: String?
+    var rejectMessage: String?
+    var history: [Step]
+}
+
+struct OrderList: Codable, Sendable {
+    var customerId: String
+    var orders: [OrderSnapshot]
+    /// Pass as `before=` for the next page.
+    var next: Date?
+}
+
+/// A cart with today's prices for the channel asking (lines the catalog no longer sells
+/// are flagged, not dropped).
+struct CartView: Codable, Sendable {
+    struct Line: Codable, Sendable {
+        var sku: String
+        var name: String?
+        var quantity: Int
+        var unitPriceMinor: Int64?
+        var lineTotalMinor: Int64?
+        var available: Bool
+    }
+    var ownerId: String
+    var channel: String
+    var currency: String?
+    var lines: [Line]
+    var subtotalMinor: Int64
+    var itemCount: Int
+    var lastChannel: String?
+    var updatedAt: Date?
+}
+
+struct OrdersQueries: Sendable {
+    let database: Database
+
+    func order(_ id: String) async throws -> OrderView {
+        try await database.client.withConnection { connection in
+            guard let record = try await OrderRecords.find(id, on: connection, logger: database.logger) else {
+                throw ProblemDetails.notFound("no order \(id)")
+            }
+            let history = try await OrderRecords.history(id, on: connection, logger: database.logger)
+            return OrderView(order: record.snapshot, sagaStep: record.sagaStep.rawValue, pickupCode: record.pickupCode, collectBy: record.collectBy,
+                             rejectCode: record.rejectCode, rejectMessage: record.rejectMessage,
+                             history: history.map { OrderView.Step(status: $0.0, detail: $0.1, at: $0.2) })
+        }
+    }
+
+    func customerOrders(_ customerId: String, limit: Int, before: Date?) async throws -> OrderList {
+        try await database.client.withConnection { connection in
+            let records = try await OrderRecords.customerOrders(customerId, limit: limit, before: before, on: connection, logger: database.logger)
+            return OrderList(customerId: customerId, orders: records.map(\.snapshot), next: records.count == limit ? records.last?.placedAt : nil)
+        }
+    }
+
+    func cart(_ owner: String, channel: String, storeId: String?) async throws -> CartView {
+        try await database.client.withConnection { connection in
+            let logger = database.logger
+            let stored = try await CartRecords.find(owner, on: connection, logger: logger)
+            let lines = stored?.cart.lines ?? []
+            let products = try await CatalogReadModel.products(lines.map(\.sku), on: connection, logger: logger)
+            var view = CartView(ownerId: owner, channel: channel, currency: nil, lines: [], subtotalMinor: 0, itemCount: 0,
+                                lastChannel: stored?.lastChannel, updatedAt: stored?.updatedAt)
+            let now = Date()
+            for line in lines {
+                let product = products[line.sku]
+                let price = product.flatMap { PriceResolution.price(among: $0.prices, channel: channel, storeId: storeId, at: now) }
+                let total = price.map { $0.amountMinor * Int64(line.quantity) }
+                view.lines.append(CartView.Line(sku: line.sku, name: product?.name, quantity: line.quantity, unitPriceMinor: price?.amountMinor,
+                                                lineTotalMinor: total, available: product?.active == true && price != nil))
+                view.currency = view.currency ?? price?.currency
+                view.subtotalMinor += total ?? 0
+                view.itemCount += line.quantity
+            }
+            return view
+        }
+    }
+}

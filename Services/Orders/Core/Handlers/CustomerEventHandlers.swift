@@ -1,0 +1,25 @@
+import CustomersContracts
+import Foundation
+import OmniMessaging
+import OmniRuntime
+import OrdersContracts
+
+/// What the customers service tells orders: two profiles became one (their orders and
+/// carts follow the survivor), or a person asked to be forgotten (orders stay, anonymous).
+enum CustomerEventHandlers {
+    static func merged(_ merged: CustomersMerged, _ event: CloudEvent, _ context: HandlerContext) async throws {
+        try await OrderRecords.reassignCustomer(from: merged.mergedIds, to: merged.survivorId, on: context.connection, logger: context.logger)
+        try await CartHandlers.merge(merged.mergedIds, into: merged.survivorId, channel: nil, emitter: OrdersEmitter(context, cause: event))
+    }
+
+    /// Name, contact and address leave every order; lines, amounts and statuses stay so
+    /// stock and sales still add up. The customer's carts go.
+    static func erased(_ erased: CustomerErased, _ context: HandlerContext) async throws {
+        let ids = [erased.customerId] + erased.formerIds
+        try await context.connection.query("""
+            UPDATE orders SET contact = NULL, fulfilment = fulfilment - 'address', payment_reference = 'erased', updated_at = now()
+            WHERE customer_id = ANY(\(ids))
+            """, logger: context.logger)
+        try await context.connection.query("DELETE FROM carts WHERE owner_id = ANY(\(ids))", logger: context.logger)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import OmniPersistence
+import OmniRuntime
+import ServiceLifecycle
+
+/// The saga's clock: every second it gives up on steps that waited past their deadline
+/// (`timedOut`, compensated by `OrderSaga`) and cancels click & collect orders nobody
+/// collected in time. Rows are locked with `SKIP LOCKED`, so replicas share the work.
+final class OrderTimers: Service, Sendable {
+    private let database: Database
+    private let logger: Logger
+    private let policy: OrdersPolicy
+
+    init(database: Database, logger: Logger, policy: OrdersPolicy) {
+        self.database = database
+        self.logger = logger
+        self.policy = policy
+    }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    while try await self.timeOutSteps(limit: 100) == 100 {}
+                    while try await self.cancelUncollected(limit: 100) == 100 {}
+                } catch {
+                    self.logger.warning("order timers failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try await Task.sleep(for: self.policy.timerInterval)
+            }
+        }
+    }
+
+    func timeOutSteps(limit: Int) async throws -> Int {
+        let logger = self.logger, policy = self.policy
+        return try await database.withTransaction { connection in
+            let overdue = try await OrderRecords.lockOverdue(limit: limit, on: connection, logger: logger)
+            for order in overdue {
+                logger.notice("saga step timed out", metadata: ["orderId": "\(order.orderId)", "step": "\(order.sagaStep.rawValue)"])
+                let emitter = OrdersEmitter(connection: connection, logger: logger, correlation: order.correlationId)
+                try await SagaExecutor.handle(.timedOut, order: order, emitter: emitter, policy: policy)
+            }
+            return overdue.count
+        }
+    }
+
+    func cancelUncollected(limit: Int) async throws -> Int {
+        let logger = self.logger
+        return try await database.withTransaction { connection in
+            let uncollected = try await OrderRecords.lockUncollected(limit: limit, on: connection, logger: logger)
+            for order in uncollected {
+                let emitter = OrdersEmitter(connection: connection, logger: logger, correlation: order.correlationId)
+                try await LifecycleHandlers.cancel(order, reason: "not-collected", emitter: emitter)
+            }
+            return uncollected.count
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The orders service's tunables (README, "Orders"), from the environment.
+struct OrdersPolicy: Sendable {
+    /// How long a saga step waits for a participant before the order is rejected.
+    var stepTimeout: Duration = .seconds(30)
+    /// How long the catalog holds an order's stock (until it is shipped or picked up).
+    var reservationHoldSeconds = 14 * 24 * 3600
+    /// How long a click & collect order waits at the store before it is cancelled.
+    var collectWithin: Duration = .seconds(7 * 24 * 3600)
+    /// How often the saga timer looks for overdue steps and uncollected orders.
+    var timerInterval: Duration = .seconds(1)
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OrdersPolicy {
+        var policy = OrdersPolicy()
+        if let text = environment["OMNI_ORDERS_SAGA_TIMEOUT_SECONDS"], let seconds = Double(text), seconds > 0 {
+            policy.stepTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let text = environment["OMNI_ORDERS_COLLECT_WITHIN_SECONDS"], let seconds = Double(text), seconds > 0 {
+            policy.collectWithin = .milliseconds(Int64(seconds * 1000))
+        }
+        if let text = environment["OMNI_ORDERS_RESERVATION_HOLD_SECONDS"], let seconds = Int(text), seconds > 0 {
+            policy.reservationHoldSeconds = seconds
+        }
+        return policy
+    }
+
+    func deadline(from now: Date = Date()) -> Date { now.addingTimeInterval(stepTimeout.seconds) }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import OmniMessaging
+import OmniRuntime
+import OrdersContracts
+
+/// `PlaceOrder` from any channel: checked and priced here, then the saga starts by asking
+/// the catalog for the stock. A refused order gets `OrderRejected` and leaves no row, so
+/// the channel may correct it and retry with the same id.
+enum PlaceOrderHandler {
+    static func place(_ command: PlaceOrder, _ context: CommandContext, policy: OrdersPolicy) async throws {
+        let connection = context.connection, logger = context.logger
+        let emitter = OrdersEmitter(context)
+        guard !command.orderId.isEmpty else { throw Rejection("missing-field", "orderId is required") }
+        if let existing = try await OrderRecords.find(command.orderId, on: connection, logger: logger) {
+            // A retried command: answer with where the order stands instead of placing it twice.
+            try await answerRetry(existing, emitter: emitter)
+            return
+        }
+        func refuse(_ code: String, _ message: String, _ details: [String] = []) async throws {
+            logger.info("order refused", metadata: ["orderId": "\(command.orderId)", "reason": "\(code)"])
+            try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: command.orderId, customerId: command.customerId, channel: command.channel,
+                                                                            reasonCode: code, message: message, details: details), orderId: command.orderId)
+        }
+        guard let channel = SalesChannel(rawValue: command.channel) else {
+            return try await refuse("unknown-channel", "unknown channel \(command.channel)")
+        }
+        guard !command.paymentReference.isEmpty else { return try await refuse("payment-required", "a payment reference is required") }
+        if channel.isInStore, command.storeId == nil {
+            return try await refuse("store-required", "a \(channel.rawValue) order names the store it is placed in")
+        }
+        if let storeId = command.storeId, try await CatalogReadModel.location(storeId, on: connection, logger: logger) == nil {
+            return try await refuse("unknown-store", "unknown store \(storeId)", [storeId])
+        }
+        switch command.fulfilment.mode {
+        case .pickup:
+            guard let storeId = command.fulfilment.storeId else { return try await refuse("store-required", "click & collect needs fulfilment.storeId") }
+            guard let store = try await CatalogReadModel.location(storeId, on: connection, logger: logger), store.kind == "store", store.active else {
+                return try await refuse("unknown-store", "unknown store \(storeId)", [storeId])
+            }
+            guard store.clickAndCollect else {
+                return try await refuse("no-click-and-collect", "\(store.name) does not offer click & collect", [storeId])
+            }
+        case .delivery:
+            guard command.fulfilment.address != nil else { return try await refuse("address-required", "home delivery needs fulfilment.address") }
+        }
+
+        // The lines: given, or the owner's cart checked out.
+        var requested = command.lines ?? []
+        let cartOwner = requested.isEmpty ? (command.cartOwnerId ?? command.customerId) : nil
+        if let cartOwner, let cart = try await CartRecords.find(cartOwner, on: connection, logger: logger) {
+            requested = cart.cart.lines.map { OrderLineRequest(sku: $0.sku, quantity: $0.quantity) }
+        }
+        let priceStore = command.storeId ?? (command.fulfilment.mode == .pickup ? command.fulfilment.storeId : nil)
+        let priced: OrderPricing.Priced
+        switch OrderPricing.price(requested, products: try await CatalogReadModel.products(requested.map(\.sku), on: connection, logger: logger),
+                                  channel: channel.rawValue, storeId: priceStore, at: Date()) {
+        case .success(let value): priced = value
+        case .failure(let refusal): return try await refuse(refusal.code, refusal.message, refusal.details)
+        }
+        let codes = Array(Set((command.promoCodes ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })).sorted()
+
+        var order = OrderRecord(
+            orderId: command.orderId, status: .placed, sagaStep: .reservingStock, sagaDeadline: policy.deadline(), channel: channel.rawValue,
+            storeId: command.storeId, customerId: command.customerId, currency: priced.currency, lines: priced.lines, promoCodes: codes,
+            fulfilment: command.fulfilment, contact: command.contact, paymentReference: command.paymentReference, subtotalMinor: priced.subtotalMinor,
+            discountMinor: 0, totalMinor: priced.subtotalMinor, reservationId: "res-\(command.orderId)", reserveCommandId: nil, promotionsCommandId: nil,
+            pickupCode: nil, collectBy: nil, rejectCode: nil, rejectMessage: nil,
+            correlationId: context.command.correlationID ?? context.command.id.uuidString.lowercased(), placedAt: Date()
+        )
+        order.reserveCommandId = try await emitter.reserveStock(for: order, holdSeconds: policy.reservationHoldSeconds)
+        try await OrderRecords.insert(order, on: connection, logger: logger)
+        if let cartOwner { try await CartRecords.close(cartOwner, mergedInto: nil, checkedOutOrder: order.orderId, on: connection, logger: logger) }
+        try await emitter.event(OrdersType.orderPlaced, OrderEvent(order: order.snapshot), orderId: order.orderId)
+    }
+
+    private static func answerRetry(_ order: OrderRecord, emitter: OrdersEmitter) async throws {
+        switch order.status {
+        case .placed:
+            break  // the outcome is on its way
+        case .rejected:
+            try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: order.orderId, customerId: order.customerId, channel: order.channel,
+                                                                            reasonCode: order.rejectCode ?? "rejected", message: order.rejectMessage ?? ""),
+                                    orderId: order.orderId)
+        default:
+            try await emitter.event(OrdersType.orderConfirmed, OrderEvent(order: order.snapshot), orderId: order.orderId)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import CatalogContracts
+import Foundation
+import OmniMessaging
+import OmniRuntime
+import OrdersContracts
+import PromotionsContracts
+
+/// The participants' answers, turned into `SagaReply`s for the pure `OrderSaga`, whose
+/// decision is then carried out in the same transaction.
+enum SagaHandlers {
+    static func stockReserved(_ reserved: StockReserved, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard let order = try await OrderRecords.lock(reserved.orderId, on: context.connection, logger: context.logger),
+              order.reservationId == reserved.reservationId else { return }  // another service's reservation
+        try await SagaExecutor.handle(.stockReserved(reservationId: reserved.reservationId), order: order,
+                                      emitter: OrdersEmitter(context, cause: event), policy: policy)
+    }
+
+    static func stockReservationFailed(_ failed: StockReservationFailed, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard let order = try await OrderRecords.lock(failed.orderId, on: context.connection, logger: context.logger),
+              order.reservationId == failed.reservationId else { return }
+        let details = failed.shortfall.map { "\($0.sku): \($0.requested) requested, \($0.available) available" }
+        try await SagaExecutor.handle(.stockRefused(code: failed.reasonCode, message: "not enough stock: " + details.joined(separator: "; "), details: details),
+                                      order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
+    }
+
+    static func promotionsApplied(_ applied: PromotionsApplied, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard var order = try await OrderRecords.lock(applied.orderId, on: context.connection, logger: context.logger) else { return }
+        if order.status == .placed, order.sagaStep == .applyingPromotions {
+            let discounts = Dictionary(applied.pricing.lines.map { ($0.lineId, $0.discountMinor) }, uniquingKeysWith: +)
+            for index in order.lines.indices { order.lines[index].discountMinor = discounts[order.lines[index].lineId] ?? 0 }
+            order.discountMinor = applied.pricing.totalDiscountMinor
+            order.totalMinor = applied.pricing.totalMinor
+        }
+        try await SagaExecutor.handle(.promotionsApplied, order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
+    }
+
+    static func promotionsRejected(_ rejected: PromotionsRejected, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard let order = try await OrderRecords.lock(rejected.orderId, on: context.connection, logger: context.logger) else { return }
+        let details = rejected.rejections.map { "\($0.code): \($0.reasonCode)" }
+        let code = rejected.rejections.count == 1 ? rejected.rejections[0].reasonCode : "promotion-rejected"
+        try await SagaExecutor.handle(.promotionsRefused(code: code, message: rejected.message, details: details), order: order,
+                                      emitter: OrdersEmitter(context, cause: event), policy: policy)
+    }
+
+    /// A participant refused one of the saga's commands outright (`CommandRejected`).
+    static func participantRejected(_ rejected: CommandRejected, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard let commandId = UUID(uuidString: rejected.commandID),
+              let order = try await OrderRecords.lockBySagaCommand(commandId, on: context.connection, logger: context.logger) else {
+            if rejected.commandType.hasPrefix("omni.catalog.") || rejected.commandType.hasPrefix("omni.promotions.") {
+                context.logger.debug("participant refused a command", metadata: ["type": "\(rejected.commandType)", "reason": "\(rejected.reasonCode)"])
+            }
+            return
+        }
+        let reply: SagaReply = order.reserveCommandId == commandId
+            ? .stockRefused(code: rejected.reasonCode, message: rejected.message, details: [])
+            : .promotionsRefused(code: rejected.reasonCode, message: rejected.message, details: [])
+        try await SagaExecutor.handle(reply, order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
+    }
+}
+
+/// Carries out `OrderSaga`'s decisions: the commands, the new step and status, the events.
+enum SagaExecutor {
+    static func handle(_ reply: SagaReply, order: OrderRecord, emitter: OrdersEmitter, policy: OrdersPolicy) async throws {
+        var order = order
+        let previous = order.status
+        let decision = OrderSaga.decide(step: order.sagaStep, status: order.status, reply: reply)
+        order.sagaStep = decision.step
+        for command in decision.commands {
+            switch command {
+            case .applyPromotions:
+                order.promotionsCommandId = try await emitter.applyPromotions(for: order)
+                order.sagaDeadline = policy.deadline()
+            case .releaseStock(let reason): try await emitter.releaseStock(of: order, reason: reason)
+            case .releaseRedemptions(let reason): try await emitter.releaseRedemptions(of: order, reason: reason)
+            case .commitRedemptions: try await emitter.commitRedemptions(of: order)
+            }
+        }
+        var detail: String?
+        switch decision.outcome {
+        case .confirm:
+            order.status = .confirmed
+            order.sagaDeadline = nil
+        case .reject(let code, let message, _):
+            order.status = .rejected
+            order.sagaDeadline = nil
+            order.rejectCode = code
+            order.rejectMessage = message
+            detail = code
+        case nil:
+            break
+        }
+        if decision.step == .done { order.sagaDeadline = nil }
+        try await OrderRecords.update(order, previous: previous, detail: detail, on: emitter.connection, logger: emitter.logger)
+        switch decision.outcome {
+        case .confirm:
+            try await emitter.event(OrdersType.orderConfirmed, OrderEvent(order: order.snapshot), orderId: order.orderId)
+        case .reject(let code, let message, let details):
+            emitter.logger.info("order rejected", metadata: ["orderId": "\(order.orderId)", "reason": "\(code)"])
+            try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: order.orderId, customerId: order.customerId, channel: order.channel,
+                                                                            reasonCode: code, message: message, details: details), orderId: order.orderId)
+        case nil:
+            break
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import OmniMessaging
+import OrdersContracts
+import PostgresNIO
+
+/// An order row: the order itself and where its saga stands.
+struct OrderRecord: Sendable {
+    var orderId: String
+    var status: OrderStatus
+    var sagaStep: SagaStep
+    var sagaDeadline: Date?
+    var channel: String
+    var storeId: String?
+    var customerId: String?
+    var currency: String
+    var lines: [OrderLine]
+    var promoCodes: [String]
+    var fulfilment: OrderFulfilment
+    var contact: OrderContact?
+    var paymentReference: String
+    var subtotalMinor: Int64
+    var discountMinor: Int64
+    var totalMinor: Int64
+    var reservationId: String
+    var reserveCommandId: UUID?
+    var promotionsCommandId: UUID?
+    var pickupCode: String?
+    var collectBy: Date?
+    var rejectCode: String?
+    var rejectMessage: String?
+    var correlationId: String?
+    var placedAt: Date
+
+    var snapshot: OrderSnapshot {
+        OrderSnapshot(orderId: orderId, status: status.rawValue, channel: channel, storeId: storeId, customerId: customerId, currency: currency,
+                      lines: lines, promoCodes: promoCodes, fulfilment: fulfilment, contact: contact, subtotalMinor: subtotalMinor,
+                      discountMinor: discountMinor, totalMinor: totalMinor, placedAt: placedAt)
+    }
+}
+
+enum OrderRecords {
+    private static let columns = """
+        order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines::text, promo_codes::text,
+        fulfilment::text, contact::text, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
+        reserve_command_id, promotions_command_id, pickup_code, collect_by, reject_code, reject_message, correlation_id, placed_at
+        """
+
+    static func insert(_ order: OrderRecord, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO orders (order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines, promo_codes,
+                                fulfilment, contact, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
+                                reserve_command_id, promotions_command_id, correlation_id, placed_at)
+            VALUES (\(order.orderId), \(order.status.rawValue), \(order.sagaStep.rawValue), \(order.sagaDeadline), \(order.channel), \(order.storeId),
+                    \(order.customerId), \(order.currency), \(try json(order.lines))::jsonb, \(try json(order.promoCodes))::jsonb,
+                    \(try json(order.fulfilment))::jsonb, \(try order.contact.map(json))::jsonb, \(order.paymentReference), \(order.subtotalMinor),
+                    \(order.discountMinor), \(order.totalMinor), \(order.reservationId), \(order.reserveCommandId), \(order.promotionsCommandId),
+                    \(order.correlationId), \(order.placedAt))
+            """, logger: logger)
+        try await history(order.orderId, order.status, detail: nil, on: connection, logger: logger)
+    }
+
+    /// Writes back what a step changed, and records the status in the history when it moved.
+    static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE orders SET status = \(order.status.rawValue), saga_step = \(order.sagaStep.rawValue), saga_deadline = \(order.sagaDeadline),
+                customer_id = \(order.customerId), lines = \(try json(order.lines))::jsonb, contact = \(try order.contact.map(json))::jsonb,
+                fulfilment = \(try json(order.fulfilment))::jsonb, subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
+                total_minor = \(order.totalMinor), promotions_command_id = \(order.promotionsCommandId), pickup_code = \(order.pickupCode),
+                collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage), updated_at = now()
+            WHERE order_id = \(order.orderId)
+            """, logger: logger)
+        if order.status != previous { try await history(order.orderId, order.status, detail: detail, on: connection, logger: logger) }
+    }
+
+    /// The order, locked for the rest of the transaction (one step at a time per order).
+    static func lock(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await one("SELECT \(columns) FROM orders WHERE order_id = $1 FOR UPDATE", orderId, on: connection, logger: logger)
+    }
+
+    static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await one("SELECT \(columns) FROM orders WHERE order_id = $1", orderId, on: connection, logger: logger)
+    }
+
+    /// The order a saga command was sent for (to match a participant's CommandRejected).
+    static func lockBySagaCommand(_ commandId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        var bindings = PostgresBindings()
+        bindings.append(commandId)
+        let query = PostgresQuery(unsafeSQL: "SELECT \(columns) FROM orders WHERE reserve_command_id = $1 OR promotions_command_id = $1 FOR UPDATE", binds: bindings)
+        return try await decode(connection.query(query, logger: logger)).first
+    }
+
+    static func customerOrders(_ customerId: String, limit: Int, before: Date?, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+        var bindings = PostgresBindings()
+        bindings.append(customerId)
+        bindings.append(before ?? Date.distantFuture)
+        bindings.append(limit)
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM orders WHERE customer_id = $1 AND placed_at < $2 ORDER BY placed_at DESC, order_id LIMIT $3
+            """, binds: bindings)
+        return try await decode(connection.query(query, logger: logger))
+    }
+
+    /// Orders whose saga step waited past its deadline, locked, skipping rows another
+    /// replica is working on.
+    static func lockOverdue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+        var bindings = PostgresBindings()
+        bindings.append(limit)
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM orders WHERE saga_deadline < now() ORDER BY saga_deadline LIMIT $1 FOR UPDATE SKIP LOCKED
+            """, binds: bindings)
+        return try await decode(connection.query(query, logger: logger))
+    }
+
+    /// Click & collect orders still waiting at the store after their collect-by date.
+    static func lockUncollected(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+        var bindings = PostgresBindings()
+        bindings.append(limit)
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM orders WHERE status = 'ready-for-pickup' AND collect_by < now() ORDER BY collect_by LIMIT $1 FOR UPDATE SKIP LOCKED
+            """, binds: bindings)
+        return try await decode(connection.query(query, logger: logger))
+    }
+
+    static func history(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> [(String, String?, Date)] {
+        let rows = try await connection.query("SELECT status, detail, at FROM order_history WHERE order_id = \(orderId) ORDER BY seq", logger: logger)
+        var history: [(String, String?, Date)] = []
+        for try await row in rows.decode((String, String?, Date).self) { history.append(row) }
+        return history
+    }
+
+    static func reassignCustomer(from merged: [String], to survivor: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE orders SET customer_id = \(survivor), updated_at = now() WHERE customer_id = ANY(\(merged))", logger: logger)
+    }
+
+    private static func history(_ orderId: String, _ status: OrderStatus, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("INSERT INTO order_history (order_id, status, detail) VALUES (\(orderId), \(status.rawValue), \(detail))", logger: logger)
+    }
+
+    private static func one(_ sql: String, _ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        var bindings = PostgresBindings()
+        bindings.append(orderId)
+        return try await decode(connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)).first
+    }
+
+    private static func decode(_ rows: PostgresRowSequence) async throws -> [OrderRecord] {
+        var records: [OrderRecord] = []
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            func text(_ index: Int) throws -> String { try cells[index].decode(String.self) }
+            func optionalText(_ index: Int) throws -> String? { try cells[index].decode(String?.self) }
+            func parse<T: Decodable>(_ type: T.Type, _ index: Int) throws -> T {
+                try JSONCoding.decoder.decode(T.self, from: Data(try text(index).utf8))
+            }
+            records.append(OrderRecord(
+                orderId: try text(0), status: OrderStatus(rawValue: try text(1)) ?? .placed, sagaStep: SagaStep(rawValue: try text(2)) ?? .done,
+                sagaDeadline: try cells[3].decode(Date?.self), channel: try text(4), storeId: try optionalText(5), customerId: try optionalText(6),
+                currency: try text(7), lines: try parse([OrderLine].self, 8), promoCodes: try parse([String].self, 9),
+                fulfilment: try parse(OrderFulfilment.self, 10),
+                contact: try optionalText(11).map { try JSONCoding.decoder.decode(OrderContact.self, from: Data($0.utf8)) },
+                paymentReference: try text(12), subtotalMinor: try cells[13].decode(Int64.self), discountMinor: try cells[14].decode(Int64.self),
+                totalMinor: try cells[15].decode(Int64.self), reservationId: try text(16), reserveCommandId: try cells[17].decode(UUID?.self),
+                promotionsCommandId: try cells[18].decode(UUID?.self), pickupCode: try optionalText(19), collectBy: try cells[20].decode(Date?.self),
+                rejectCode: try optionalText(21), rejectMessage: try optionalText(22), correlationId: try optionalText(23), placedAt: try cells[24].decode(Date.self)
+            ))
+        }
+        return records
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+    }
+}

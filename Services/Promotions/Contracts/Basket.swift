@@ -1,0 +1,107 @@
+import Foundation
+
+public struct BasketLine: Codable, Sendable, Equatable {
+    public var lineId: String
+    public var sku: String
+    public var category: String?
+    public var quantity: Int
+    public var unitPriceMinor: Int64
+    public init(lineId: String, sku: String, category: String? = nil, quantity: Int, unitPriceMinor: Int64) {
+        self.lineId = lineId
+        self.sku = sku
+        self.category = category
+        self.quantity = quantity
+        self.unitPriceMinor = unitPriceMinor
+    }
+    public var amountMinor: Int64 { unitPriceMinor * Int64(quantity) }
+}
+
+/// What is priced: lines at their list price, for a channel (and store), a customer, a time.
+public struct Basket: Codable, Sendable, Equatable {
+    public var channel: String
+    public var storeId: String?
+    public var customerId: String?
+    public var currency: String
+    public var lines: [BasketLine]
+    public var shippingMinor: Int64
+    /// When it is priced (default: now).
+    public var at: Date?
+    public init(channel: String, storeId: String? = nil, customerId: String? = nil, currency: String, lines: [BasketLine],
+                shippingMinor: Int64 = 0, at: Date? = nil) {
+        self.channel = channel
+        self.storeId = storeId
+        self.customerId = customerId
+        self.currency = currency
+        self.lines = lines
+        self.shippingMinor = shippingMinor
+        self.at = at
+    }
+}
+
+public struct LineDiscount: Codable, Sendable, Equatable {
+    public var lineId: String
+    public var sku: String
+    public var discountMinor: Int64
+    public var promotionIds: [String]
+    public init(lineId: String, sku: String, discountMinor: Int64, promotionIds: [String]) {
+        self.lineId = lineId
+        self.sku = sku
+        self.discountMinor = discountMinor
+        self.promotionIds = promotionIds
+    }
+}
+
+public struct AppliedPromotion: Codable, Sendable, Equatable {
+    public var promotionId: String
+    public var name: String
+    public var code: String?
+    public var discountMinor: Int64
+    public var explanation: String
+    public init(promotionId: String, name: String, code: String?, discountMinor: Int64, explanation: String) {
+        self.promotionId = promotionId
+        self.name = name
+        self.code = code
+        self.discountMinor = discountMinor
+        self.explanation = explanation
+    }
+}
+
+public struct NotAppliedPromotion: Codable, Sendable, Equatable {
+    public var promotionId: String?
+    public var code: String?
+    /// `unknown-code`, `expired-code`, `not-yet-valid`, `not-valid-on-channel`, `not-valid-in-store`,
+    /// `minimum-not-reached`, `no-eligible-items`, `not-combinable`, `limit-reached`, `already-used-by-customer`.
+    public var reasonCode: String
+    public var explanation: String
+    public init(promotionId: String?, code: String?, reasonCode: String, explanation: String) {
+        self.promotionId = promotionId
+        self.code = code
+        self.reasonCode = reasonCode
+        self.explanation = explanation
+    }
+}
+
+/// A priced basket: what every promotion did or why it didn't.
+public struct Pricing: Codable, Sendable, Equatable {
+    public var currency: String
+    public var subtotalMinor: Int64
+    public var shippingMinor: Int64
+    public var lines: [LineDiscount]
+    public var shippingDiscountMinor: Int64
+    public var totalDiscountMinor: Int64
+    public var totalMinor: Int64
+    public var applied: [AppliedPromotion]
+    public var notApplied: [NotAppliedPromotion]
+    public init(currency: String, subtotalMinor: Int64, shippingMinor: Int64, lines: [LineDiscount], shippingDiscountMinor: Int64,
+                totalDiscountMinor: Int64, totalMinor: Int64, applied: [AppliedPromotion], notApplied: [NotAppliedPromotion]) {
+        self.currency = currency
+        self.subtotalMinor = subtotalMinor
+        self.shippingMinor = shippingMinor
+        self.lines = lines
+        self.shippingDiscountMinor = shippingDiscountMinor
+        self.totalDiscountMinor = totalDiscountMinor
+        self.totalMinor = totalMinor
+        self.applied = applied
+        self.notApplied = notApplied
+    }
+}

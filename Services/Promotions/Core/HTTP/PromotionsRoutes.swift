@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import OmniMessaging
+import OmniPersistence
+import OmniRuntime
+import PromotionsContracts
+
+/// Channels price a basket here before checkout (POS, app, web: the same numbers as the
+/// saga, with no side effect), and read the promotions.
+enum PromotionsRoutes {
+    struct QuoteRequest: Codable, Sendable {
+        var basket: Basket
+        var codes: [String]?
+    }
+
+    struct Quote: Codable, Sendable {
+        var pricing: Pricing
+        /// Codes that would be refused at checkout, with the reason.
+        var rejections: [CodeRejection]
+    }
+
+    struct PromotionView: Codable, Sendable {
+        var promotion: Promotion
+        var version: Int
+        var uses: Int?
+    }
+
+    struct PromotionList: Codable, Sendable {
+        var promotions: [PromotionView]
+    }
+
+    static func add(to router: Router<BasicRequestContext>, database: Database) {
+        router.post("/quotes") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let quote: QuoteRequest
+            do {
+                quote = try JSONCoding.decoder.decode(QuoteRequest.self, from: Data(buffer: body))
+            } catch {
+                throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: "the body must be {\"basket\": {...}, \"codes\": [...]}: \(error)")
+            }
+            guard SalesChannel(rawValue: quote.basket.channel) != nil else { throw ProblemDetails.invalidQuery("basket.channel", "a sales channel") }
+            guard quote.basket.lines.allSatisfy({ $0.quantity > 0 && $0.unitPriceMinor >= 0 }) else {
+                throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: "every line needs a quantity above 0 and a price of 0 or more")
+            }
+            let evaluation = try await database.client.withConnection { connection in
+                try await Evaluation.run(quote.basket, codes: quote.codes ?? [], lockingLimits: false, on: connection, logger: database.logger)
+            }
+            return Response.json(Quote(pricing: evaluation.pricing, rejections: evaluation.rejections))
+        }
+        router.get("/promotions") { request, _ in
+            let limit = try request.limit(default: 100)
+            let all = try await database.client.withConnection { connection in
+                try await PromotionRecords.all(limit: limit, on: connection, logger: database.logger)
+            }
+            return Response.json(PromotionList(promotions: all.map { PromotionView(promotion: $0.0, version: $0.1, uses: $0.2) }))
+        }
+        router.get("/promotions/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let found = try await database.client.withConnection { connection -> PromotionView? in
+                guard let (promotion, version) = try await PromotionRecords.find(id, on: connection, logger: database.logger) else { return nil }
+                let uses = try await PromotionRecords.uses(of: id, customerId: nil, on: connection, logger: database.logger)
+                return PromotionView(promotion: promotion, version: version, uses: uses.total)
+            }
+            guard let found else { throw ProblemDetails.notFound("no promotion \(id)") }
+            return Response.json(found)
+        }
+    }
+}

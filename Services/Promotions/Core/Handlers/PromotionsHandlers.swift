@@ -1,0 +1,133 @@
+import Foundation
+import OmniMessaging
+import OmniRuntime
+import PostgresNIO
+import PromotionsContracts
+
+/// Every command on `promotions.commands`.
+enum PromotionsHandlers {
+    static func all() -> EventHandlers {
+        var handlers = EventHandlers()
+        handlers.command(PromotionsType.upsertPromotion, as: Promotion.self, service: .promotions, upsert)
+        handlers.command(PromotionsType.applyPromotions, as: ApplyPromotions.self, service: .promotions, RedemptionHandlers.apply)
+        handlers.command(PromotionsType.commitRedemptions, as: CommitRedemptions.self, service: .promotions, RedemptionHandlers.commit)
+        handlers.command(PromotionsType.releaseRedemptions, as: ReleaseRedemptions.self, service: .promotions, RedemptionHandlers.release)
+        return handlers
+    }
+
+    static func upsert(_ promotion: Promotion, _ context: CommandContext) async throws {
+        let problems = promotion.problems
+        guard problems.isEmpty else { throw Rejection("invalid-promotion", problems.joined(separator: "; ")) }
+        if let channels = promotion.channels, let unknown = channels.first(where: { SalesChannel(rawValue: $0) == nil }) {
+            throw Rejection("unknown-channel", "unknown channel \(unknown)")
+        }
+        if let code = promotion.code.map(Promotion.normalise(code:)),
+           let owner = try await PromotionRecords.promotionId(forCode: code, on: context.connection, logger: context.logger), owner != promotion.promotionId {
+            throw Rejection("code-taken", "code \(code) belongs to promotion \(owner)")
+        }
+        let version = try await PromotionRecords.upsert(promotion, on: context.connection, logger: context.logger)
+        try await context.emit(PromotionsType.promotionUpserted, PromotionUpserted(promotion: promotion, version: version), subject: promotion.promotionId)
+    }
+}
+
+/// The order saga's side in promotions: evaluate and hold, commit, release.
+enum RedemptionHandlers {
+    static func apply(_ command: ApplyPromotions, _ context: CommandContext) async throws {
+        let connection = context.connection, logger = context.logger
+        guard !command.orderId.isEmpty else { throw Rejection("missing-field", "orderId is required") }
+        guard SalesChannel(rawValue: command.basket.channel) != nil else { throw Rejection("unknown-channel", "unknown channel \(command.basket.channel)") }
+        guard command.basket.lines.allSatisfy({ $0.quantity > 0 && $0.unitPriceMinor >= 0 }) else {
+            throw Rejection("invalid-basket", "every line needs a quantity above 0 and a price of 0 or more")
+        }
+        if let previous = try await ApplicationRecords.find(command.orderId, on: connection, logger: logger) {
+            // Asked again (a retry, a redelivery with a new id): the same answer, nothing counted twice.
+            switch previous.answer {
+            case .applied(let applied)?: try await context.emit(PromotionsType.promotionsApplied, applied, subject: command.orderId)
+            case .rejected(let rejected)?: try await context.emit(PromotionsType.promotionsRejected, rejected, subject: command.orderId)
+            case nil:
+                try await context.emit(PromotionsType.promotionsRejected, PromotionsRejected(
+                    orderId: command.orderId, rejections: [], message: "the order's promotions were already released"), subject: command.orderId)
+            }
+            return
+        }
+        let evaluation = try await Evaluation.run(command.basket, codes: command.codes, lockingLimits: true, on: connection, logger: logger)
+        if !evaluation.rejections.isEmpty {
+            let rejected = PromotionsRejected(orderId: command.orderId, rejections: evaluation.rejections,
+                                              message: evaluation.rejections.map(\.message).joined(separator: "; "))
+            try await ApplicationRecords.insert(command.orderId, status: "rejected", basket: command.basket, answer: .rejected(rejected), on: connection, logger: logger)
+            try await context.emit(PromotionsType.promotionsRejected, rejected, subject: command.orderId)
+            return
+        }
+        for applied in evaluation.pricing.applied {
+            try await connection.query("""
+                INSERT INTO redemptions (order_id, promotion_id, customer_id, code, channel, status, discount_minor)
+                VALUES (\(command.orderId), \(applied.promotionId), \(command.basket.customerId), \(applied.code), \(command.basket.channel), 'held', \(applied.discountMinor))
+                """, logger: logger)
+        }
+        let answer = PromotionsApplied(orderId: command.orderId, pricing: evaluation.pricing)
+        try await ApplicationRecords.insert(command.orderId, status: "applied", basket: command.basket, answer: .applied(answer), on: connection, logger: logger)
+        try await context.emit(PromotionsType.promotionsApplied, answer, subject: command.orderId)
+    }
+
+    static func commit(_ command: CommitRedemptions, _ context: CommandContext) async throws {
+        let connection = context.connection, logger = context.logger
+        guard let application = try await ApplicationRecords.find(command.orderId, on: connection, logger: logger) else {
+            throw Rejection("unknown-order", "no promotions were applied to order \(command.orderId)")
+        }
+        guard application.status != "released" else { throw Rejection("redemptions-released", "order \(command.orderId)'s promotions were released") }
+        let count = try await connection.query("""
+            WITH committed AS (UPDATE redemptions SET status = 'committed' WHERE order_id = \(command.orderId) AND status = 'held' RETURNING 1)
+            SELECT count(*)::int FROM committed
+            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+        if application.status == "applied" { try await ApplicationRecords.setStatus(command.orderId, "committed", on: connection, logger: logger) }
+        try await context.emit(PromotionsType.redemptionsCommitted, RedemptionsCommitted(orderId: command.orderId, redemptions: count), subject: command.orderId)
+    }
+
+    /// Gives the uses back (rejection, cancellation, expiry). An order never applied gets a
+    /// `released` row, so an `ApplyPromotions` arriving late holds nothing.
+    static func release(_ command: ReleaseRedemptions, _ context: CommandContext) async throws {
+        let connection = context.connection, logger = context.logger
+        let count = try await connection.query("""
+            WITH released AS (UPDATE redemptions SET status = 'released' WHERE order_id = \(command.orderId) AND status <> 'released' RETURNING 1)
+            SELECT count(*)::int FROM released
+            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+        if try await ApplicationRecords.find(command.orderId, on: connection, logger: logger) == nil {
+            try await ApplicationRecords.insert(command.orderId, status: "released", basket: nil, answer: nil, on: connection, logger: logger)
+        } else {
+            try await ApplicationRecords.setStatus(command.orderId, "released", on: connection, logger: logger)
+        }
+        try await context.emit(PromotionsType.redemptionsReleased, RedemptionsReleased(orderId: command.orderId, reason: command.reason, redemptions: count),
+                               subject: command.orderId)
+    }
+}
+
+/// The engine plus the usage ledger: promotions over their limits are excluded (a code
+/// over its limit is a refusal), and with `lockingLimits` the counts hold until commit.
+struct Evaluation {
+    var pricing: Pricing
+    var rejections: [CodeRejection]
+
+    static func run(_ basket: Basket, codes: [String], lockingLimits: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Evaluation {
+        let promotions = try await PromotionRecords.active(on: connection, logger: logger)
+        var pricing = PricingEngine.price(basket, promotions: promotions, codes: codes)
+        let limited = promotions.filter { promotion in
+            (promotion.usageLimit != nil || promotion.perCustomerLimit != nil) && pricing.applied.contains { $0.promotionId == promotion.promotionId }
+        }
+        if !limited.isEmpty {
+            if lockingLimits { try await PromotionRecords.lock(limited.map(\.promotionId), on: connection, logger: logger) }
+            var excluded: [String: NotAppliedPromotion] = [:]
+            for promotion in limited {
+                let uses = try await PromotionRecords.uses(of: promotion.promotionId, customerId: basket.customerId, on: connection, logger: logger)
+                if let refusal = UsageLimits.refusal(promotion, totalUses: uses.total, customerUses: uses.customer, customerId: basket.customerId) {
+                    excluded[promotion.promotionId] = refusal
+                }
+            }
+            if !excluded.isEmpty { pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded) }
+        }
+        let rejections = pricing.notApplied.compactMap { notApplied -> CodeRejection? in
+            guard let code = notApplied.code, UsageLimits.refusingReasons.contains(notApplied.reasonCode) else { return nil }
+            return CodeRejection(code: code, reasonCode: notApplied.reasonCode, message: notApplied.explanation)
+        }
+        return Evaluation(pricing: pricing, rejections: rejections)
+    }
+}
