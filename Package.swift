@@ -92,7 +92,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "OmniBench",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "CatalogContracts", "OrdersContracts", "PromotionsContracts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

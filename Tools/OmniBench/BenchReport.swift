@@ -39,6 +39,13 @@ struct LatencySummary {
 /// Prints each figure as it is measured, then a table with the ratios to the baselines.
 final class BenchReport {
     private var figures: [BenchFigure] = []
+    private var notes: [String] = []
+
+    /// A line printed now and again under the summary (a process's CPU and memory, say).
+    func note(_ text: String) {
+        notes.append(text)
+        FileHandle.standardOutput.write(Data("  \(text)\n".utf8))
+    }
 
     func header(messages: Int, payloadBytes: Int, rate: Int, seconds: Int) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -69,10 +76,15 @@ final class BenchReport {
             let p99 = figure.latencies.map { String(format: "%.1f ms", $0.p99) } ?? "—"
             print("| \(figure.name) | \(String(format: "%.0f/s", figure.perSecond)) | \(p50) | \(p99) |")
         }
-        guard let delivery = figures.first(where: { $0.name.hasPrefix("outbox → Kafka → inbox, throughput") }) else { return }
-        print("")
-        for baseline in figures where baseline.latencies == nil && baseline.name != delivery.name {
-            print("end-to-end throughput = \(String(format: "%.2f", delivery.perSecond / max(baseline.perSecond, 1))) × \(baseline.name)")
+        // Each measured throughput next to the baselines of the same run.
+        let baselines = figures.filter { $0.name.hasPrefix("raw librdkafka produce") && $0.latencies == nil || $0.name.hasPrefix("Postgres") }
+        let measured = figures.filter { $0.name.hasPrefix("outbox → Kafka → inbox, throughput") || $0.name.hasPrefix("catalog: reservations") }
+        for figure in measured {
+            print("")
+            for baseline in baselines {
+                print("\(figure.name) = \(String(format: "%.2f", figure.perSecond / max(baseline.perSecond, 1))) × \(baseline.name)")
+            }
         }
+        for note in notes { print(note) }
     }
 }

@@ -38,6 +38,14 @@ struct OmniBench: AsyncParsableCommand {
     var writers = 8
     @Option(help: "The omni-probe executable (default: next to omni-bench).")
     var probe: String?
+    @Option(help: "Which parts to run: delivery (the foundation), catalog. Default: all.")
+    var only: [Part] = []
+    @Option(help: "Reservations in the catalog throughput phase.")
+    var reservations = 5_000
+    @Option(help: "POS sales per second in the catalog latency phase.")
+    var posRate = 50
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog }
 
     func run() async throws {
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
@@ -47,6 +55,9 @@ struct OmniBench: AsyncParsableCommand {
         let report = BenchReport()
         report.header(messages: messages, payloadBytes: payloadBytes, rate: rate, seconds: latencySeconds)
 
+        let parts = Set(only.isEmpty ? Part.allCases : only)
+
+        // The baselines, always: every other figure is read next to them.
         let raw = RawKafkaBench(bootstrap: bootstrap, logger: logger)
         report.add(try await raw.produceRate(messages: messages, payloadBytes: payloadBytes))
         report.add(try await raw.consumeRate(messages: messages))
@@ -56,15 +67,30 @@ struct OmniBench: AsyncParsableCommand {
         report.add(try await inserts.insertRate(connections: 1, seconds: insertSeconds))
         report.add(try await inserts.insertRate(connections: 8, seconds: insertSeconds))
 
-        let delivery = try DeliveryBench(bootstrap: bootstrap, target: postgres, probe: probeExecutable(), logger: logger)
-        do {
-            try await delivery.start()
-            report.add(try await delivery.throughput(messages: messages, writers: writers))
-            report.add(try await delivery.latency(rate: rate, seconds: latencySeconds))
-            await delivery.stop()
-        } catch {
-            await delivery.stop()
-            throw error
+        if parts.contains(.delivery) {
+            let delivery = try DeliveryBench(bootstrap: bootstrap, target: postgres, probe: probeExecutable(), logger: logger)
+            do {
+                try await delivery.start()
+                report.add(try await delivery.throughput(messages: messages, writers: writers))
+                report.add(try await delivery.latency(rate: rate, seconds: latencySeconds))
+                await delivery.stop()
+            } catch {
+                await delivery.stop()
+                throw error
+            }
+        }
+        if parts.contains(.catalog) {
+            let catalog = try await CatalogBench(bootstrap: bootstrap, target: postgres, binDir: binDir, skus: 50, logger: logger)
+            do {
+                try await catalog.start(unitsPerSku: reservations + posRate * latencySeconds)
+                report.add(try await catalog.reservations(count: reservations))
+                report.add(try await catalog.posSaleToAvailability(rate: posRate, seconds: latencySeconds))
+                if let usage = catalog.usage { report.note(String(format: "catalog process: %.1f CPU s, %.0f MB RSS", usage.cpuSeconds, usage.rssMB)) }
+                await catalog.stop()
+            } catch {
+                await catalog.stop()
+                throw error
+            }
         }
         report.printSummary()
     }
@@ -80,10 +106,11 @@ struct OmniBench: AsyncParsableCommand {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Where the bench and the services it starts were built.
+    private var binDir: URL { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent() }
+
     private func probeExecutable() -> String {
-        if let probe { return probe }
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        return here.appendingPathComponent("omni-probe").path
+        probe ?? binDir.appendingPathComponent("omni-probe").path
     }
 }
 

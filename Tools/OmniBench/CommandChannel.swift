@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import OmniKafka
+import OmniMessaging
+
+/// The bench as a channel: publishes commands and follows services' events topics,
+/// noting when each event arrived, so a command's outcome latency is
+/// (arrival of the first event it caused or correlates with) − (send).
+final class CommandChannel: @unchecked Sendable {
+    private let producer: KafkaProducer
+    private let consumer: KafkaConsumer
+    private let lock = NSLock()
+    private var byCause: [String: [(type: String, at: ContinuousClock.Instant)]] = [:]
+    private var byCorrelation: [String: [(type: String, at: ContinuousClock.Instant)]] = [:]
+    private var counts: [String: Int] = [:]
+    private var follower: Task<Void, Never>?
+
+    init(bootstrap: String, topics: [String], logger: Logger) async throws {
+        let group = "omni-bench-channel-\(UUID().uuidString.prefix(8))"
+        producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: group)), logger: logger)
+        var configuration = KafkaConsumerConfiguration(kafka: .init(bootstrapServers: bootstrap, clientID: group), groupID: group, topics: topics)
+        configuration.fetchWaitMaxMilliseconds = 2
+        consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        follower = Task { [consumer, weak self] in
+            while !Task.isCancelled {
+                let batch = await consumer.nextBatch(max: 1_000)
+                if batch.isEmpty { return }
+                let now = ContinuousClock.now
+                for message in batch { consumer.storeOffset(message) }
+                guard let self else { return }
+                let events = batch.compactMap { try? CloudEvent(message: $0) }
+                self.lock.withLock {
+                    for event in events {
+                        self.counts[event.type, default: 0] += 1
+                        if let cause = event.causationID { self.byCause[cause, default: []].append((event.type, now)) }
+                        if let correlation = event.correlationID { self.byCorrelation[correlation, default: []].append((event.type, now)) }
+                    }
+                }
+            }
+        }
+        try await consumer.waitForAssignment()
+    }
+
+    /// Publishes `payload` as a channel would; returns the envelope (its id is the cause
+    /// of what the service answers) once the broker acknowledged it.
+    @discardableResult
+    func send(_ type: String, _ payload: some Encodable, to service: ServiceName, key: String, channel: String = "web",
+              correlation: String? = nil) async throws -> CloudEvent {
+        let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: key, payload: payload,
+                                   correlationID: correlation ?? UUID().uuidString.lowercased(), channel: channel)
+        _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(service), key: key))
+        return event
+    }
+
+    /// When the first event of one of `types` caused by `id` arrived.
+    func arrival(causedBy id: UUID, types: Set<String>) -> ContinuousClock.Instant? {
+        lock.withLock { byCause[id.uuidString.lowercased()]?.first { types.contains($0.type) }?.at }
+    }
+
+    /// When the first event of one of `types` in journey `correlation` arrived.
+    func arrival(correlation: String, types: Set<String>) -> ContinuousClock.Instant? {
+        lock.withLock { byCorrelation[correlation]?.first { types.contains($0.type) }?.at }
+    }
+
+    func count(_ type: String) -> Int { lock.withLock { counts[type] ?? 0 } }
+
+    /// How many of `ids` caused an event of `type` (the topic may hold earlier runs' events).
+    func count(_ type: String, causedBy ids: [UUID]) -> Int {
+        lock.withLock { ids.filter { id in byCause[id.uuidString.lowercased()]?.contains { $0.type == type } ?? false }.count }
+    }
+
+    /// Waits until every id has an outcome of `types`; the instant the last one arrived.
+    func waitForOutcomes(of ids: [UUID], types: Set<String>, timeout: Duration) async throws -> ContinuousClock.Instant {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let arrivals = ids.map { arrival(causedBy: $0, types: types) }
+            if arrivals.allSatisfy({ $0 != nil }) { return arrivals.compactMap { $0 }.max()! }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("\(arrivals.filter { $0 != nil }.count) of \(ids.count) outcomes within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func close() async {
+        await consumer.close()
+        follower?.cancel()
+        await producer.shutdown()
+    }
+}

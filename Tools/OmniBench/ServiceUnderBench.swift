@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One of Omni's service executables, started by the bench on its own schema, as
+/// `scripts/omni up` starts it (the bench's Postgres user owns the schema).
+final class ServiceUnderBench: @unchecked Sendable {
+    let name: String
+    let schema: String
+    private let process = Process()
+    private let portFile: URL
+    let logFile: URL
+
+    init(_ executable: String, binDir: URL, bootstrap: String, target: PostgresTarget, environment: [String: String] = [:]) throws {
+        name = executable
+        schema = "bench_\(executable)_\(UUID().uuidString.lowercased().prefix(6))"
+        let temporary = FileManager.default.temporaryDirectory
+        portFile = temporary.appendingPathComponent("omni-bench-\(schema).port")
+        logFile = temporary.appendingPathComponent("omni-bench-\(schema).log")
+        process.executableURL = binDir.appendingPathComponent(executable)
+        guard FileManager.default.isExecutableFile(atPath: process.executableURL!.path) else {
+            throw BenchError("\(executable) not found in \(binDir.path) (build it first)")
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "OMNI_PG_HOST": target.host, "OMNI_PG_PORT": "\(target.port)", "OMNI_PG_DATABASE": target.database,
+            "OMNI_PG_USER": target.user, "OMNI_PG_PASSWORD": target.password, "OMNI_PG_SCHEMA": schema,
+            "OMNI_KAFKA_BOOTSTRAP": bootstrap, "OMNI_HTTP_PORT": "0", "OMNI_PORT_FILE": portFile.path,
+            "OMNI_LOG_LEVEL": "warning", "OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_INSTANCE_ID": schema,
+        ].merging(environment) { $1 }) { $1 }
+        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else { throw BenchError("cannot write \(logFile.path)") }
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Starts the process and waits for `/health/ready` (schema migrated, broker reachable).
+    func start(timeout: Duration = .seconds(90)) async throws {
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw BenchError("\(name) exited at start; see \(logFile.path)") }
+            if let port, let status = try? await status("/health/ready", port: port), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError("\(name) not ready after \(timeout); see \(logFile.path)")
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    private var port: Int? {
+        (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    private func status(_ path: String, port: Int) async throws -> Int {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.timeoutInterval = 5
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    /// CPU seconds (user + system) and resident memory, from /proc.
+    func usage() -> (cpuSeconds: Double, rssMB: Double)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        // Fields after the command name (which may hold spaces) start after ")".
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        let rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+        return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), rssKB / 1024)
+    }
+}
