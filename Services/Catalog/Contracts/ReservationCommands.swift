@@ -2,9 +2,13 @@ import Foundation
 
 /// How an order will be fulfilled, which decides where its stock is reserved.
 public struct Fulfilment: Codable, Sendable, Equatable {
-    public enum Mode: String, Codable, Sendable { case pickup, delivery }
+    public enum Mode: String, Codable, Sendable {
+        case pickup, delivery
+        /// A purchase at the store's till: held there until it is committed as a sale.
+        case inStore = "in-store"
+    }
     public var mode: Mode
-    /// Pickup: the click & collect store.
+    /// Pickup: the click & collect store; in store: the store of the till.
     public var storeId: String?
     /// Delivery: where it goes, so the nearest location is preferred.
     public var destination: GeoPoint?
@@ -14,6 +18,7 @@ public struct Fulfilment: Codable, Sendable, Equatable {
         self.destination = destination
     }
     public static func pickup(at storeId: String) -> Fulfilment { Fulfilment(mode: .pickup, storeId: storeId) }
+    public static func inStore(at storeId: String) -> Fulfilment { Fulfilment(mode: .inStore, storeId: storeId) }
     public static func delivery(to destination: GeoPoint?) -> Fulfilment { Fulfilment(mode: .delivery, destination: destination) }
 }
 

@@ -7,6 +7,8 @@ public struct OrderFulfilment: Codable, Sendable, Equatable {
         case delivery
         /// Click & collect at `storeId`.
         case pickup
+        /// Bought at the till of `storeId` (the order's store when not given) and taken away.
+        case inStore = "in-store"
     }
     public var mode: Mode
     public var storeId: String?

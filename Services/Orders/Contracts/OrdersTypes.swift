@@ -15,6 +15,8 @@ public enum OrdersType {
     public static let shipOrder = "omni.orders.ShipOrder.v1"
     public static let confirmDelivery = "omni.orders.ConfirmDelivery.v1"
     public static let cancelOrder = "omni.orders.CancelOrder.v1"
+    /// Goods come back (any channel, any store): partial lines, refunded with the order's discounts.
+    public static let returnItems = "omni.orders.ReturnItems.v1"
 
     // Events.
     public static let cartUpdated = "omni.orders.CartUpdated.v1"
@@ -27,5 +29,8 @@ public enum OrdersType {
     public static let orderShipped = "omni.orders.OrderShipped.v1"
     public static let orderDelivered = "omni.orders.OrderDelivered.v1"
     public static let orderCancelled = "omni.orders.OrderCancelled.v1"
+    /// Bought at the till and taken away: a completed purchase (loyalty earns on it).
+    public static let orderCompleted = "omni.orders.OrderCompleted.v1"
+    public static let itemsReturned = "omni.orders.ItemsReturned.v1"
     public static let commandRejected = "omni.orders.CommandRejected.v1"
 }

@@ -25,6 +25,22 @@ struct OrderLifecycleTests {
         #expect(walk(.pickup, [.confirm, .markReadyForPickup, .pickUp]) == .success(.pickedUp))
     }
 
+    @Test("At the till: placed → confirmed → completed; only there; then returned, never cancelled")
+    func inStore() {
+        #expect(walk(.inStore, [.confirm, .complete]) == .success(.completed))
+        #expect(walk(.delivery, [.confirm, .complete]).refusalCode == "not-in-store")
+        #expect(walk(.inStore, [.confirm, .complete, .cancel]).refusalCode == "already-completed")
+        #expect(walk(.inStore, [.confirm, .complete, .returnAll]) == .success(.returned))
+    }
+
+    @Test("Only goods in the customer's hands come back; a returned order moves no more")
+    func returns() {
+        #expect(walk(.delivery, [.confirm, .ship, .deliver, .returnAll]) == .success(.returned))
+        #expect(walk(.pickup, [.confirm, .markReadyForPickup, .pickUp, .returnAll]) == .success(.returned))
+        #expect(walk(.delivery, [.confirm, .returnAll]).refusalCode == "not-returnable")
+        #expect(walk(.delivery, [.confirm, .ship, .deliver, .returnAll, .cancel]).refusalCode == "order-returned")
+    }
+
     @Test("A click & collect order is not shipped, a delivery is not made ready for pickup")
     func wrongFulfilment() {
         #expect(walk(.pickup, [.confirm, .ship]).refusalCode == "not-delivery")

@@ -45,6 +45,11 @@ enum ReservationHandlers {
                 throw Rejection("no-click-and-collect", "\(storeId) does not offer click & collect")
             }
             candidates = [store]
+        case .inStore:
+            guard let storeId = command.fulfilment.storeId else { throw Rejection("store-required", "an in-store purchase needs fulfilment.storeId") }
+            let store = try await CatalogRecords.location(storeId, on: connection, logger: logger)
+            guard store.kind == .store, store.active else { throw Rejection("unknown-store", "\(storeId) is not an open store") }
+            candidates = [store]
         case .delivery:
             let all = try await CatalogRecords.locations(ids: nil, on: connection, logger: logger)
             candidates = channel.isInStore ? all.filter(\.servesOnline) : try ChannelServing.locations(for: channel, storeId: nil, among: all)

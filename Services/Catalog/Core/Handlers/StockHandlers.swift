@@ -57,6 +57,12 @@ enum StockHandlers {
         _ = try await CatalogRecords.location(command.locationId, on: context.connection, logger: context.logger)
         let lines = mergedLines(command.lines)
         for line in lines { try await CatalogRecords.requireProduct(line.sku, on: context.connection, logger: context.logger) }
+        // A return is put back on sale once, whatever sends its id again.
+        let kind = StockMovementRecorded.Kind.returnRestock.rawValue
+        if try await context.connection.query("SELECT 1 FROM stock_ledger WHERE kind = \(kind) AND reference = \(command.returnId) LIMIT 1",
+                                              logger: context.logger).decode(Int.self).first(where: { _ in true }) != nil {
+            throw Rejection("already-restocked", "return \(command.returnId) was already put back on sale")
+        }
         let keys = Set(lines.map { StockKey(sku: $0.sku, locationId: command.locationId) })
         var changes = try await StockChanges.lock(keys, creating: true, on: context.connection, logger: context.logger)
         for line in lines {

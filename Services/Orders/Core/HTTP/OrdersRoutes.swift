@@ -42,6 +42,8 @@ struct OrderView: Codable, Sendable {
     var rejectCode: String?
     var rejectMessage: String?
     var history: [Step]
+    /// What came back, refunded and where.
+    var returns: [ItemsReturned]
 }
 
 struct OrderList: Codable, Sendable {
@@ -83,7 +85,8 @@ struct OrdersQueries: Sendable {
             let history = try await OrderRecords.history(id, on: connection, logger: database.logger)
             return OrderView(order: record.snapshot, sagaStep: record.sagaStep.rawValue, pickupCode: record.pickupCode, collectBy: record.collectBy,
                              rejectCode: record.rejectCode, rejectMessage: record.rejectMessage,
-                             history: history.map { OrderView.Step(status: $0.0, detail: $0.1, at: $0.2) })
+                             history: history.map { OrderView.Step(status: $0.0, detail: $0.1, at: $0.2) },
+                             returns: try await ReturnRecords.all(of: id, on: connection, logger: database.logger))
         }
     }
 

@@ -36,6 +36,7 @@ struct OrdersEmitter {
     func reserveStock(for order: OrderRecord, holdSeconds: Int) async throws -> UUID {
         let fulfilment: Fulfilment = switch order.fulfilment.mode {
         case .pickup: .pickup(at: order.fulfilment.storeId ?? "")
+        case .inStore: .inStore(at: order.fulfilment.storeId ?? order.storeId ?? "")
         case .delivery: .delivery(to: order.fulfilment.address.flatMap { address in
             guard let latitude = address.latitude, let longitude = address.longitude else { return nil }
             return GeoPoint(latitude: latitude, longitude: longitude)

@@ -25,6 +25,7 @@ enum OrdersHandlers {
         handlers.command(OrdersType.shipOrder, as: OrderStep.self, service: .orders, LifecycleHandlers.ship)
         handlers.command(OrdersType.confirmDelivery, as: OrderStep.self, service: .orders, LifecycleHandlers.confirmDelivery)
         handlers.command(OrdersType.cancelOrder, as: CancelOrder.self, service: .orders, LifecycleHandlers.cancel)
+        handlers.command(OrdersType.returnItems, as: ReturnItems.self, service: .orders, ReturnHandlers.returnItems)
 
         // The catalog: read model and the stock step of the saga.
         handlers.on(CatalogType.productUpserted) { event, context in

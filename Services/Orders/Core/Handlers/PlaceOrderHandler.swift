@@ -42,6 +42,14 @@ enum PlaceOrderHandler {
             }
         case .delivery:
             guard command.fulfilment.address != nil else { return try await refuse("address-required", "home delivery needs fulfilment.address") }
+        case .inStore:
+            guard channel.isInStore else {
+                return try await refuse("in-store-channel-required", "a purchase taken away at once is placed at a till, kiosk or tablet, not on \(channel.rawValue)")
+            }
+            guard let storeId = command.fulfilment.storeId ?? command.storeId,
+                  let store = try await CatalogReadModel.location(storeId, on: connection, logger: logger), store.kind == "store", store.active else {
+                return try await refuse("unknown-store", "unknown store \(command.fulfilment.storeId ?? command.storeId ?? "")")
+            }
         }
 
         // The lines: given, or the owner's cart checked out.
@@ -50,7 +58,9 @@ enum PlaceOrderHandler {
         if let cartOwner, let cart = try await CartRecords.find(cartOwner, on: connection, logger: logger) {
             requested = cart.cart.lines.map { OrderLineRequest(sku: $0.sku, quantity: $0.quantity) }
         }
-        let priceStore = command.storeId ?? (command.fulfilment.mode == .pickup ? command.fulfilment.storeId : nil)
+        var fulfilment = command.fulfilment
+        if fulfilment.mode == .inStore, fulfilment.storeId == nil { fulfilment.storeId = command.storeId }
+        let priceStore = command.storeId ?? (fulfilment.mode == .delivery ? nil : fulfilment.storeId)
         let priced: OrderPricing.Priced
         switch OrderPricing.price(requested, products: try await CatalogReadModel.products(requested.map(\.sku), on: connection, logger: logger),
                                   channel: channel.rawValue, storeId: priceStore, at: Date()) {
@@ -62,7 +72,7 @@ enum PlaceOrderHandler {
         var order = OrderRecord(
             orderId: command.orderId, status: .placed, sagaStep: .reservingStock, sagaDeadline: policy.deadline(), channel: channel.rawValue,
             storeId: command.storeId, customerId: command.customerId, currency: priced.currency, lines: priced.lines, promoCodes: codes,
-            fulfilment: command.fulfilment, contact: command.contact, paymentReference: command.paymentReference, subtotalMinor: priced.subtotalMinor,
+            fulfilment: fulfilment, contact: command.contact, paymentReference: command.paymentReference, subtotalMinor: priced.subtotalMinor,
             discountMinor: 0, totalMinor: priced.subtotalMinor, reservationId: "res-\(command.orderId)", reserveCommandId: nil, promotionsCommandId: nil,
             pickupCode: nil, collectBy: nil, rejectCode: nil, rejectMessage: nil,
             correlationId: context.command.correlationID ?? context.command.id.uuidString.lowercased(), placedAt: Date()

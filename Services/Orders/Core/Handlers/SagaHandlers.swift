@@ -94,6 +94,7 @@ enum SagaExecutor {
         switch decision.outcome {
         case .confirm:
             try await emitter.event(OrdersType.orderConfirmed, OrderEvent(order: order.snapshot), orderId: order.orderId)
+            if order.fulfilment.mode == .inStore { try await complete(order, emitter: emitter) }
         case .reject(let code, let message, let details):
             emitter.logger.info("order rejected", metadata: ["orderId": "\(order.orderId)", "reason": "\(code)"])
             try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: order.orderId, customerId: order.customerId, channel: order.channel,
@@ -101,5 +102,15 @@ enum SagaExecutor {
         case nil:
             break
         }
+    }
+
+    /// Paid and taken at the till: the held stock becomes a sale at once.
+    private static func complete(_ confirmed: OrderRecord, emitter: OrdersEmitter) async throws {
+        var order = confirmed
+        guard case .success(let status) = OrderLifecycle.next(from: order.status, .complete, mode: order.fulfilment.mode) else { return }
+        order.status = status
+        try await OrderRecords.update(order, previous: confirmed.status, detail: nil, on: emitter.connection, logger: emitter.logger)
+        try await emitter.commitStock(of: order)
+        try await emitter.event(OrdersType.orderCompleted, OrderEvent(order: order.snapshot), orderId: order.orderId)
     }
 }

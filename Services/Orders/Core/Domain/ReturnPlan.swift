@@ -1,0 +1,55 @@
+import OrdersContracts
+
+/// What a return gives back: requested units matched to the order's lines, never more
+/// than was bought less what already came back, each unit refunded at its share of what
+/// the line cost after discounts. Shares are cumulative (the refund of units 1…n is
+/// `paid × n / quantity`), so returning a line in several goes refunds exactly what was paid.
+public enum ReturnPlan {
+    public struct Refusal: Error, Equatable, Sendable {
+        public var code: String
+        public var message: String
+    }
+
+    /// `alreadyReturned`: units of each line (by line id) that came back before.
+    public static func plan(_ requested: [ReturnLineRequest], lines: [OrderLine], alreadyReturned: [String: Int]) -> Result<[ReturnedLine], Refusal> {
+        guard !requested.isEmpty else { return .failure(Refusal(code: "missing-field", message: "a return needs at least one line")) }
+        var wanted: [(sku: String, quantity: Int)] = []
+        for line in requested {
+            guard line.quantity > 0 else { return .failure(Refusal(code: "invalid-quantity", message: "\(line.sku): return at least 1 unit")) }
+            if let index = wanted.firstIndex(where: { $0.sku == line.sku }) { wanted[index].quantity += line.quantity } else { wanted.append((line.sku, line.quantity)) }
+        }
+        var returned = alreadyReturned
+        var result: [ReturnedLine] = []
+        for (sku, quantity) in wanted {
+            let candidates = lines.filter { $0.sku == sku }
+            guard !candidates.isEmpty else { return .failure(Refusal(code: "not-in-order", message: "\(sku) is not in this order")) }
+            let returnable = candidates.reduce(0) { $0 + $1.quantity - (returned[$1.lineId] ?? 0) }
+            guard quantity <= returnable else {
+                return .failure(Refusal(code: "return-exceeds-purchase",
+                                        message: "\(sku): \(quantity) returned, but only \(returnable) of the units bought have not come back yet"))
+            }
+            var left = quantity
+            for line in candidates where left > 0 {
+                let before = returned[line.lineId] ?? 0
+                let taking = min(left, line.quantity - before)
+                guard taking > 0 else { continue }
+                result.append(ReturnedLine(lineId: line.lineId, sku: sku, quantity: taking,
+                                           refundMinor: refund(line, units: before + taking) - refund(line, units: before)))
+                returned[line.lineId] = before + taking
+                left -= taking
+            }
+        }
+        return .success(result)
+    }
+
+    /// What `units` units of `line` cost, after its discounts.
+    public static func refund(_ line: OrderLine, units: Int) -> Int64 {
+        guard line.quantity > 0 else { return 0 }
+        return line.totalMinor * Int64(units) / Int64(line.quantity)
+    }
+
+    /// Whether every unit of the order came back.
+    public static func fullyReturned(_ lines: [OrderLine], returned: [String: Int]) -> Bool {
+        lines.allSatisfy { (returned[$0.lineId] ?? 0) >= $0.quantity }
+    }
+}
