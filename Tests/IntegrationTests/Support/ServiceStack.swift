@@ -16,6 +16,8 @@ final class ServiceStack: @unchecked Sendable {
     private(set) var schemas: [ServiceName: String] = [:]
     let producer: KafkaProducer
     let watcher: EventWatcher
+    private let environment: [String: String]
+    private var restarts = 0
 
     convenience init(_ service: ServiceName, replicas count: Int = 1, environment: [String: String] = [:]) async throws {
         try await self.init([service], replicas: count, environment: environment)
@@ -24,6 +26,7 @@ final class ServiceStack: @unchecked Sendable {
     /// Several services on one broker (a saga across them): `replicas` of each.
     init(_ services: [ServiceName], replicas count: Int = 1, environment: [String: String] = [:]) async throws {
         service = services[0]
+        self.environment = environment
         broker = try await DevBrokerProcess()
         let schemas = services.map { TestStack.unique($0.rawValue) }
         schema = schemas[0]
@@ -44,6 +47,21 @@ final class ServiceStack: @unchecked Sendable {
     }
 
     func http(_ service: ServiceName) -> ServiceProcess { processes[service]![0] }
+
+    /// Starts replica `index` of `service` again, as after a crash (stopping it first if it
+    /// still runs), with `environment` on top of the stack's; waits until it is ready.
+    func restart(_ service: ServiceName, index: Int = 0, environment extra: [String: String] = [:]) async throws {
+        guard let schema = schemas[service], let old = processes[service]?[index] else { throw ServiceProcess.ProcessFailure(description: "no \(service) in this stack") }
+        if old.isRunning { _ = await old.terminate() }
+        restarts += 1
+        let process = try ServiceProcess(service.rawValue, name: "\(schema)-\(index)-restart\(restarts)", schema: schema, bootstrap: broker.bootstrap,
+                                         environment: ["OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_LOG_LEVEL": "notice"].merging(environment) { $1 }.merging(extra) { $1 })
+        processes[service]![index] = process
+        if let position = replicas.firstIndex(where: { $0 === old }) { replicas[position] = process }
+        try await process.waitUntilReady()
+    }
+
+    func process(_ service: ServiceName, index: Int = 0) -> ServiceProcess { processes[service]![index] }
 
     /// Replicas join the group one after the other: wait for the rebalance to settle.
     func waitUntilEveryReplicaOwnsPartitions(timeout: Duration = .seconds(60)) async throws {

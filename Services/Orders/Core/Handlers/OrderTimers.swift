@@ -19,10 +19,14 @@ final class OrderTimers: Service, Sendable {
     }
 
     func run() async throws {
+        // After a start (a restart after a crash, say) the participants' answers may be
+        // waiting in Kafka: give the consumer one full step timeout to read them before
+        // giving up on any step.
+        let timeoutsFrom = ContinuousClock.now + policy.stepTimeout
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    while try await self.timeOutSteps(limit: 100) == 100 {}
+                    if ContinuousClock.now >= timeoutsFrom { while try await self.timeOutSteps(limit: 100) == 100 {} }
                     while try await self.cancelUncollected(limit: 100) == 100 {}
                 } catch {
                     self.logger.warning("order timers failed", metadata: ["error": "\(String(reflecting: error))"])

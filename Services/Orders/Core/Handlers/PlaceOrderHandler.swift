@@ -81,6 +81,8 @@ enum PlaceOrderHandler {
         try await OrderRecords.insert(order, on: connection, logger: logger)
         if let cartOwner { try await CartRecords.close(cartOwner, mergedInto: nil, checkedOutOrder: order.orderId, on: connection, logger: logger) }
         try await emitter.event(OrdersType.orderPlaced, OrderEvent(order: order.snapshot), orderId: order.orderId)
+        // Crash tests: killed with the order written but not committed.
+        FaultPoints.hit("orders.place-order")
     }
 
     private static func answerRetry(_ order: OrderRecord, emitter: OrdersEmitter) async throws {

@@ -102,6 +102,8 @@ enum SagaExecutor {
         case nil:
             break
         }
+        // Crash tests: killed with the step's writes and commands not committed.
+        FaultPoints.hit("orders.saga-step")
     }
 
     /// Paid and taken at the till: the held stock becomes a sale at once.
