@@ -78,7 +78,7 @@ final class BenchReport {
         }
         // Each measured throughput next to the baselines of the same run.
         let baselines = figures.filter { $0.name.hasPrefix("raw librdkafka produce") && $0.latencies == nil || $0.name.hasPrefix("Postgres") }
-        let measured = figures.filter { $0.name.hasPrefix("outbox → Kafka → inbox, throughput") || $0.name.hasPrefix("catalog: reservations") }
+        let measured = figures.filter { $0.name.hasPrefix("outbox → Kafka → inbox, throughput") || $0.name.hasPrefix("catalog: reservations") || $0.name.hasPrefix("orders: full saga") }
         for figure in measured {
             print("")
             for baseline in baselines {

@@ -82,6 +82,24 @@ final class CommandChannel: @unchecked Sendable {
         }
     }
 
+    /// Waits until every journey has an event of `types`; the instant the last one arrived.
+    func waitForOutcomes(correlations: [String], types: Set<String>, timeout: Duration) async throws -> ContinuousClock.Instant {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let arrivals = correlations.map { arrival(correlation: $0, types: types) }
+            if arrivals.allSatisfy({ $0 != nil }) { return arrivals.compactMap { $0 }.max()! }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("\(arrivals.filter { $0 != nil }.count) of \(correlations.count) outcomes within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The type of the first event of `types` in journey `correlation`.
+    func outcome(correlation: String, types: Set<String>) -> String? {
+        lock.withLock { byCorrelation[correlation]?.first { types.contains($0.type) }?.type }
+    }
+
     func close() async {
         await consumer.close()
         follower?.cancel()

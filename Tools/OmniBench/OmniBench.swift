@@ -38,14 +38,19 @@ struct OmniBench: AsyncParsableCommand {
     var writers = 8
     @Option(help: "The omni-probe executable (default: next to omni-bench).")
     var probe: String?
-    @Option(help: "Which parts to run: delivery (the foundation), catalog. Default: all.")
+    @Option(help: "Which parts to run: delivery (the foundation), catalog, orders. Default: all.")
     var only: [Part] = []
     @Option(help: "Reservations in the catalog throughput phase.")
     var reservations = 5_000
     @Option(help: "POS sales per second in the catalog latency phase.")
     var posRate = 50
 
-    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog }
+    @Option(help: "Orders in the orders throughput phase.")
+    var orders = 2_000
+    @Option(help: "Orders per second in the orders latency phase.")
+    var orderRate = 200
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders }
 
     func run() async throws {
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
@@ -89,6 +94,19 @@ struct OmniBench: AsyncParsableCommand {
                 await catalog.stop()
             } catch {
                 await catalog.stop()
+                throw error
+            }
+        }
+        if parts.contains(.orders) {
+            let bench = try await OrdersBench(bootstrap: bootstrap, target: postgres, binDir: binDir, skus: 50, logger: logger)
+            do {
+                try await bench.start(unitsPerSku: 4 * (orders + orderRate * latencySeconds))
+                report.add(try await bench.throughput(count: orders))
+                report.add(try await bench.latency(rate: orderRate, seconds: latencySeconds))
+                for (name, cpu, rss) in bench.usage { report.note(String(format: "%@ process: %.1f CPU s, %.0f MB RSS", name, cpu, rss)) }
+                await bench.stop()
+            } catch {
+                await bench.stop()
                 throw error
             }
         }

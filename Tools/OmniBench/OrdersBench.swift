@@ -1,0 +1,144 @@
+import CatalogContracts
+import Foundation
+import Logging
+import OmniMessaging
+import OrdersContracts
+import PostgresNIO
+import PromotionsContracts
+
+/// Issue #5's figures: orders through the full saga (orders ⇄ catalog ⇄ promotions, three
+/// real processes) from web, app, POS and telesales, as fast as they come back and at a
+/// steady rate with placement → confirmation p50/p99.
+final class OrdersBench: Sendable {
+    private let channel: CommandChannel
+    private let services: [ServiceUnderBench]
+    private let target: PostgresTarget
+    private let warehouse = "wh-bench", store = "st-bench"
+    private let skus: [String]
+    static let outcomes: Set<String> = [OrdersType.orderConfirmed, OrdersType.orderRejected]
+
+    init(bootstrap: String, target: PostgresTarget, binDir: URL, skus count: Int, logger: Logger) async throws {
+        self.target = target
+        services = try ["orders", "catalog", "promotions"].map { try ServiceUnderBench($0, binDir: binDir, bootstrap: bootstrap, target: target) }
+        let schemas = services.map(\.schema)
+        _ = try await withClient(target.client(connections: 1)) { client in
+            for schema in schemas { try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)")) }
+        }
+        channel = try await CommandChannel(bootstrap: bootstrap, topics: [Topics.events(.orders), Topics.events(.catalog), Topics.events(.promotions)], logger: logger)
+        skus = (0..<count).map { "ORD-BENCH-\($0)" }
+    }
+
+    var usage: [(String, Double, Double)] { services.compactMap { service in service.usage().map { (service.name, $0.cpuSeconds, $0.rssMB) } } }
+
+    /// Starts the three services; a warehouse and a store with every sku in stock, a price
+    /// for every channel, an automatic promotion and a code; waits until orders knows them.
+    func start(unitsPerSku: Int) async throws {
+        for service in services { try await service.start() }
+        let address = UpsertLocation.Address(street: "1 rue Bench", city: "Lille", postalCode: "59000", country: "FR")
+        var setup: [UUID] = []
+        for location in [UpsertLocation(locationId: warehouse, kind: .warehouse, name: "Bench DC", address: address, coordinates: GeoPoint(latitude: 50.3, longitude: 2.8)),
+                         UpsertLocation(locationId: store, kind: .store, name: "Bench store", address: address, coordinates: GeoPoint(latitude: 50.63, longitude: 3.06),
+                                        clickAndCollect: true)] {
+            setup.append(try await channel.send(CatalogType.upsertLocation, location, to: .catalog, key: location.locationId).id)
+        }
+        _ = try await channel.waitForOutcomes(of: setup, types: [CatalogType.locationUpserted], timeout: .seconds(60))
+        setup = []
+        for sku in skus {
+            setup.append(try await channel.send(CatalogType.upsertProduct, UpsertProduct(sku: sku, name: sku, category: "bench"), to: .catalog, key: sku).id)
+            setup.append(try await channel.send(CatalogType.setPrice, SetPrice(sku: sku, channel: "default", storeId: nil, currency: "EUR", amountMinor: 2_500),
+                                                to: .catalog, key: sku).id)
+            for location in [warehouse, store] {
+                setup.append(try await channel.send(CatalogType.receiveStock, ReceiveStock(sku: sku, locationId: location, quantity: unitsPerSku), to: .catalog, key: sku).id)
+            }
+        }
+        for promotion in [Promotion(promotionId: "second-half", name: "Second at −50 %", kind: .nthItemPercentOff, percent: 50, nth: 2),
+                          Promotion(promotionId: "bench10", name: "BENCH10", kind: .percentOff, percent: 10, code: "BENCH10")] {
+            setup.append(try await channel.send(PromotionsType.upsertPromotion, promotion, to: .promotions, key: promotion.promotionId).id)
+        }
+        _ = try await channel.waitForOutcomes(of: setup, types: [CatalogType.productUpserted, CatalogType.priceChanged, CatalogType.stockMovementRecorded,
+                                                                 PromotionsType.promotionUpserted, CatalogType.commandRejected, PromotionsType.commandRejected],
+                                              timeout: .seconds(120))
+        let refused = channel.count(CatalogType.commandRejected, causedBy: setup) + channel.count(PromotionsType.commandRejected, causedBy: setup)
+        guard refused == 0 else { throw BenchError("\(refused) set-up commands refused") }
+        // Orders prices from its own read model of catalog's events: wait until it has them all.
+        let schema = services[0].schema, expected = skus.count
+        let deadline = ContinuousClock.now + .seconds(120)
+        while try await withClient(target.client(connections: 1), { client in
+            try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).prices")).decode(Int.self).first { _ in true } ?? 0
+        }) < expected {
+            guard ContinuousClock.now < deadline else { throw BenchError("orders' read model did not fill in time") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    func stop() async {
+        for service in services { service.stop() }
+        await channel.close()
+    }
+
+    /// The `index`th order of a run: web and telesales deliver, the app collects, the POS sells at the till.
+    private func order(_ id: String, index: Int) -> (PlaceOrder, String) {
+        let lines = [OrderLineRequest(sku: skus[index % skus.count], quantity: 1 + index % 2), OrderLineRequest(sku: skus[(index * 7 + 3) % skus.count], quantity: 1)]
+        let codes = index.isMultiple(of: 3) ? ["BENCH10"] : nil
+        let delivery = OrderFulfilment(mode: .delivery, address: DeliveryAddress(street: "2 rue B", postalCode: "59000", city: "Lille", country: "FR",
+                                                                                 latitude: 50.63, longitude: 3.06))
+        switch index % 4 {
+        case 0: return (PlaceOrder(orderId: id, channel: "web", customerId: "c-\(index % 500)", lines: lines, promoCodes: codes, fulfilment: delivery, paymentReference: "psp"), "web")
+        case 1: return (PlaceOrder(orderId: id, channel: "app", customerId: "c-\(index % 500)", lines: lines, promoCodes: codes,
+                                   fulfilment: OrderFulfilment(mode: .pickup, storeId: store), paymentReference: "psp"), "app")
+        case 2: return (PlaceOrder(orderId: id, channel: "pos", storeId: store, lines: lines, promoCodes: codes,
+                                   fulfilment: OrderFulfilment(mode: .inStore), paymentReference: "till"), "pos")
+        default: return (PlaceOrder(orderId: id, channel: "telesales", customerId: "c-\(index % 500)", lines: lines, promoCodes: codes, fulfilment: delivery,
+                                    paymentReference: "psp"), "telesales")
+        }
+    }
+
+    private func place(_ index: Int, run: Substring) async throws -> (String, ContinuousClock.Instant) {
+        let (command, channelName) = order("bench-\(run)-\(index)", index: index)
+        let correlation = UUID().uuidString.lowercased()
+        let at = ContinuousClock.now
+        try await channel.send(OrdersType.placeOrder, command, to: .orders, key: command.orderId, channel: channelName, correlation: correlation)
+        return (correlation, at)
+    }
+
+    /// `count` orders, `inFlight` at a time, until every outcome is back.
+    func throughput(count: Int, inFlight: Int = 200) async throws -> BenchFigure {
+        let run = UUID().uuidString.prefix(6)
+        let started = ContinuousClock.now
+        let placed = try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
+            var placed: [(String, ContinuousClock.Instant)] = []
+            for index in 0..<count {
+                if index >= inFlight, let one = try await group.next() { placed.append(one) }
+                group.addTask { try await self.place(index, run: run) }
+            }
+            for try await one in group { placed.append(one) }
+            return placed
+        }
+        let last = try await channel.waitForOutcomes(correlations: placed.map(\.0), types: Self.outcomes, timeout: .seconds(900))
+        let rejected = placed.filter { channel.outcome(correlation: $0.0, types: Self.outcomes) == OrdersType.orderRejected }.count
+        let latencies = placed.compactMap { correlation, at in channel.arrival(correlation: correlation, types: Self.outcomes).map { ($0 - at).seconds * 1_000 } }
+        return BenchFigure(name: "orders: full saga, max rate (web, app, POS, telesales)", count: count, seconds: (last - started).seconds,
+                           latencies: LatencySummary(milliseconds: latencies), note: rejected == 0 ? "all confirmed" : "\(rejected) rejected")
+    }
+
+    /// Orders at `rate`/s for `seconds`: placement → OrderConfirmed received.
+    func latency(rate: Int, seconds: Int) async throws -> BenchFigure {
+        let run = UUID().uuidString.prefix(6)
+        let total = rate * seconds
+        let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
+        let started = ContinuousClock.now
+        let placed = try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
+            var placed: [(String, ContinuousClock.Instant)] = []
+            for index in 0..<total {
+                try await Task.sleep(until: started + interval * index, clock: .continuous)
+                group.addTask { try await self.place(index, run: run) }
+            }
+            for try await one in group { placed.append(one) }
+            return placed
+        }
+        let last = try await channel.waitForOutcomes(correlations: placed.map(\.0), types: Self.outcomes, timeout: .seconds(300))
+        let latencies = placed.compactMap { correlation, at in channel.arrival(correlation: correlation, types: Self.outcomes).map { ($0 - at).seconds * 1_000 } }
+        return BenchFigure(name: "orders: placement → confirmation at \(rate)/s", count: total, seconds: (last - started).seconds,
+                           latencies: LatencySummary(milliseconds: latencies))
+    }
+}
