@@ -1,3 +1,5 @@
+import Foundation
+
 /// Adds units of a sku to the owner's cart (a customer id, or an anonymous session id
 /// before login). The same cart is served to every channel.
 public struct AddCartItem: Codable, Sendable, Equatable {
@@ -72,5 +74,21 @@ public struct CartsMerged: Codable, Sendable, Equatable {
         self.ownerId = ownerId
         self.mergedOwnerIds = mergedOwnerIds
         self.lines = lines
+    }
+}
+
+/// A cart with lines nobody touched for the shop's idle time: announced once until it
+/// changes again (a reminder where consent allows; journey analytics count it).
+public struct CartAbandoned: Codable, Sendable, Equatable {
+    public var ownerId: String
+    public var lines: [CartLine]
+    /// The channel it was last changed on.
+    public var lastChannel: String?
+    public var idleSince: Date
+    public init(ownerId: String, lines: [CartLine], lastChannel: String?, idleSince: Date) {
+        self.ownerId = ownerId
+        self.lines = lines
+        self.lastChannel = lastChannel
+        self.idleSince = idleSince
     }
 }

@@ -21,6 +21,8 @@ public enum OrdersType {
     // Events.
     public static let cartUpdated = "omni.orders.CartUpdated.v1"
     public static let cartsMerged = "omni.orders.CartsMerged.v1"
+    /// A cart with lines left untouched for `OMNI_ORDERS_CART_ABANDONED_AFTER_SECONDS`.
+    public static let cartAbandoned = "omni.orders.CartAbandoned.v1"
     public static let orderPlaced = "omni.orders.OrderPlaced.v1"
     public static let orderConfirmed = "omni.orders.OrderConfirmed.v1"
     public static let orderRejected = "omni.orders.OrderRejected.v1"

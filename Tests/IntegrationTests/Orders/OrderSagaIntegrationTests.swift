@@ -158,4 +158,22 @@ struct OrderSagaIntegrationTests {
         let emptied: Cart = try await stack.getJSON("/carts/\(customer)")
         #expect(emptied.lines.isEmpty)
     }
+
+    @Test("A cart left idle is announced once as abandoned; touched again, the clock starts over")
+    func abandonedCart() async throws {
+        let stack = try await OrdersFixtures.stack([.orders, .catalog], environment: ["OMNI_ORDERS_CART_ABANDONED_AFTER_SECONDS": "2"])
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.store: 1])
+        let owner = "anon-\(UUID().uuidString.prefix(6))"
+        _ = try await stack.perform(OrdersType.addCartItem, AddCartItem(ownerId: owner, sku: fixtures.sku, quantity: 1), key: owner, channel: "app")
+        let abandoned = try await stack.watcher.first(OrdersType.cartAbandoned, timeout: .seconds(20)) { try $0.payload(CartAbandoned.self).ownerId == owner }
+        let payload = try abandoned.payload(CartAbandoned.self)
+        #expect(payload.lines == [CartLine(sku: fixtures.sku, quantity: 1)] && payload.lastChannel == "app")
+        try await Task.sleep(for: .seconds(4))
+        func announcements() -> Int { stack.watcher.events(OrdersType.cartAbandoned).filter { (try? $0.payload(CartAbandoned.self).ownerId) == owner }.count }
+        #expect(announcements() == 1, "once until it changes")
+        _ = try await stack.perform(OrdersType.setCartItemQuantity, SetCartItemQuantity(ownerId: owner, sku: fixtures.sku, quantity: 2), key: owner, channel: "web")
+        _ = try await stack.watcher.all(OrdersType.cartAbandoned, count: 2, timeout: .seconds(20)) { try $0.payload(CartAbandoned.self).ownerId == owner }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OmniPersistence
 import OmniRuntime
+import OrdersContracts
 import ServiceLifecycle
 
 /// The saga's clock: every second it gives up on steps that waited past their deadline
@@ -28,6 +29,7 @@ final class OrderTimers: Service, Sendable {
                 do {
                     if ContinuousClock.now >= timeoutsFrom { while try await self.timeOutSteps(limit: 100) == 100 {} }
                     while try await self.cancelUncollected(limit: 100) == 100 {}
+                    while try await self.announceAbandonedCarts(limit: 100) == 100 {}
                 } catch {
                     self.logger.warning("order timers failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
@@ -58,6 +60,21 @@ final class OrderTimers: Service, Sendable {
                 try await LifecycleHandlers.cancel(order, reason: "not-collected", emitter: emitter)
             }
             return uncollected.count
+        }
+    }
+
+    /// Carts idle past the shop's limit: announced once each (notifications remind where
+    /// consent allows; analytics count them).
+    func announceAbandonedCarts(limit: Int) async throws -> Int {
+        let logger = self.logger, idleSince = Date().addingTimeInterval(-policy.cartAbandonedAfter.seconds)
+        return try await database.withTransaction { connection in
+            let carts = try await CartRecords.claimAbandoned(idleSince: idleSince, limit: limit, on: connection, logger: logger)
+            for cart in carts {
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .orders, correlation: "cart-\(cart.ownerId)")
+                try await emitter.emit(OrdersType.cartAbandoned, CartAbandoned(ownerId: cart.ownerId, lines: cart.cart.lines, lastChannel: cart.lastChannel,
+                                                                               idleSince: cart.updatedAt), subject: cart.ownerId)
+            }
+            return carts.count
         }
     }
 }

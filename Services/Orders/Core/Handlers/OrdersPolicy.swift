@@ -8,6 +8,8 @@ struct OrdersPolicy: Sendable {
     var reservationHoldSeconds = 14 * 24 * 3600
     /// How long a click & collect order waits at the store before it is cancelled.
     var collectWithin: Duration = .seconds(7 * 24 * 3600)
+    /// How long a cart with lines sits untouched before `CartAbandoned` goes out.
+    var cartAbandonedAfter: Duration = .seconds(3_600)
     /// How often the saga timer looks for overdue steps and uncollected orders.
     var timerInterval: Duration = .seconds(1)
 
@@ -21,6 +23,9 @@ struct OrdersPolicy: Sendable {
         }
         if let text = environment["OMNI_ORDERS_RESERVATION_HOLD_SECONDS"], let seconds = Int(text), seconds > 0 {
             policy.reservationHoldSeconds = seconds
+        }
+        if let text = environment["OMNI_ORDERS_CART_ABANDONED_AFTER_SECONDS"], let seconds = Double(text), seconds > 0 {
+            policy.cartAbandonedAfter = .milliseconds(Int64(seconds * 1000))
         }
         return policy
     }

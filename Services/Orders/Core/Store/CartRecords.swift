@@ -37,7 +37,8 @@ enum CartRecords {
     static func save(_ ownerId: String, _ cart: Cart, channel: String?, on connection: PostgresConnection, logger: Logger) async throws {
         let lines = String(decoding: try JSONCoding.encoder.encode(cart.lines), as: UTF8.self)
         try await connection.query("""
-            UPDATE carts SET lines = \(lines)::jsonb, last_channel = COALESCE(\(channel), last_channel), updated_at = now(), merged_into = NULL
+            UPDATE carts SET lines = \(lines)::jsonb, last_channel = COALESCE(\(channel), last_channel), updated_at = now(), merged_into = NULL,
+                abandoned_at = NULL
             WHERE owner_id = \(ownerId)
             """, logger: logger)
     }
@@ -48,6 +49,25 @@ enum CartRecords {
             UPDATE carts SET lines = '[]'::jsonb, updated_at = now(), merged_into = \(mergedInto), checked_out_order = \(checkedOutOrder)
             WHERE owner_id = \(ownerId)
             """, logger: logger)
+    }
+}
+
+extension CartRecords {
+    /// Carts with lines, untouched since `idleSince` and not yet announced, locked for
+    /// this replica (`SKIP LOCKED`: replicas share the work); each is marked announced.
+    static func claimAbandoned(idleSince: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Stored] {
+        var carts: [Stored] = []
+        let rows = try await connection.query("""
+            UPDATE carts SET abandoned_at = now()
+            WHERE owner_id IN (SELECT owner_id FROM carts WHERE abandoned_at IS NULL AND lines <> '[]'::jsonb AND updated_at < \(idleSince)
+                               ORDER BY updated_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING owner_id, lines::text, last_channel, updated_at
+            """, logger: logger)
+        for try await (owner, lines, channel, updatedAt) in rows.decode((String, String, String?, Date).self) {
+            carts.append(Stored(ownerId: owner, cart: Cart(lines: try JSONCoding.decoder.decode([CartLine].self, from: Data(lines.utf8))),
+                                lastChannel: channel, updatedAt: updatedAt))
+        }
+        return carts
     }
 }
 
