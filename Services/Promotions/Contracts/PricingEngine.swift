@@ -101,6 +101,10 @@ public enum PricingEngine {
         case .nthItemPercentOff: "every \(ordinal(promotion.nth ?? 2)) item at −\(promotion.percent ?? 0) %"
         case .thresholdAmountOff: "\(promotion.amountMinor ?? 0) off from \(promotion.thresholdMinor ?? 0)"
         case .freeShipping: "free shipping"
+        case .buyXGetY: (promotion.percent ?? 100) == 100
+            ? "buy \(promotion.buyQuantity ?? 1), get \(promotion.getQuantity ?? 1) free"
+            : "buy \(promotion.buyQuantity ?? 1), get \(promotion.getQuantity ?? 1) at −\(promotion.percent ?? 100) %"
+        case .bundlePrice: "\((promotion.skus ?? []).sorted().joined(separator: " + ")) together for \(promotion.amountMinor ?? 0)"
         }
     }
 
@@ -141,6 +145,22 @@ public enum PricingEngine {
                     taken[unit.lineId, default: 0] += unit.unitPriceMinor * Int64(promotion.percent ?? 0) / 100
                 }
                 for line in scope { taken[line.lineId] = min(taken[line.lineId] ?? 0, remaining(line)) }
+            case .buyXGetY:
+                // Units from the dearest down, in groups of buy + get: the last `get` of each group are the gifts.
+                let buy = max(1, promotion.buyQuantity ?? 1), get = max(1, promotion.getQuantity ?? 1)
+                let units = scope.flatMap { line in Array(repeating: line, count: max(0, line.quantity)) }
+                    .sorted { ($0.unitPriceMinor, $1.lineId) > ($1.unitPriceMinor, $0.lineId) }
+                for (index, unit) in units.enumerated() where index % (buy + get) >= buy {
+                    taken[unit.lineId, default: 0] += unit.unitPriceMinor * Int64(promotion.percent ?? 100) / 100
+                }
+                for line in scope { taken[line.lineId] = min(taken[line.lineId] ?? 0, remaining(line)) }
+            case .bundlePrice:
+                // As many bundles as the scarcest sku allows, each priced at one of each sku (its dearest line's price).
+                let skus = Set(promotion.skus ?? [])
+                let bundles = skus.map { sku in scope.filter { $0.sku == sku }.reduce(0) { $0 + $1.quantity } }.min() ?? 0
+                let full = skus.map { sku in scope.filter { $0.sku == sku }.map(\.unitPriceMinor).max() ?? 0 }.reduce(0, +)
+                let saving = max(0, full - (promotion.amountMinor ?? full)) * Int64(bundles)
+                if skus.count >= 2, bundles > 0, saving > 0 { taken = spread(saving, over: scope, remaining: remaining) }
             case .freeShipping:
                 let waived = basket.shippingMinor - evaluation.shipping
                 evaluation.shipping += waived

@@ -14,6 +14,10 @@ public struct Promotion: Codable, Sendable, Equatable {
         case thresholdAmountOff = "threshold-amount-off"
         /// The shipping fee is waived.
         case freeShipping = "free-shipping"
+        /// Buy `buyQuantity`, get `getQuantity` (the cheaper units) at `percent` off, 100 % by default.
+        case buyXGetY = "buy-x-get-y"
+        /// One of each of `skus` together for `amountMinor`.
+        case bundlePrice = "bundle-price"
     }
     public enum Stacking: String, Codable, Sendable {
         /// Combines with every other stackable promotion.
@@ -29,6 +33,8 @@ public struct Promotion: Codable, Sendable, Equatable {
     public var amountMinor: Int64?
     public var nth: Int?
     public var thresholdMinor: Int64?
+    public var buyQuantity: Int?
+    public var getQuantity: Int?
     /// A shared code ("FB15"); none = automatic, applied to every basket it fits.
     public var code: String?
     /// Channels it is valid on; none = every channel.
@@ -49,7 +55,7 @@ public struct Promotion: Codable, Sendable, Equatable {
     public var active: Bool?
 
     public init(promotionId: String, name: String, kind: Kind, percent: Int? = nil, amountMinor: Int64? = nil, nth: Int? = nil,
-                thresholdMinor: Int64? = nil, code: String? = nil, channels: [String]? = nil, storeIds: [String]? = nil,
+                thresholdMinor: Int64? = nil, buyQuantity: Int? = nil, getQuantity: Int? = nil, code: String? = nil, channels: [String]? = nil, storeIds: [String]? = nil,
                 skus: [String]? = nil, categories: [String]? = nil, validFrom: Date? = nil, validTo: Date? = nil,
                 minimumBasketMinor: Int64? = nil, usageLimit: Int? = nil, perCustomerLimit: Int? = nil,
                 stacking: Stacking? = nil, priority: Int? = nil, active: Bool? = nil) {
@@ -60,6 +66,8 @@ public struct Promotion: Codable, Sendable, Equatable {
         self.amountMinor = amountMinor
         self.nth = nth
         self.thresholdMinor = thresholdMinor
+        self.buyQuantity = buyQuantity
+        self.getQuantity = getQuantity
         self.code = code
         self.channels = channels
         self.storeIds = storeIds
@@ -99,6 +107,13 @@ public struct Promotion: Codable, Sendable, Equatable {
             needAmount()
             if (thresholdMinor ?? 0) <= 0 { problems.append("thresholdMinor must be above 0") }
         case .freeShipping: break
+        case .buyXGetY:
+            if (buyQuantity ?? 0) < 1 { problems.append("buyQuantity must be at least 1") }
+            if (getQuantity ?? 0) < 1 { problems.append("getQuantity must be at least 1") }
+            if let percent, !(1...100).contains(percent) { problems.append("percent must be from 1 to 100") }
+        case .bundlePrice:
+            needAmount()
+            if Set(skus ?? []).count < 2 { problems.append("a bundle names at least two skus") }
         }
         if let validFrom, let validTo, validFrom >= validTo { problems.append("the validity window is empty (validFrom must be before validTo)") }
         if let code, Promotion.normalise(code: code).isEmpty { problems.append("code cannot be blank") }

@@ -91,12 +91,15 @@ struct PricingEnginePropertyTests {
         promotion.amountMinor = Int64.random(in: 1...30_000, using: &random)
         promotion.nth = Int.random(in: 2...4, using: &random)
         promotion.thresholdMinor = Int64.random(in: 1...40_000, using: &random)
+        promotion.buyQuantity = Int.random(in: 1...3, using: &random)
+        promotion.getQuantity = Int.random(in: 1...2, using: &random)
         if Bool.random(using: &random) { promotion.code = "CODE-\(id)" }
         switch Int.random(in: 0..<4, using: &random) {
         case 0: promotion.skus = [skus.randomElement(using: &random)!]
         case 1: promotion.categories = ["shoes"]
         default: break
         }
+        if kind == .bundlePrice { promotion.skus = Array(skus.shuffled(using: &random).prefix(2)) }
         if Int.random(in: 0..<4, using: &random) == 0 { promotion.channels = [SalesChannel.allCases.randomElement(using: &random)!.rawValue] }
         if Int.random(in: 0..<5, using: &random) == 0 { promotion.minimumBasketMinor = Int64.random(in: 1...50_000, using: &random) }
         if Int.random(in: 0..<4, using: &random) == 0 { promotion.stacking = .exclusive }

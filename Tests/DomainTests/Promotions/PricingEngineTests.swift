@@ -55,6 +55,31 @@ struct PricingEngineTests {
         #expect(small.totalMinor == 1_490)
     }
 
+    @Test("Buy 2, get 1 free: the cheapest unit of each three; a half-price gift when the rule says so")
+    func buyTwoGetOne() {
+        let free = Promotion(promotionId: "3for2", name: "3 for 2", kind: .buyXGetY, buyQuantity: 2, getQuantity: 1, categories: ["shoes"])
+        let basket = Self.basket([("SHOE-1", 2, 9_000), ("SHOE-2", 1, 6_000), ("SOCK-1", 1, 500)])
+        let pricing = PricingEngine.price(basket, promotions: [free], codes: [])
+        #expect(pricing.lines.map(\.discountMinor) == [0, 6_000, 0])
+        #expect(pricing.applied.first?.explanation == "buy 2, get 1 free")
+        var half = free
+        half.percent = 50
+        #expect(PricingEngine.price(basket, promotions: [half], codes: []).totalDiscountMinor == 3_000)
+        #expect(PricingEngine.price(Self.basket([("SHOE-1", 2, 9_000)]), promotions: [free], codes: []).totalDiscountMinor == 0, "two is not three")
+    }
+
+    @Test("A bundle price: one of each for the bundle's price, as many times as the scarcer item allows")
+    func bundle() {
+        let kit = Promotion(promotionId: "kit", name: "Running kit", kind: .bundlePrice, amountMinor: 10_000, skus: ["SHOE-1", "SOCK-1"])
+        let pricing = PricingEngine.price(Self.basket([("SHOE-1", 2, 9_000), ("SOCK-1", 1, 2_000)]), promotions: [kit], codes: [])
+        // One bundle: 9,000 + 2,000 for 10,000.
+        #expect(pricing.totalDiscountMinor == 1_000)
+        #expect(pricing.totalMinor == 19_000)
+        #expect(PricingEngine.price(Self.basket([("SHOE-1", 1, 9_000)]), promotions: [kit], codes: []).totalDiscountMinor == 0)
+        #expect(Promotion(promotionId: "k", name: "K", kind: .bundlePrice, amountMinor: 1, skus: ["A"]).problems == ["a bundle names at least two skus"])
+        #expect(Promotion(promotionId: "b", name: "B", kind: .buyXGetY, buyQuantity: 0, getQuantity: 1).problems == ["buyQuantity must be at least 1"])
+    }
+
     @Test("Stackable offers add up, each on what the one before left; an exclusive one wins only when it is better")
     func stacking() {
         let tenPercent = Promotion(promotionId: "a", name: "10 %", kind: .percentOff, percent: 10, priority: 2)
