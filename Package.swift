@@ -10,6 +10,7 @@ let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Pro
 /// its saga sends).
 let consumedContracts: [String: [String]] = [
     "Orders": ["Catalog", "Customers", "Promotions"],
+    "Promotions": ["Customers"],
 ]
 
 let swiftSettings: [SwiftSetting] = [

@@ -23,6 +23,8 @@ public enum CustomersType {
     public static let contactPreferencesChanged = "omni.customers.ContactPreferencesChanged.v1"
     public static let loyaltyChanged = "omni.customers.LoyaltyChanged.v1"
     public static let customerErased = "omni.customers.CustomerErased.v1"
+    /// A customer joined or left a segment (promotions target segments).
+    public static let segmentMembershipChanged = "omni.customers.SegmentMembershipChanged.v1"
     public static let leadRulesChanged = "omni.customers.LeadRulesChanged.v1"
     public static let leadRouted = "omni.customers.LeadRouted.v1"
     public static let leadVisitRecorded = "omni.customers.LeadVisitRecorded.v1"

@@ -26,8 +26,12 @@ public struct Basket: Codable, Sendable, Equatable {
     public var shippingMinor: Int64
     /// When it is priced (default: now).
     public var at: Date?
+    /// The customer's segments: set by the promotions service from its read model, never
+    /// trusted from a channel.
+    public var segments: [String]?
     public init(channel: String, storeId: String? = nil, customerId: String? = nil, currency: String, lines: [BasketLine],
-                shippingMinor: Int64 = 0, at: Date? = nil) {
+                shippingMinor: Int64 = 0, at: Date? = nil, segments: [String]? = nil) {
+        self.segments = segments
         self.channel = channel
         self.storeId = storeId
         self.customerId = customerId
@@ -69,7 +73,7 @@ public struct AppliedPromotion: Codable, Sendable, Equatable {
 public struct NotAppliedPromotion: Codable, Sendable, Equatable {
     public var promotionId: String?
     public var code: String?
-    /// `unknown-code`, `expired-code`, `not-yet-valid`, `not-valid-on-channel`, `not-valid-in-store`,
+    /// `unknown-code`, `expired-code`, `not-yet-valid`, `not-valid-on-channel`, `not-valid-in-store`, `not-in-segment`,
     /// `minimum-not-reached`, `no-eligible-items`, `not-combinable`, `limit-reached`, `already-used-by-customer`.
     public var reasonCode: String
     public var explanation: String

@@ -78,6 +78,9 @@ public enum PricingEngine {
         if let stores = promotion.storeIds, !stores.contains(basket.storeId ?? "") {
             return no("not-valid-in-store", "\(promotion.name) is not valid in this store")
         }
+        if let segments = promotion.segments, Set(basket.segments ?? []).isDisjoint(with: segments) {
+            return no("not-in-segment", "\(promotion.name) is reserved for \(segments.sorted().joined(separator: ", ")) customers")
+        }
         let inScope = basket.lines.filter { inScopeLine($0, of: promotion) }
         if inScope.isEmpty { return no("no-eligible-items", "no item of the basket is covered by \(promotion.name)") }
         if let minimum = promotion.minimumBasketMinor, basket.lines.reduce(0, { $0 + $1.amountMinor }) < minimum {

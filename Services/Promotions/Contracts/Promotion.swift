@@ -43,6 +43,8 @@ public struct Promotion: Codable, Sendable, Equatable {
     /// Scope: these skus and/or categories; none = the whole basket.
     public var skus: [String]?
     public var categories: [String]?
+    /// Only for customers in one of these segments (customers' `SegmentMembershipChanged`).
+    public var segments: [String]?
     public var validFrom: Date?
     public var validTo: Date?
     public var minimumBasketMinor: Int64?
@@ -56,7 +58,7 @@ public struct Promotion: Codable, Sendable, Equatable {
 
     public init(promotionId: String, name: String, kind: Kind, percent: Int? = nil, amountMinor: Int64? = nil, nth: Int? = nil,
                 thresholdMinor: Int64? = nil, buyQuantity: Int? = nil, getQuantity: Int? = nil, code: String? = nil, channels: [String]? = nil, storeIds: [String]? = nil,
-                skus: [String]? = nil, categories: [String]? = nil, validFrom: Date? = nil, validTo: Date? = nil,
+                skus: [String]? = nil, categories: [String]? = nil, segments: [String]? = nil, validFrom: Date? = nil, validTo: Date? = nil,
                 minimumBasketMinor: Int64? = nil, usageLimit: Int? = nil, perCustomerLimit: Int? = nil,
                 stacking: Stacking? = nil, priority: Int? = nil, active: Bool? = nil) {
         self.promotionId = promotionId
@@ -73,6 +75,7 @@ public struct Promotion: Codable, Sendable, Equatable {
         self.storeIds = storeIds
         self.skus = skus
         self.categories = categories
+        self.segments = segments
         self.validFrom = validFrom
         self.validTo = validTo
         self.minimumBasketMinor = minimumBasketMinor
@@ -120,6 +123,7 @@ public struct Promotion: Codable, Sendable, Equatable {
         if let usageLimit, usageLimit < 1 { problems.append("usageLimit must be at least 1") }
         if let perCustomerLimit, perCustomerLimit < 1 { problems.append("perCustomerLimit must be at least 1") }
         if let channels, channels.isEmpty { problems.append("channels, when given, names at least one channel") }
+        if let segments, segments.isEmpty { problems.append("segments, when given, names at least one segment") }
         return problems
     }
 }

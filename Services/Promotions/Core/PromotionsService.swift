@@ -10,7 +10,7 @@ public enum PromotionsService {
         ServiceDefinition(
             name: ServiceName.promotions.rawValue,
             migrations: [try .bundled(component: "promotions", in: .module)],
-            subscriptions: [Topics.commands(.promotions)],
+            subscriptions: [Topics.commands(.promotions), Topics.events(.customers)],
             handlers: PromotionsHandlers.all(),
             routes: { router, resources in PromotionsRoutes.add(to: router, database: resources.database) }
         )

@@ -1,3 +1,4 @@
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import PromotionsContracts
@@ -133,6 +134,39 @@ struct PromotionsIntegrationTests {
         #expect(try await apply(late).type == PromotionsType.promotionsRejected)
         let unknown = try await stack.perform(PromotionsType.commitRedemptions, CommitRedemptions(orderId: "ord-never"), key: "ord-never")
         #expect(try unknown.payload(CommandRejected.self).reasonCode == "unknown-order")
+    }
+
+    @Test("Segment targeting: a VIP offer applies to members only; a merged person keeps one set of segments and uses")
+    func segments() async throws {
+        let stack = try await ServiceStack(.promotions)
+        defer { Task { await stack.stop() } }
+        let vip = Promotion(promotionId: "vip10", name: "VIP 10 %", kind: .percentOff, percent: 10, code: "VIP10", segments: ["vip"], perCustomerLimit: 1)
+        #expect(try await stack.perform(PromotionsType.upsertPromotion, vip, key: "vip10").type == PromotionsType.promotionUpserted)
+        let run = UUID().uuidString.prefix(6)
+        let member = "c-member-\(run)", other = "c-other-\(run)"
+        try await stack.publishEvent(CustomersType.segmentMembershipChanged, SegmentMembershipChanged(customerId: member, segmentId: "vip", member: true),
+                                     of: .customers, key: member)
+        struct Quote: Decodable { var pricing: Pricing; var rejections: [CodeRejection] }
+        func refusals(_ customer: String, until expected: [String]) async throws -> [String] {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while true {
+                let body = try JSONCoding.encoder.encode(["basket": AnyEncodable(Self.basket(channel: "web", customerId: customer)), "codes": AnyEncodable(["VIP10"])])
+                let (_, _, text) = try await stack.http.post("/quotes", json: body)
+                let reasons = try JSONCoding.decoder.decode(Quote.self, from: Data(text.utf8)).rejections.map(\.reasonCode)
+                if reasons == expected || ContinuousClock.now > deadline { return reasons }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        #expect(try await refusals(member, until: []) == [], "a member gets the offer once the event is read")
+        #expect(try await refusals(other, until: ["not-in-segment"]) == ["not-in-segment"])
+
+        let orderId = "ord-vip-\(run)"
+        let applied = try await stack.perform(PromotionsType.applyPromotions, ApplyPromotions(orderId: orderId, basket: Self.basket(channel: "app", customerId: member),
+                                                                                             codes: ["VIP10"]), key: orderId)
+        #expect(applied.type == PromotionsType.promotionsApplied)
+        // The two profiles prove to be one person: the survivor is in the segment and has used the code.
+        try await stack.publishEvent(CustomersType.customersMerged, CustomersMerged(survivorId: other, mergedIds: [member]), of: .customers, key: other)
+        #expect(try await refusals(other, until: ["already-used-by-customer"]) == ["already-used-by-customer"])
     }
 
     @Test("J2: web and POS at the same instant on two replicas: a code limited to 5 uses is used exactly 5 times")

@@ -87,6 +87,12 @@ final class ServiceStack: @unchecked Sendable {
         return event
     }
 
+    /// Publishes an event as `service` would (a service the test stands in for).
+    func publishEvent<Payload: Encodable>(_ type: String, _ payload: Payload, of service: ServiceName, key: String) async throws {
+        let event = try CloudEvent(type: type, source: "/services/\(service.rawValue)", subject: key, payload: payload, correlationID: UUID().uuidString.lowercased())
+        _ = try await producer.send(event.outgoingMessage(topic: Topics.events(service), key: key))
+    }
+
     /// Sends and waits for the first event the command caused (of `expecting`, when given).
     func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String = "web",
                                      expecting: Set<String>? = nil, timeout: Duration = .seconds(30)) async throws -> CloudEvent {

@@ -27,7 +27,7 @@ public enum UsageLimits {
     /// The reasons that make a code a refusal for an order (the customer asked for it and
     /// would not get it); `not-combinable` is not one (a better offer won).
     public static let refusingReasons: Set<String> = [
-        "unknown-code", "expired-code", "not-yet-valid", "not-valid-on-channel", "not-valid-in-store", "minimum-not-reached",
+        "unknown-code", "expired-code", "not-yet-valid", "not-valid-on-channel", "not-valid-in-store", "not-in-segment", "minimum-not-reached",
         "no-eligible-items", "limit-reached", "already-used-by-customer", "customer-required",
     ]
 }

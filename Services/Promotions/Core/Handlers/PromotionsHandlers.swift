@@ -1,3 +1,4 @@
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import OmniRuntime
@@ -12,6 +13,17 @@ enum PromotionsHandlers {
         handlers.command(PromotionsType.applyPromotions, as: ApplyPromotions.self, service: .promotions, RedemptionHandlers.apply)
         handlers.command(PromotionsType.commitRedemptions, as: CommitRedemptions.self, service: .promotions, RedemptionHandlers.commit)
         handlers.command(PromotionsType.releaseRedemptions, as: ReleaseRedemptions.self, service: .promotions, RedemptionHandlers.release)
+
+        // Customers: segments for targeting; merges and erasures.
+        handlers.on(CustomersType.segmentMembershipChanged) { event, context in
+            try await SegmentMembers.apply(try event.decode(SegmentMembershipChanged.self), on: context.connection, logger: context.logger)
+        }
+        handlers.on(CustomersType.customersMerged) { event, context in
+            try await SegmentMembers.merge(try event.decode(CustomersMerged.self), on: context.connection, logger: context.logger)
+        }
+        handlers.on(CustomersType.customerErased) { event, context in
+            try await SegmentMembers.erase(try event.decode(CustomerErased.self), on: context.connection, logger: context.logger)
+        }
         return handlers
     }
 
@@ -107,7 +119,10 @@ struct Evaluation {
     var pricing: Pricing
     var rejections: [CodeRejection]
 
-    static func run(_ basket: Basket, codes: [String], lockingLimits: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Evaluation {
+    static func run(_ asked: Basket, codes: [String], lockingLimits: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Evaluation {
+        var basket = asked
+        basket.segments = []
+        if let customerId = basket.customerId { basket.segments = try await SegmentMembers.segments(of: customerId, on: connection, logger: logger) }
         let promotions = try await PromotionRecords.active(on: connection, logger: logger)
         var pricing = PricingEngine.price(basket, promotions: promotions, codes: codes)
         let limited = promotions.filter { promotion in
