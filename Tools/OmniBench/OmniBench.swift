@@ -38,7 +38,7 @@ struct OmniBench: AsyncParsableCommand {
     var writers = 8
     @Option(help: "The omni-probe executable (default: next to omni-bench).")
     var probe: String?
-    @Option(help: "Which parts to run: delivery (the foundation), catalog, orders. Default: all.")
+    @Option(help: "Which parts to run: delivery (the foundation), catalog, orders, promotions. Default: all.")
     var only: [Part] = []
     @Option(help: "Reservations in the catalog throughput phase.")
     var reservations = 5_000
@@ -50,7 +50,10 @@ struct OmniBench: AsyncParsableCommand {
     @Option(help: "Orders per second in the orders latency phase.")
     var orderRate = 200
 
-    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders }
+    @Option(help: "Active promotions behind the HTTP quotes phase.")
+    var quotePromotions = 100
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders, promotions }
 
     func run() async throws {
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
@@ -104,6 +107,21 @@ struct OmniBench: AsyncParsableCommand {
                 report.add(try await bench.throughput(count: orders))
                 report.add(try await bench.latency(rate: orderRate, seconds: latencySeconds))
                 for (name, cpu, rss) in bench.usage { report.note(String(format: "%@ process: %.1f CPU s, %.0f MB RSS", name, cpu, rss)) }
+                await bench.stop()
+            } catch {
+                await bench.stop()
+                throw error
+            }
+        }
+        if parts.contains(.promotions) {
+            for (count, iterations) in [(1, 20_000), (100, 5_000), (10_000, 200)] {
+                report.add(PromotionsEngineBench.evaluation(activePromotions: count, iterations: iterations))
+            }
+            let bench = try await PromotionsQuoteBench(bootstrap: bootstrap, target: postgres, binDir: binDir, logger: logger)
+            do {
+                try await bench.start(promotions: quotePromotions)
+                report.add(try await bench.quotes(promotions: quotePromotions, clients: 16, seconds: latencySeconds))
+                if let usage = bench.usage { report.note(String(format: "promotions process: %.1f CPU s, %.0f MB RSS", usage.cpuSeconds, usage.rssMB)) }
                 await bench.stop()
             } catch {
                 await bench.stop()

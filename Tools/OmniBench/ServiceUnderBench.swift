@@ -54,6 +54,8 @@ final class ServiceUnderBench: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    var httpPort: Int? { port }
+
     private var port: Int? {
         (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
