@@ -17,7 +17,7 @@ public enum PricingEngine {
             notApplied.append(NotAppliedPromotion(promotionId: nil, code: code, reasonCode: "unknown-code", explanation: "\(code) is not a valid code"))
         }
         let candidates = promotions
-            .filter { $0.active != false && ($0.code == nil || wanted.contains(Promotion.normalise(code: $0.code!))) }
+            .filter { $0.active != false && ($0.code.map { wanted.contains(Promotion.normalise(code: $0)) } ?? ($0.uniqueCodes != true)) }
             .sorted { ($0.priority ?? 0, $1.promotionId) > ($1.priority ?? 0, $0.promotionId) }
 
         var eligible: [Promotion] = []

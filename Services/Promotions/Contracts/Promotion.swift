@@ -37,6 +37,8 @@ public struct Promotion: Codable, Sendable, Equatable {
     public var getQuantity: Int?
     /// A shared code ("FB15"); none = automatic, applied to every basket it fits.
     public var code: String?
+    /// Applies only through one of its single-use codes (`GenerateCodes`), never automatically.
+    public var uniqueCodes: Bool?
     /// Channels it is valid on; none = every channel.
     public var channels: [String]?
     public var storeIds: [String]?
@@ -57,7 +59,7 @@ public struct Promotion: Codable, Sendable, Equatable {
     public var active: Bool?
 
     public init(promotionId: String, name: String, kind: Kind, percent: Int? = nil, amountMinor: Int64? = nil, nth: Int? = nil,
-                thresholdMinor: Int64? = nil, buyQuantity: Int? = nil, getQuantity: Int? = nil, code: String? = nil, channels: [String]? = nil, storeIds: [String]? = nil,
+                thresholdMinor: Int64? = nil, buyQuantity: Int? = nil, getQuantity: Int? = nil, code: String? = nil, uniqueCodes: Bool? = nil, channels: [String]? = nil, storeIds: [String]? = nil,
                 skus: [String]? = nil, categories: [String]? = nil, segments: [String]? = nil, validFrom: Date? = nil, validTo: Date? = nil,
                 minimumBasketMinor: Int64? = nil, usageLimit: Int? = nil, perCustomerLimit: Int? = nil,
                 stacking: Stacking? = nil, priority: Int? = nil, active: Bool? = nil) {
@@ -71,6 +73,7 @@ public struct Promotion: Codable, Sendable, Equatable {
         self.buyQuantity = buyQuantity
         self.getQuantity = getQuantity
         self.code = code
+        self.uniqueCodes = uniqueCodes
         self.channels = channels
         self.storeIds = storeIds
         self.skus = skus
@@ -120,6 +123,7 @@ public struct Promotion: Codable, Sendable, Equatable {
         }
         if let validFrom, let validTo, validFrom >= validTo { problems.append("the validity window is empty (validFrom must be before validTo)") }
         if let code, Promotion.normalise(code: code).isEmpty { problems.append("code cannot be blank") }
+        if code != nil, uniqueCodes == true { problems.append("a promotion has a shared code or unique codes, not both") }
         if let usageLimit, usageLimit < 1 { problems.append("usageLimit must be at least 1") }
         if let perCustomerLimit, perCustomerLimit < 1 { problems.append("perCustomerLimit must be at least 1") }
         if let channels, channels.isEmpty { problems.append("channels, when given, names at least one channel") }

@@ -7,6 +7,8 @@ public enum PromotionsType {
     public static let applyPromotions = "omni.promotions.ApplyPromotions.v1"
     public static let commitRedemptions = "omni.promotions.CommitRedemptions.v1"
     public static let releaseRedemptions = "omni.promotions.ReleaseRedemptions.v1"
+    /// A batch of single-use codes for a `uniqueCodes` promotion (key: the promotion id).
+    public static let generateCodes = "omni.promotions.GenerateCodes.v1"
 
     // Events.
     public static let promotionUpserted = "omni.promotions.PromotionUpserted.v1"
@@ -14,5 +16,6 @@ public enum PromotionsType {
     public static let promotionsRejected = "omni.promotions.PromotionsRejected.v1"
     public static let redemptionsCommitted = "omni.promotions.RedemptionsCommitted.v1"
     public static let redemptionsReleased = "omni.promotions.RedemptionsReleased.v1"
+    public static let codesGenerated = "omni.promotions.CodesGenerated.v1"
     public static let commandRejected = "omni.promotions.CommandRejected.v1"
 }

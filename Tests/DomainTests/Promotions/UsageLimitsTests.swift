@@ -28,3 +28,28 @@ struct UsageLimitsTests {
         #expect(!UsageLimits.refusingReasons.contains("not-combinable"))
     }
 }
+
+@Suite("Promotions: single-use codes")
+struct UniqueCodeTests {
+    @Test("Codes read out loud without ambiguity, with the batch's prefix, and do not repeat")
+    func format() {
+        var generator = SeededGenerator(seed: 7)
+        let codes = (0..<5_000).map { _ in UniqueCode.generate(prefix: "welcome", using: &generator) }
+        #expect(Set(codes).count == codes.count)
+        for code in codes {
+            #expect(code.hasPrefix("WELCOME-") && code.count == "WELCOME-".count + UniqueCode.length)
+            #expect(code.dropFirst("WELCOME-".count).allSatisfy { UniqueCode.alphabet.contains($0) && !"0O1I".contains($0) })
+        }
+    }
+
+    @Test("A unique-code promotion is never automatic and never has a shared code too")
+    func neverAutomatic() {
+        let welcome = Promotion(promotionId: "w", name: "Welcome", kind: .amountOff, amountMinor: 500, uniqueCodes: true)
+        let basket = Basket(channel: "web", currency: "EUR", lines: [BasketLine(lineId: "1", sku: "A", quantity: 1, unitPriceMinor: 2_000)])
+        #expect(PricingEngine.price(basket, promotions: [welcome], codes: []).totalDiscountMinor == 0)
+        var issued = welcome
+        issued.code = "WELCOME-ABCDEFGHJK"
+        #expect(PricingEngine.price(basket, promotions: [welcome, issued], codes: ["welcome-abcdefghjk"]).totalDiscountMinor == 500)
+        #expect(issued.problems == ["a promotion has a shared code or unique codes, not both"])
+    }
+}

@@ -169,6 +169,54 @@ struct PromotionsIntegrationTests {
         #expect(try await refusals(other, until: ["already-used-by-customer"]) == ["already-used-by-customer"])
     }
 
+    @Test("Single-use codes: a batch generated once, read page by page, each code good for one order across channels")
+    func uniqueCodes() async throws {
+        let stack = try await ServiceStack(.promotions)
+        defer { Task { await stack.stop() } }
+        let welcome = Promotion(promotionId: "welcome", name: "Welcome 5 €", kind: .amountOff, amountMinor: 500, uniqueCodes: true)
+        _ = try await stack.perform(PromotionsType.upsertPromotion, welcome, key: "welcome")
+        let batch = GenerateCodes(batchId: "batch-\(UUID().uuidString.prefix(6))", promotionId: "welcome", count: 120, prefix: "welcome")
+        #expect(try await stack.perform(PromotionsType.generateCodes, batch, key: "welcome").payload(CodesGenerated.self).count == 120)
+        #expect(try await stack.perform(PromotionsType.generateCodes, batch, key: "welcome").type == PromotionsType.codesGenerated, "a retry answers the same")
+        for (bad, reason) in [(GenerateCodes(batchId: "b-2", promotionId: "nope", count: 5), "unknown-promotion"),
+                              (GenerateCodes(batchId: "b-3", promotionId: "welcome", count: 0), "invalid-count")] {
+            #expect(try await stack.perform(PromotionsType.generateCodes, bad, key: bad.promotionId).payload(CommandRejected.self).reasonCode == reason)
+        }
+        struct Page: Decodable { var codes: [String]; var next: String? }
+        let first: Page = try await stack.getJSON("/promotions/welcome/codes?batch=\(batch.batchId)&limit=100")
+        let second: Page = try await stack.getJSON("/promotions/welcome/codes?batch=\(batch.batchId)&limit=100&after=\(first.next ?? "")")
+        let codes = first.codes + second.codes
+        #expect(Set(codes).count == 120 && second.next == nil && codes.allSatisfy { $0.hasPrefix("WELCOME-") })
+
+        // The same code from the web and six tills at once: one order gets it.
+        let code = codes[0], run = UUID().uuidString.prefix(6)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<7 {
+                let orderId = "ord-\(run)-\(index)", channel = index == 0 ? "web" : "pos"
+                group.addTask {
+                    try await stack.send(PromotionsType.applyPromotions, ApplyPromotions(orderId: orderId, basket: Self.basket(channel: channel, customerId: "c-\(index)"),
+                                                                                         codes: [code.lowercased()]), key: orderId, channel: channel)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let applied = try await stack.watcher.all(PromotionsType.promotionsApplied, count: 1) { try $0.payload(PromotionsApplied.self).orderId.hasPrefix("ord-\(run)") }
+        let refused = try await stack.watcher.all(PromotionsType.promotionsRejected, count: 6) { try $0.payload(PromotionsRejected.self).orderId.hasPrefix("ord-\(run)") }
+        #expect(applied.count == 1 && refused.count == 6)
+        #expect(try refused.allSatisfy { try $0.payload(PromotionsRejected.self).rejections.map(\.reasonCode) == ["code-already-used"] })
+        #expect(try applied[0].payload(PromotionsApplied.self).pricing.applied.map(\.code) == [code])
+
+        // Released with its order, the code is good again; a made-up one is unknown.
+        let winner = try applied[0].payload(PromotionsApplied.self).orderId
+        _ = try await stack.perform(PromotionsType.releaseRedemptions, ReleaseRedemptions(orderId: winner, reason: "order-cancelled"), key: winner)
+        let again = try await stack.perform(PromotionsType.applyPromotions, ApplyPromotions(orderId: "ord-\(run)-again", basket: Self.basket(channel: "app", customerId: "c-9"),
+                                                                                           codes: [code]), key: "ord-\(run)-again")
+        #expect(again.type == PromotionsType.promotionsApplied)
+        let madeUp = try await stack.perform(PromotionsType.applyPromotions, ApplyPromotions(orderId: "ord-\(run)-fake", basket: Self.basket(channel: "app", customerId: "c-9"),
+                                                                                            codes: ["WELCOME-ZZZZZZZZZZ"]), key: "ord-\(run)-fake")
+        #expect(try madeUp.payload(PromotionsRejected.self).rejections.map(\.reasonCode) == ["unknown-code"])
+    }
+
     @Test("J2: web and POS at the same instant on two replicas: a code limited to 5 uses is used exactly 5 times")
     func usageLimitAcrossChannelsAndReplicas() async throws {
         let stack = try await ServiceStack(.promotions, replicas: 2)

@@ -28,6 +28,6 @@ public enum UsageLimits {
     /// would not get it); `not-combinable` is not one (a better offer won).
     public static let refusingReasons: Set<String> = [
         "unknown-code", "expired-code", "not-yet-valid", "not-valid-on-channel", "not-valid-in-store", "not-in-segment", "minimum-not-reached",
-        "no-eligible-items", "limit-reached", "already-used-by-customer", "customer-required",
+        "no-eligible-items", "limit-reached", "already-used-by-customer", "customer-required", "code-already-used",
     ]
 }

@@ -25,6 +25,13 @@ enum PromotionsRoutes {
         var uses: Int?
     }
 
+    /// A page of single-use codes; pass `next` as `after=` for the following page.
+    struct CodePage: Codable, Sendable {
+        var promotionId: String
+        var codes: [String]
+        var next: String?
+    }
+
     struct PromotionList: Codable, Sendable {
         var promotions: [PromotionView]
     }
@@ -53,6 +60,18 @@ enum PromotionsRoutes {
                 try await PromotionRecords.all(limit: limit, on: connection, logger: database.logger)
             }
             return Response.json(PromotionList(promotions: all.map { PromotionView(promotion: $0.0, version: $0.1, uses: $0.2) }))
+        }
+        router.get("/promotions/:id/codes") { request, context in
+            let id = try context.parameters.require("id")
+            let query = request.uri.queryParameters
+            let limit = try request.limit(default: 1_000)
+            let codes = try await database.client.withConnection { connection -> [String]? in
+                guard try await PromotionRecords.find(id, on: connection, logger: database.logger) != nil else { return nil }
+                return try await UniqueCodeRecords.codes(of: id, batch: query.get("batch"), after: query.get("after"), limit: limit,
+                                                         on: connection, logger: database.logger)
+            }
+            guard let codes else { throw ProblemDetails.notFound("no promotion \(id)") }
+            return Response.json(CodePage(promotionId: id, codes: codes, next: codes.count == limit ? codes.last : nil))
         }
         router.get("/promotions/:id") { _, context in
             let id = try context.parameters.require("id")

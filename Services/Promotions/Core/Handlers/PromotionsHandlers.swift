@@ -13,6 +13,7 @@ enum PromotionsHandlers {
         handlers.command(PromotionsType.applyPromotions, as: ApplyPromotions.self, service: .promotions, RedemptionHandlers.apply)
         handlers.command(PromotionsType.commitRedemptions, as: CommitRedemptions.self, service: .promotions, RedemptionHandlers.commit)
         handlers.command(PromotionsType.releaseRedemptions, as: ReleaseRedemptions.self, service: .promotions, RedemptionHandlers.release)
+        handlers.command(PromotionsType.generateCodes, as: GenerateCodes.self, service: .promotions, generateCodes)
 
         // Customers: segments for targeting; merges and erasures.
         handlers.on(CustomersType.segmentMembershipChanged) { event, context in
@@ -39,6 +40,31 @@ enum PromotionsHandlers {
         }
         let version = try await PromotionRecords.upsert(promotion, on: context.connection, logger: context.logger)
         try await context.emit(PromotionsType.promotionUpserted, PromotionUpserted(promotion: promotion, version: version), subject: promotion.promotionId)
+    }
+}
+
+extension PromotionsHandlers {
+    /// A batch of single-use codes; the same batch id answers the same batch.
+    static func generateCodes(_ command: GenerateCodes, _ context: CommandContext) async throws {
+        let connection = context.connection, logger = context.logger
+        guard !command.batchId.isEmpty, !command.promotionId.isEmpty else { throw Rejection("missing-field", "batchId and promotionId are required") }
+        if let earlier = try await UniqueCodeRecords.batch(command.batchId, on: connection, logger: logger) {
+            guard earlier.promotionId == command.promotionId else { throw Rejection("batch-id-taken", "batch \(command.batchId) belongs to \(earlier.promotionId)") }
+            try await context.emit(PromotionsType.codesGenerated, earlier, subject: command.promotionId)
+            return
+        }
+        guard (1...UniqueCode.maximumBatch).contains(command.count) else {
+            throw Rejection("invalid-count", "a batch holds from 1 to \(UniqueCode.maximumBatch) codes")
+        }
+        guard let (promotion, _) = try await PromotionRecords.find(command.promotionId, on: connection, logger: logger) else {
+            throw Rejection("unknown-promotion", "no promotion \(command.promotionId)")
+        }
+        guard promotion.uniqueCodes == true else {
+            throw Rejection("not-unique-codes", "\(promotion.name) is not a single-use code promotion (set uniqueCodes)")
+        }
+        try await UniqueCodeRecords.generate(command, on: connection, logger: logger)
+        try await context.emit(PromotionsType.codesGenerated, CodesGenerated(batchId: command.batchId, promotionId: command.promotionId, count: command.count),
+                               subject: command.promotionId)
     }
 }
 
@@ -123,21 +149,35 @@ struct Evaluation {
         var basket = asked
         basket.segments = []
         if let customerId = basket.customerId { basket.segments = try await SegmentMembers.segments(of: customerId, on: connection, logger: logger) }
-        let promotions = try await PromotionRecords.active(on: connection, logger: logger)
-        var pricing = PricingEngine.price(basket, promotions: promotions, codes: codes)
+        var promotions = try await PromotionRecords.active(on: connection, logger: logger)
+        // Single-use codes stand for their promotion; one already used is refused.
+        var excluded: [String: NotAppliedPromotion] = [:]
+        let shared = Set(promotions.compactMap { $0.code.map(Promotion.normalise(code:)) })
+        let requested = Array(Set(codes.map(Promotion.normalise(code:)).filter { !$0.isEmpty && !shared.contains($0) })).sorted()
+        if !requested.isEmpty {
+            for (code, promotionId) in try await UniqueCodeRecords.resolve(requested, locking: lockingLimits, on: connection, logger: logger).sorted(by: { $0.key < $1.key }) {
+                guard var single = promotions.first(where: { $0.promotionId == promotionId && $0.uniqueCodes == true }) else { continue }
+                single.code = code
+                promotions.append(single)
+                if try await UniqueCodeRecords.isUsed(code, on: connection, logger: logger) {
+                    excluded[promotionId] = NotAppliedPromotion(promotionId: promotionId, code: code, reasonCode: "code-already-used",
+                                                                explanation: "\(code) was already used")
+                }
+            }
+        }
+        var pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded)
         let limited = promotions.filter { promotion in
             (promotion.usageLimit != nil || promotion.perCustomerLimit != nil) && pricing.applied.contains { $0.promotionId == promotion.promotionId }
         }
         if !limited.isEmpty {
             if lockingLimits { try await PromotionRecords.lock(limited.map(\.promotionId), on: connection, logger: logger) }
-            var excluded: [String: NotAppliedPromotion] = [:]
             for promotion in limited {
                 let uses = try await PromotionRecords.uses(of: promotion.promotionId, customerId: basket.customerId, on: connection, logger: logger)
                 if let refusal = UsageLimits.refusal(promotion, totalUses: uses.total, customerUses: uses.customer, customerId: basket.customerId) {
                     excluded[promotion.promotionId] = refusal
                 }
             }
-            if !excluded.isEmpty { pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded) }
+            pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded)
         }
         let rejections = pricing.notApplied.compactMap { notApplied -> CodeRejection? in
             guard let code = notApplied.code, UsageLimits.refusingReasons.contains(notApplied.reasonCode) else { return nil }
