@@ -17,6 +17,9 @@ public enum OrdersType {
     public static let cancelOrder = "omni.orders.CancelOrder.v1"
     /// Goods come back (any channel, any store): partial lines, refunded with the order's discounts.
     public static let returnItems = "omni.orders.ReturnItems.v1"
+    /// B2B quotes (key: the quote id).
+    public static let createQuote = "omni.orders.CreateQuote.v1"
+    public static let convertQuote = "omni.orders.ConvertQuote.v1"
 
     // Events.
     public static let cartUpdated = "omni.orders.CartUpdated.v1"
@@ -34,5 +37,8 @@ public enum OrdersType {
     /// Bought at the till and taken away: a completed purchase (loyalty earns on it).
     public static let orderCompleted = "omni.orders.OrderCompleted.v1"
     public static let itemsReturned = "omni.orders.ItemsReturned.v1"
+    public static let quoteIssued = "omni.orders.QuoteIssued.v1"
+    public static let quoteConverted = "omni.orders.QuoteConverted.v1"
+    public static let quoteExpired = "omni.orders.QuoteExpired.v1"
     public static let commandRejected = "omni.orders.CommandRejected.v1"
 }

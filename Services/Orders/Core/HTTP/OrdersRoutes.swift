@@ -15,6 +15,14 @@ enum OrdersRoutes {
         router.get("/orders/:id") { _, context in
             Response.json(try await queries.order(try context.parameters.require("id")))
         }
+        router.get("/quotes/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let quote = try await database.client.withConnection { connection in
+                try await QuoteRecords.find(id, on: connection, logger: database.logger)
+            }
+            guard let quote else { throw ProblemDetails.notFound("no quote \(id)") }
+            return Response.json(quote)
+        }
         router.get("/customers/:id/orders") { request, context in
             Response.json(try await queries.customerOrders(try context.parameters.require("id"), limit: try request.limit(default: 50),
                                                            before: try request.time("before")))

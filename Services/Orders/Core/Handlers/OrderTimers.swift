@@ -30,6 +30,7 @@ final class OrderTimers: Service, Sendable {
                     if ContinuousClock.now >= timeoutsFrom { while try await self.timeOutSteps(limit: 100) == 100 {} }
                     while try await self.cancelUncollected(limit: 100) == 100 {}
                     while try await self.announceAbandonedCarts(limit: 100) == 100 {}
+                    while try await self.expireQuotes(limit: 100) == 100 {}
                 } catch {
                     self.logger.warning("order timers failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
@@ -75,6 +76,21 @@ final class OrderTimers: Service, Sendable {
                                                                                idleSince: cart.updatedAt), subject: cart.ownerId)
             }
             return carts.count
+        }
+    }
+
+    /// Open quotes past their date: expired, announced.
+    func expireQuotes(limit: Int) async throws -> Int {
+        let logger = self.logger
+        return try await database.withTransaction { connection in
+            let expired = try await QuoteRecords.lockExpired(limit: limit, on: connection, logger: logger)
+            for var quote in expired {
+                quote.status = "expired"
+                try await QuoteRecords.save(quote, on: connection, logger: logger)
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .orders, correlation: "quote-\(quote.quoteId)")
+                try await emitter.emit(OrdersType.quoteExpired, QuoteEvent(quote: quote), subject: quote.quoteId)
+            }
+            return expired.count
         }
     }
 }

@@ -26,6 +26,13 @@ enum OrdersHandlers {
         handlers.command(OrdersType.confirmDelivery, as: OrderStep.self, service: .orders, LifecycleHandlers.confirmDelivery)
         handlers.command(OrdersType.cancelOrder, as: CancelOrder.self, service: .orders, LifecycleHandlers.cancel)
         handlers.command(OrdersType.returnItems, as: ReturnItems.self, service: .orders, ReturnHandlers.returnItems)
+        handlers.command(OrdersType.createQuote, as: CreateQuote.self, service: .orders, QuoteHandlers.create)
+        handlers.command(OrdersType.convertQuote, as: ConvertQuote.self, service: .orders) { command, context in
+            try await QuoteHandlers.convert(command, context, policy: policy)
+        }
+        handlers.on(PromotionsType.promotionUpserted) { event, context in
+            try await QuoteRecords.upsert(try event.decode(PromotionUpserted.self), on: context.connection, logger: context.logger)
+        }
 
         // The catalog: read model and the stock step of the saga.
         handlers.on(CatalogType.productUpserted) { event, context in

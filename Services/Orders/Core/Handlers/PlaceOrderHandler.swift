@@ -7,19 +7,23 @@ import OrdersContracts
 /// the catalog for the stock. A refused order gets `OrderRejected` and leaves no row, so
 /// the channel may correct it and retry with the same id.
 enum PlaceOrderHandler {
-    static func place(_ command: PlaceOrder, _ context: CommandContext, policy: OrdersPolicy) async throws {
+    /// `agreedPrices`: unit prices by sku that override today's (a converted quote).
+    /// Returns whether the order was placed (false: refused with `OrderRejected`, or a retry).
+    @discardableResult
+    static func place(_ command: PlaceOrder, _ context: CommandContext, policy: OrdersPolicy, agreedPrices: [String: Int64]? = nil) async throws -> Bool {
         let connection = context.connection, logger = context.logger
         let emitter = OrdersEmitter(context)
         guard !command.orderId.isEmpty else { throw Rejection("missing-field", "orderId is required") }
         if let existing = try await OrderRecords.find(command.orderId, on: connection, logger: logger) {
             // A retried command: answer with where the order stands instead of placing it twice.
             try await answerRetry(existing, emitter: emitter)
-            return
+            return false
         }
-        func refuse(_ code: String, _ message: String, _ details: [String] = []) async throws {
+        func refuse(_ code: String, _ message: String, _ details: [String] = []) async throws -> Bool {
             logger.info("order refused", metadata: ["orderId": "\(command.orderId)", "reason": "\(code)"])
             try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: command.orderId, customerId: command.customerId, channel: command.channel,
                                                                             reasonCode: code, message: message, details: details), orderId: command.orderId)
+            return false
         }
         guard let channel = SalesChannel(rawValue: command.channel) else {
             return try await refuse("unknown-channel", "unknown channel \(command.channel)")
@@ -64,7 +68,12 @@ enum PlaceOrderHandler {
         let priced: OrderPricing.Priced
         switch OrderPricing.price(requested, products: try await CatalogReadModel.products(requested.map(\.sku), on: connection, logger: logger),
                                   channel: channel.rawValue, storeId: priceStore, at: Date()) {
-        case .success(let value): priced = value
+        case .success(var value):
+            if let agreedPrices {
+                for index in value.lines.indices { value.lines[index].unitPriceMinor = agreedPrices[value.lines[index].sku] ?? value.lines[index].unitPriceMinor }
+                value.subtotalMinor = value.lines.reduce(0) { $0 + $1.unitPriceMinor * Int64($1.quantity) }
+            }
+            priced = value
         case .failure(let refusal): return try await refuse(refusal.code, refusal.message, refusal.details)
         }
         let codes = Array(Set((command.promoCodes ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })).sorted()
@@ -83,6 +92,7 @@ enum PlaceOrderHandler {
         try await emitter.event(OrdersType.orderPlaced, OrderEvent(order: order.snapshot), orderId: order.orderId)
         // Crash tests: killed with the order written but not committed.
         FaultPoints.hit("orders.place-order")
+        return true
     }
 
     private static func answerRetry(_ order: OrderRecord, emitter: OrdersEmitter) async throws {

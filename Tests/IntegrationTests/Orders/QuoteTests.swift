@@ -1,0 +1,75 @@
+import CatalogContracts
+import Foundation
+import OmniMessaging
+import OrdersContracts
+import PromotionsContracts
+import Testing
+
+@Suite("Orders: B2B quotes (real processes)", .serialized)
+struct QuoteTests {
+    @Test("A field rep quotes a lead with a code; the price rises; the customer converts the quote on the web at the quoted price, once")
+    func quoteToOrder() async throws {
+        let stack = try await OrdersFixtures.stack()
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.catalog.warehouse: 10])
+        _ = try await stack.perform(PromotionsType.upsertPromotion, Promotion(promotionId: "fb15", name: "FB15", kind: .percentOff, percent: 15, code: "FB15"),
+                                    key: "fb15")
+        try await fixtures.waitForReadModel(stack, rows: ["promotions": 1])
+        let run = UUID().uuidString.prefix(6), quoteId = "q-\(run)"
+        let quote = CreateQuote(quoteId: quoteId, channel: "field", leadId: "lead-\(run)", lines: [OrderLineRequest(sku: fixtures.sku, quantity: 3)],
+                                promoCodes: ["fb15"], validUntil: Date().addingTimeInterval(86_400), contact: OrderContact(firstName: "Ada", email: "ada@acme.example"))
+        let issued = try await stack.perform(OrdersType.createQuote, quote, key: quoteId, channel: "field")
+        let quoted = try issued.payload(QuoteEvent.self).quote
+        #expect(quoted.status == "open" && quoted.subtotalMinor == 3 * fixtures.price && quoted.discountMinor == 3 * fixtures.price * 15 / 100)
+        #expect(try await stack.perform(OrdersType.createQuote, quote, key: quoteId).payload(QuoteEvent.self).quote == quoted, "a retry answers the same")
+
+        // Refusals a rep can act on.
+        for (bad, reason) in [(CreateQuote(quoteId: "q-past-\(run)", channel: "field", leadId: "l", lines: quote.lines, validUntil: Date().addingTimeInterval(-60)), "invalid-validity"),
+                              (CreateQuote(quoteId: "q-sku-\(run)", channel: "field", leadId: "l", lines: [OrderLineRequest(sku: "NOPE", quantity: 1)],
+                                           validUntil: quote.validUntil), "unknown-sku"),
+                              (CreateQuote(quoteId: "q-code-\(run)", channel: "field", leadId: "l", lines: quote.lines, promoCodes: ["NOPE"],
+                                           validUntil: quote.validUntil), "code-refused"),
+                              (CreateQuote(quoteId: "q-who-\(run)", channel: "field", lines: quote.lines, validUntil: quote.validUntil), "missing-field")] {
+            let outcome = try await stack.perform(OrdersType.createQuote, bad, key: bad.quoteId)
+            #expect(try outcome.payload(CommandRejected.self).reasonCode == reason)
+        }
+
+        _ = try await stack.perform(CatalogType.setPrice, SetPrice(sku: fixtures.sku, channel: "default", storeId: nil, currency: "EUR", amountMinor: fixtures.price + 2_000),
+                                    key: fixtures.sku)
+        let orderId = "ord-q-\(run)"
+        let convert = ConvertQuote(quoteId: quoteId, orderId: orderId, channel: "web", fulfilment: fixtures.deliveryOrder(orderId, customerId: nil).fulfilment,
+                                   paymentReference: "po-4711")
+        let converted = try await stack.perform(OrdersType.convertQuote, convert, key: quoteId, expecting: [OrdersType.quoteConverted, OrdersType.orderRejected,
+                                                                                                        OrdersType.commandRejected])
+        #expect(try converted.payload(QuoteEvent.self).quote.orderId == orderId)
+        let confirmed = try await stack.watcher.first(OrdersType.orderConfirmed) { try $0.payload(OrderEvent.self).order.orderId == orderId }
+        let order = try confirmed.payload(OrderEvent.self).order
+        #expect(order.lines.map(\.unitPriceMinor) == [fixtures.price], "the quoted price, not today's")
+        #expect(order.totalMinor == quoted.totalMinor)
+
+        var twice = convert
+        twice.orderId = "ord-q2-\(run)"
+        #expect(try await stack.perform(OrdersType.convertQuote, twice, key: quoteId).payload(CommandRejected.self).reasonCode == "quote-converted")
+        struct View: Decodable { var status: String; var orderId: String? }
+        let view: View = try await stack.getJSON("/quotes/\(quoteId)")
+        #expect(view.status == "converted" && view.orderId == orderId)
+    }
+
+    @Test("A quote not converted in time expires by itself and cannot become an order")
+    func expiry() async throws {
+        let stack = try await OrdersFixtures.stack([.orders, .catalog])
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.catalog.warehouse: 10])
+        let quoteId = "q-exp-\(UUID().uuidString.prefix(6))"
+        let quote = CreateQuote(quoteId: quoteId, channel: "telesales", customerId: "cust-b2b", lines: [OrderLineRequest(sku: fixtures.sku, quantity: 1)],
+                                validUntil: Date().addingTimeInterval(3))
+        #expect(try await stack.perform(OrdersType.createQuote, quote, key: quoteId).type == OrdersType.quoteIssued)
+        let expired = try await stack.watcher.first(OrdersType.quoteExpired, timeout: .seconds(20)) { try $0.payload(QuoteEvent.self).quote.quoteId == quoteId }
+        #expect(try expired.payload(QuoteEvent.self).quote.status == "expired")
+        let late = ConvertQuote(quoteId: quoteId, orderId: "ord-late", channel: "app", fulfilment: OrderFulfilment(mode: .pickup, storeId: fixtures.store),
+                                paymentReference: "psp")
+        #expect(try await stack.perform(OrdersType.convertQuote, late, key: quoteId).payload(CommandRejected.self).reasonCode == "quote-expired")
+    }
+}
