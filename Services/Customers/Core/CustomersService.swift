@@ -10,7 +10,7 @@ public enum CustomersService {
         ServiceDefinition(
             name: ServiceName.customers.rawValue,
             migrations: [try .bundled(component: "customers", in: .module)],
-            subscriptions: [Topics.commands(.customers), Topics.channelInteractions],
+            subscriptions: [Topics.commands(.customers), Topics.channelInteractions, Topics.events(.orders)],
             handlers: CustomersHandlers.all(),
             routes: { router, resources in CustomersRoutes.add(to: router, database: resources.database) }
         )

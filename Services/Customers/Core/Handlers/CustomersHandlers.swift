@@ -1,4 +1,5 @@
 import CustomersContracts
+import OrdersContracts
 import Foundation
 import OmniMessaging
 import OmniRuntime
@@ -19,6 +20,13 @@ enum CustomersHandlers {
         handlers.command(CustomersType.setLeadRules, as: SetLeadRules.self, service: .customers, LeadHandlers.setRules)
         handlers.command(CustomersType.recordLeadVisit, as: RecordLeadVisit.self, service: .customers, LeadHandlers.recordVisit)
         handlers.command(CustomersType.interactionRecorded, as: InteractionRecorded.self, service: .customers, EngagementHandlers.interaction)
+
+        // Orders: purchases on the timeline, points earned and reversed, leads converted.
+        handlers.on(OrdersType.orderConfirmed, OrderEventHandlers.confirmed)
+        for completion in [OrdersType.orderPickedUp, OrdersType.orderDelivered, OrdersType.orderCompleted] {
+            handlers.on(completion, OrderEventHandlers.completed)
+        }
+        handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
         return handlers
     }
 }

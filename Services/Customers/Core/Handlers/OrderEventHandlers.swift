@@ -1,0 +1,79 @@
+import CustomersContracts
+import Foundation
+import OmniMessaging
+import OmniRuntime
+import OrdersContracts
+import PostgresNIO
+
+/// What orders tells customers: purchases land on the timeline, earn points when they
+/// complete in any channel (picked up, delivered, taken at the till), returns reverse
+/// them, and a person's first order converts their open leads (J1, J4, J9).
+enum OrderEventHandlers {
+    static func confirmed(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let order = try event.decode(OrderEvent.self).order
+        guard let customer = try await customer(order.customerId, context) else { return }
+        try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) on \(order.channel), \(order.totalMinor) \(order.currency)",
+                           reference: order.orderId, context)
+        let emitter = OutboxEmitter(context, service: .customers, cause: event)
+        let converted = try await context.connection.query("""
+            UPDATE leads SET status = 'converted', converted_order = \(order.orderId), converted_at = now()
+            WHERE customer_id = \(customer) AND status = 'open' RETURNING lead_id
+            """, logger: context.logger)
+        for try await leadId in converted.decode(String.self) {
+            try await emitter.emit(CustomersType.leadConverted, LeadConverted(leadId: leadId, customerId: customer.uuidString.lowercased(), orderId: order.orderId),
+                                   subject: leadId)
+        }
+    }
+
+    /// Picked up, delivered or completed at the till: the purchase earns its points once.
+    static func completed(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let order = try event.decode(OrderEvent.self).order
+        guard let customer = try await customer(order.customerId, context) else { return }
+        let points = LoyaltyRules.pointsEarned(amountMinor: order.totalMinor, currency: order.currency)
+        try await book(customer, kind: .earn, points: points, reference: order.orderId, reason: "purchase \(order.orderId) (\(order.channel))", event, context)
+        try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) \(order.status)", reference: order.orderId, context)
+    }
+
+    /// A return takes back the points its refund earned (never below zero).
+    static func returned(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let returned = try event.decode(ItemsReturned.self)
+        guard let customer = try await customer(returned.customerId, context) else { return }
+        try await EngagementRecords.lockCustomer(customer, on: context.connection, logger: context.logger)
+        let balance = try await EngagementRecords.balance(customer, on: context.connection, logger: context.logger)
+        let points = min(balance, LoyaltyRules.pointsEarned(amountMinor: returned.refundMinor, currency: returned.currency))
+        try await book(customer, kind: .reverse, points: -points, reference: returned.returnId,
+                       reason: "return \(returned.returnId) of order \(returned.orderId)", event, context)
+        try await timeline(customer, event, channel: returned.channel, summary: "return \(returned.returnId): \(returned.refundMinor) \(returned.currency) refunded",
+                           reference: returned.orderId, context)
+    }
+
+    // MARK: Plumbing
+
+    /// The active customer an order names, following merges; nil for a guest or a stranger.
+    private static func customer(_ id: String?, _ context: HandlerContext) async throws -> UUID? {
+        guard let id, UUID(uuidString: id) != nil else { return nil }
+        do {
+            return try await CustomerRecords.resolve(.id(id), on: context.connection, logger: context.logger)
+        } catch is Rejection {
+            return nil
+        }
+    }
+
+    private static func book(_ customer: UUID, kind: LoyaltyChanged.Kind, points: Int, reference: String, reason: String,
+                             _ event: CloudEvent, _ context: HandlerContext) async throws {
+        guard points != 0 else { return }
+        try await EngagementRecords.lockCustomer(customer, on: context.connection, logger: context.logger)
+        guard try await EngagementRecords.book(customer, kind: kind, points: points, reason: reason, reference: reference,
+                                               on: context.connection, logger: context.logger) else { return }
+        let balance = try await EngagementRecords.balance(customer, on: context.connection, logger: context.logger)
+        let subject = customer.uuidString.lowercased()
+        try await OutboxEmitter(context, service: .customers, cause: event).emit(CustomersType.loyaltyChanged, LoyaltyChanged(
+            customerId: subject, kind: kind, points: points, balance: balance, reason: reason, reference: reference), subject: subject)
+    }
+
+    private static func timeline(_ customer: UUID, _ event: CloudEvent, channel: String?, summary: String, reference: String,
+                                 _ context: HandlerContext) async throws {
+        try await EngagementRecords.addToTimeline(customer, at: event.time, channel: channel, kind: "order", summary: summary, reference: reference,
+                                                  messageID: event.id, on: context.connection, logger: context.logger)
+    }
+}

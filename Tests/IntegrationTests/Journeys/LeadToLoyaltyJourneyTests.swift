@@ -1,0 +1,52 @@
+import CatalogContracts
+import CustomersContracts
+import Foundation
+import OmniMessaging
+import OrdersContracts
+import Testing
+
+@Suite("Journeys: a lead buys at the till, earns points, returns an item (four real services)", .serialized)
+struct LeadToLoyaltyJourneyTests {
+    @Test("J1 + J9: the prospect's purchase converts the lead, completes at once, earns points; the return takes back its share")
+    func leadBuysAndReturns() async throws {
+        let stack = try await OrdersFixtures.stack([.orders, .catalog, .promotions, .customers])
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.store: 5])
+        let tag = UUID().uuidString.prefix(6)
+
+        // A prospect found on social fills the web form.
+        let leadId = "lead-\(tag)"
+        let routed = try await stack.perform(CustomersType.submitLead, SubmitLead(
+            leadId: leadId, identifiers: [CustomerIdentifier(.email, "buyer.\(tag)@acme.example")], contactName: "Paula Martin", company: "Acme",
+            need: "trail shoes for the team", postalCode: "59000", country: "FR", sourceChannel: "social"),
+            key: leadId, channel: "web", expecting: [CustomersType.leadRouted, CustomersType.commandRejected])
+        let customerId = try routed.payload(LeadRouted.self).customerId
+
+        // She buys two pairs at the store's till and takes them away.
+        let orderId = "ord-\(tag)"
+        let sale = PlaceOrder(orderId: orderId, channel: "pos", storeId: fixtures.store, customerId: customerId,
+                              lines: [OrderLineRequest(sku: fixtures.sku, quantity: 2)], fulfilment: OrderFulfilment(mode: .inStore), paymentReference: "till-1")
+        #expect(try await OrdersFixtures.place(sale, on: stack, channel: "pos").type == OrdersType.orderConfirmed)
+        let converted = try await stack.watcher.first(CustomersType.leadConverted) { try $0.payload(LeadConverted.self).leadId == leadId }
+        #expect(try converted.payload(LeadConverted.self).orderId == orderId)
+        let earned = try await stack.watcher.first(CustomersType.loyaltyChanged) { try $0.payload(LoyaltyChanged.self).reference == orderId }
+        let points = try earned.payload(LoyaltyChanged.self)
+        #expect(points.kind == .earn && points.points == Int(2 * fixtures.price / 100) && points.balance == points.points)
+
+        // One pair comes back at the same store: the refund's points are taken back.
+        let returnId = "ret-\(tag)"
+        _ = try await stack.perform(OrdersType.returnItems, ReturnItems(returnId: returnId, orderId: orderId, locationId: fixtures.store,
+                                                                        lines: [ReturnLineRequest(sku: fixtures.sku, quantity: 1)]), key: orderId, channel: "pos")
+        let reversed = try await stack.watcher.first(CustomersType.loyaltyChanged) { try $0.payload(LoyaltyChanged.self).reference == returnId }
+        #expect(try reversed.payload(LoyaltyChanged.self).points == -Int(fixtures.price / 100))
+        #expect(try reversed.payload(LoyaltyChanged.self).balance == Int(fixtures.price / 100))
+
+        // Redelivered events change nothing: one earn, one reversal.
+        let bookings = stack.watcher.events(CustomersType.loyaltyChanged).filter { [orderId, returnId].contains((try? $0.payload(LoyaltyChanged.self).reference) ?? "") }
+        #expect(bookings.count == 2)
+        struct Timeline: Decodable { var entries: [Entry]; struct Entry: Decodable { var kind: String; var reference: String? } }
+        let timeline: Timeline = try await stack.getJSON("/customers/\(customerId)/timeline", from: .customers)
+        #expect(timeline.entries.filter { $0.kind == "order" && $0.reference == orderId }.count >= 2, "the purchase and the return are on her profile")
+    }
+}
