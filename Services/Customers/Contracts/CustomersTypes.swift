@@ -13,6 +13,7 @@ public enum CustomersType {
     public static let submitLead = "omni.customers.SubmitLead.v1"
     public static let setLeadRules = "omni.customers.SetLeadRules.v1"
     public static let recordLeadVisit = "omni.customers.RecordLeadVisit.v1"
+    public static let defineSegment = "omni.customers.DefineSegment.v1"
 
     // Events.
     public static let customerRegistered = "omni.customers.CustomerRegistered.v1"
@@ -25,6 +26,7 @@ public enum CustomersType {
     public static let customerErased = "omni.customers.CustomerErased.v1"
     /// A customer joined or left a segment (promotions target segments).
     public static let segmentMembershipChanged = "omni.customers.SegmentMembershipChanged.v1"
+    public static let segmentDefined = "omni.customers.SegmentDefined.v1"
     public static let leadRulesChanged = "omni.customers.LeadRulesChanged.v1"
     public static let leadRouted = "omni.customers.LeadRouted.v1"
     public static let leadVisitRecorded = "omni.customers.LeadVisitRecorded.v1"

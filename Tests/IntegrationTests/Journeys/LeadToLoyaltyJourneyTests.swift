@@ -3,6 +3,7 @@ import CustomersContracts
 import Foundation
 import OmniMessaging
 import OrdersContracts
+import PromotionsContracts
 import Testing
 
 @Suite("Journeys: a lead buys at the till, earns points, returns an item (four real services)", .serialized)
@@ -48,5 +49,41 @@ struct LeadToLoyaltyJourneyTests {
         struct Timeline: Decodable { var entries: [Entry]; struct Entry: Decodable { var kind: String; var reference: String? } }
         let timeline: Timeline = try await stack.getJSON("/customers/\(customerId)/timeline", from: .customers)
         #expect(timeline.entries.filter { $0.kind == "order" && $0.reference == orderId }.count >= 2, "the purchase and the return are on her profile")
+    }
+
+    @Test("Segments: bought in store, then online: she joins \"store and online\" and the offer for that segment is hers on every channel")
+    func omnichannelSegmentUnlocksOffer() async throws {
+        let stack = try await OrdersFixtures.stack([.orders, .catalog, .promotions, .customers])
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.store: 5])
+        let segment = DefineSegment(segmentId: "omni", name: "Store and online in 90 days",
+                                    conditions: [SegmentCondition(kind: .boughtIn, channels: ["store", "online"], withinDays: 90)])
+        #expect(try await stack.perform(CustomersType.defineSegment, segment, key: "omni").type == CustomersType.segmentDefined)
+        let bad = try await stack.perform(CustomersType.defineSegment, DefineSegment(segmentId: "bad", name: "Bad", conditions: []), key: "bad")
+        #expect(try bad.payload(CommandRejected.self).reasonCode == "invalid-segment")
+        let offer = Promotion(promotionId: "omni10", name: "10 % for omnichannel buyers", kind: .percentOff, percent: 10, code: "OMNI10", segments: ["omni"])
+        _ = try await stack.perform(PromotionsType.upsertPromotion, offer, key: "omni10")
+
+        let tag = UUID().uuidString.prefix(6)
+        let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(identifiers: [CustomerIdentifier(.email, "omni.\(tag)@example.com")]), key: "omni-\(tag)", channel: "web")
+        let customerId = try registered.payload(CustomerRegistered.self).profile.customerId
+        let atTill = PlaceOrder(orderId: "ord-till-\(tag)", channel: "pos", storeId: fixtures.store, customerId: customerId,
+                                lines: [OrderLineRequest(sku: fixtures.sku, quantity: 1)], fulfilment: OrderFulfilment(mode: .inStore), paymentReference: "till")
+        #expect(try await OrdersFixtures.place(atTill, on: stack, channel: "pos").type == OrdersType.orderConfirmed)
+        let online = fixtures.pickupOrder("ord-web-\(tag)", customerId: customerId)
+        #expect(try await OrdersFixtures.place(online, on: stack).type == OrdersType.orderConfirmed)
+        let joined = try await stack.watcher.first(CustomersType.segmentMembershipChanged) { try $0.payload(SegmentMembershipChanged.self).customerId == customerId }
+        #expect(try joined.payload(SegmentMembershipChanged.self) == SegmentMembershipChanged(customerId: customerId, segmentId: "omni", member: true))
+
+        // The promotions service read the same event: her code works, at the till as on the app.
+        for channel in ["pos", "app"] {
+            let third = PlaceOrder(orderId: "ord-\(channel)-omni-\(tag)", channel: channel, storeId: channel == "pos" ? fixtures.store : nil, customerId: customerId,
+                                   lines: [OrderLineRequest(sku: fixtures.sku, quantity: 1)], promoCodes: ["OMNI10"],
+                                   fulfilment: channel == "pos" ? OrderFulfilment(mode: .inStore) : OrderFulfilment(mode: .pickup, storeId: fixtures.store),
+                                   paymentReference: "psp")
+            let outcome = try await OrdersFixtures.place(third, on: stack, channel: channel)
+            #expect(try outcome.payload(OrderEvent.self).order.discountMinor == fixtures.price / 10, "\(channel)")
+        }
     }
 }

@@ -19,6 +19,7 @@ enum CustomersHandlers {
         handlers.command(CustomersType.submitLead, as: SubmitLead.self, service: .customers, LeadHandlers.submit)
         handlers.command(CustomersType.setLeadRules, as: SetLeadRules.self, service: .customers, LeadHandlers.setRules)
         handlers.command(CustomersType.recordLeadVisit, as: RecordLeadVisit.self, service: .customers, LeadHandlers.recordVisit)
+        handlers.command(CustomersType.defineSegment, as: DefineSegment.self, service: .customers, SegmentHandlers.define)
         handlers.command(CustomersType.interactionRecorded, as: InteractionRecorded.self, service: .customers, EngagementHandlers.interaction)
 
         // Orders: purchases on the timeline, points earned and reversed, leads converted.

@@ -15,6 +15,10 @@ enum OrderEventHandlers {
         try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) on \(order.channel), \(order.totalMinor) \(order.currency)",
                            reference: order.orderId, context)
         let emitter = OutboxEmitter(context, service: .customers, cause: event)
+        try await SegmentRecords.record(customer, reference: order.orderId, purchase: SegmentRules.Purchase(
+            orderId: order.orderId, channel: order.channel, amountMinor: order.totalMinor, currency: order.currency, at: event.time),
+            on: context.connection, logger: context.logger)
+        try await SegmentHandlers.reevaluate(customer, emitter: emitter)
         let converted = try await context.connection.query("""
             UPDATE leads SET status = 'converted', converted_order = \(order.orderId), converted_at = now()
             WHERE customer_id = \(customer) AND status = 'open' RETURNING lead_id
@@ -45,6 +49,10 @@ enum OrderEventHandlers {
                        reason: "return \(returned.returnId) of order \(returned.orderId)", event, context)
         try await timeline(customer, event, channel: returned.channel, summary: "return \(returned.returnId): \(returned.refundMinor) \(returned.currency) refunded",
                            reference: returned.orderId, context)
+        try await SegmentRecords.record(customer, reference: returned.returnId, purchase: SegmentRules.Purchase(
+            orderId: returned.orderId, channel: returned.channel ?? "unknown", amountMinor: -returned.refundMinor, currency: returned.currency, at: event.time),
+            on: context.connection, logger: context.logger)
+        try await SegmentHandlers.reevaluate(customer, emitter: OutboxEmitter(context, service: .customers, cause: event))
     }
 
     // MARK: Plumbing

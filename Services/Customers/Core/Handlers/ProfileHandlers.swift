@@ -89,6 +89,7 @@ enum ProfileHandlers {
         let plan = try MergeRules.plan(summaries)
         try await CustomerRecords.merge(plan, on: context.connection, logger: context.logger)
         try await context.emit(CustomersType.customersMerged, CustomersMerged(survivorId: plan.survivorId, mergedIds: plan.mergedIds), subject: plan.survivorId)
+        if let survivor = UUID(uuidString: plan.survivorId) { try await SegmentHandlers.reevaluate(survivor, emitter: OutboxEmitter(context)) }
         let survivor = UUID(uuidString: plan.survivorId)!
         try await timeline(survivor, context, kind: "merged", summary: "profiles \(plan.mergedIds.joined(separator: ", ")) merged into this one")
         return survivor
