@@ -20,6 +20,13 @@ enum CustomersRoutes {
             }
             return Response.json(try await views.view(.identifier(identifier)))
         }
+        let journeys = JourneyViews(database: database)
+        router.get("/customers/:id/journey") { _, context in
+            Response.json(try await journeys.customer(.id(try context.parameters.require("id"))))
+        }
+        router.get("/analytics/journeys") { _, _ in
+            Response.json(try await journeys.shop())
+        }
         router.get("/customers/:id") { _, context in
             Response.json(try await views.view(.id(try context.parameters.require("id"))))
         }

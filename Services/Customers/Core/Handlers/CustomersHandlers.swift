@@ -28,6 +28,7 @@ enum CustomersHandlers {
             handlers.on(completion, OrderEventHandlers.completed)
         }
         handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
+        handlers.on(OrdersType.cartAbandoned, OrderEventHandlers.cartAbandoned)
         return handlers
     }
 }

@@ -17,7 +17,7 @@ enum OrderEventHandlers {
         let emitter = OutboxEmitter(context, service: .customers, cause: event)
         try await SegmentRecords.record(customer, reference: order.orderId, purchase: SegmentRules.Purchase(
             orderId: order.orderId, channel: order.channel, amountMinor: order.totalMinor, currency: order.currency, at: event.time),
-            on: context.connection, logger: context.logger)
+            fulfilment: order.fulfilment.mode.rawValue, on: context.connection, logger: context.logger)
         try await SegmentHandlers.reevaluate(customer, emitter: emitter)
         let converted = try await context.connection.query("""
             UPDATE leads SET status = 'converted', converted_order = \(order.orderId), converted_at = now()
@@ -83,5 +83,24 @@ enum OrderEventHandlers {
                                  _ context: HandlerContext) async throws {
         try await EngagementRecords.addToTimeline(customer, at: event.time, channel: channel, kind: "order", summary: summary, reference: reference,
                                                   messageID: event.id, on: context.connection, logger: context.logger)
+    }
+
+    /// A cart left idle: counted for the shop, and for the person when the owner is known
+    /// (a customer id, or an anonymous session linked to a profile).
+    static func cartAbandoned(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let cart = try event.decode(CartAbandoned.self)
+        var owner = try await customer(cart.ownerId, context)
+        if owner == nil {
+            owner = try await CustomerRecords.owners(of: [CustomerIdentifier(.anonymous, cart.ownerId)], on: context.connection, logger: context.logger).first
+        }
+        try await context.connection.query("""
+            INSERT INTO abandoned_carts (owner_id, customer_id, last_channel, abandoned_at) VALUES (\(cart.ownerId), \(owner), \(cart.lastChannel), \(event.time))
+            ON CONFLICT DO NOTHING
+            """, logger: context.logger)
+        if let owner {
+            try await EngagementRecords.addToTimeline(owner, at: event.time, channel: cart.lastChannel, kind: "cart-abandoned",
+                                                      summary: "left a cart of \(cart.lines.reduce(0) { $0 + $1.quantity }) items", reference: nil,
+                                                      messageID: event.id, on: context.connection, logger: context.logger)
+        }
     }
 }

@@ -23,10 +23,12 @@ enum SegmentRecords {
     }
 
     /// Records a purchase or a refund once (by reference).
-    static func record(_ customer: UUID, reference: String, purchase: SegmentRules.Purchase, on connection: PostgresConnection, logger: Logger) async throws {
+    static func record(_ customer: UUID, reference: String, purchase: SegmentRules.Purchase, fulfilment: String? = nil,
+                       on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            INSERT INTO purchases (customer_id, reference, order_id, channel, amount_minor, currency, occurred_at)
-            VALUES (\(customer), \(reference), \(purchase.orderId), \(purchase.channel), \(purchase.amountMinor), \(purchase.currency), \(purchase.at))
+            INSERT INTO purchases (customer_id, reference, order_id, channel, amount_minor, currency, occurred_at, fulfilment)
+            VALUES (\(customer), \(reference), \(purchase.orderId), \(purchase.channel), \(purchase.amountMinor), \(purchase.currency), \(purchase.at),
+                    \(fulfilment))
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }
