@@ -75,6 +75,8 @@ struct LeadToLoyaltyJourneyTests {
         #expect(try await OrdersFixtures.place(online, on: stack).type == OrdersType.orderConfirmed)
         let joined = try await stack.watcher.first(CustomersType.segmentMembershipChanged) { try $0.payload(SegmentMembershipChanged.self).customerId == customerId }
         #expect(try joined.payload(SegmentMembershipChanged.self) == SegmentMembershipChanged(customerId: customerId, segmentId: "omni", member: true))
+        struct View: Decodable { var segments: [String] }
+        #expect(try await stack.getJSON("/customers/\(customerId)", as: View.self, from: .customers).segments == ["omni"], "the 360 view shows it")
 
         // The promotions service read the same event: her code works, at the till as on the app.
         for channel in ["pos", "app"] {

@@ -1,4 +1,5 @@
 import CatalogContracts
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import OrdersContracts
@@ -93,5 +94,29 @@ struct ReturnsAndTillTests {
         online.storeId = nil
         let refused = try await OrdersFixtures.place(online, on: stack)
         #expect(try refused.payload(OrderRejected.self).reasonCode == "in-store-channel-required")
+    }
+
+    @Test("J10 in orders: a customer erased keeps her orders for the figures, without name, contact, address or payment reference; her cart goes")
+    func erasure() async throws {
+        let stack = try await OrdersFixtures.stack()
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.catalog.warehouse: 3])
+        let customer = "cust-\(UUID().uuidString.prefix(6))", orderId = "ord-erase-\(customer)"
+        #expect(try await OrdersFixtures.place(fixtures.deliveryOrder(orderId, quantity: 1, customerId: customer), on: stack).type == OrdersType.orderConfirmed)
+        _ = try await stack.perform(OrdersType.addCartItem, AddCartItem(ownerId: customer, sku: fixtures.sku, quantity: 1), key: customer)
+
+        try await stack.publishEvent(CustomersType.customerErased, CustomerErased(customerId: customer, formerIds: []), of: .customers, key: customer)
+        struct View: Decodable { var order: OrderSnapshot }
+        var view: View = try await stack.getJSON("/orders/\(orderId)")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while view.order.contact != nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            view = try await stack.getJSON("/orders/\(orderId)")
+        }
+        #expect(view.order.contact == nil && view.order.fulfilment.address == nil)
+        #expect(view.order.lines.map(\.quantity) == [1] && view.order.totalMinor == fixtures.price, "the figures still add up")
+        struct Cart: Decodable { var lines: [CartLine] }
+        #expect(try await stack.getJSON("/carts/\(customer)", as: Cart.self).lines.isEmpty)
     }
 }

@@ -24,6 +24,7 @@ struct CustomerViews: Sendable {
         var consents: [EngagementRecords.ConsentState]
         var preferences: ContactPreferencesChanged
         var loyalty: Loyalty
+        var segments: [String]
         var recentTimeline: [EngagementRecords.TimelineEntry]
     }
 
@@ -80,6 +81,7 @@ struct CustomerViews: Sendable {
                 consents: try await EngagementRecords.consents(id, history: false, on: connection, logger: logger),
                 preferences: try await EngagementRecords.preferences(id, on: connection, logger: logger),
                 loyalty: Loyalty(balance: try await EngagementRecords.balance(id, on: connection, logger: logger)),
+                segments: try await SegmentRecords.memberships(id, on: connection, logger: logger).sorted(),
                 recentTimeline: try await EngagementRecords.timeline(id, before: nil, limit: 10, on: connection, logger: logger))
         }
     }
