@@ -5,13 +5,14 @@ import PackageDescription
 let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications"]
 /// Services that publish a contracts target (`<Name>Contracts`: their commands and events,
 /// each with its stable `ce_type`). Consumers import contracts, never another service's core.
-let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Promotions"]
+let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Promotions", "Notifications"]
 /// Other services' contracts a service's core reads (the events it consumes, the commands
 /// its saga sends).
 let consumedContracts: [String: [String]] = [
     "Orders": ["Catalog", "Customers", "Promotions"],
     "Promotions": ["Customers"],
     "Customers": ["Orders"],
+    "Notifications": ["Orders", "Customers", "Catalog"],
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -133,7 +134,7 @@ var targets: [Target] = [
         name: "IntegrationTests",
         dependencies: [
             "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts", "CustomersContracts",
-            "OrdersContracts", "PromotionsContracts",
+            "OrdersContracts", "PromotionsContracts", "NotificationsContracts",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
         path: "Tests/IntegrationTests",
@@ -161,11 +162,13 @@ for service in services {
         coreDependencies.append(.target(name: "\(service)Contracts"))
     }
     coreDependencies += (consumedContracts[service] ?? []).map { .target(name: "\($0)Contracts") }
+    // Notifications renders its message templates (files in the repo) with Mustache.
+    if service == "Notifications" { coreDependencies.append(.product(name: "Mustache", package: "swift-mustache")) }
     targets.append(.target(
         name: core,
         dependencies: coreDependencies,
         path: "Services/\(service)/Core",
-        resources: [.copy("Migrations")],
+        resources: service == "Notifications" ? [.copy("Migrations"), .copy("Templates")] : [.copy("Migrations")],
         swiftSettings: swiftSettings
     ))
     targets.append(.executableTarget(
@@ -190,6 +193,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
     ],
     targets: targets
 )

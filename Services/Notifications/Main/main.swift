@@ -1,4 +1,5 @@
 import NotificationsCore
 import OmniRuntime
 
-await OmniServiceRunner.main(try NotificationsService.definition())
+let definition = try await NotificationsService.definition()
+await OmniServiceRunner.main(definition)

@@ -1,0 +1,49 @@
+import CustomersContracts
+import Foundation
+import NotificationsContracts
+import OmniMessaging
+import OrdersContracts
+import Testing
+
+@Suite("Notifications: order emails by name, in her language, once (real SMTP server, five real services)", .serialized)
+struct NotificationsTests {
+    @Test("J4: click & collect confirmed then ready: two emails, the pickup one in French with her first name, the store and the code; no address, no email")
+    func clickAndCollectEmails() async throws {
+        let smtp = try await SMTPServerProcess()
+        let stack = try await OrdersFixtures.stack([.orders, .catalog, .promotions, .customers, .notifications], environment: ["OMNI_SMTP_PORT": "\(smtp.port)"])
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.store: 3])
+        let tag = UUID().uuidString.prefix(6)
+        let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(
+            identifiers: [CustomerIdentifier(.email, "ada.\(tag)@example.com")], profile: ProfileFields(firstName: "Ada", locale: "fr-FR")), key: "ada-\(tag)")
+        let customerId = try registered.payload(CustomerRegistered.self).profile.customerId
+
+        var order = fixtures.pickupOrder("ord-\(tag)", customerId: customerId)
+        order.contact = OrderContact(firstName: "Ada", email: "ada.\(tag)@example.com")
+        #expect(try await OrdersFixtures.place(order, on: stack).type == OrdersType.orderConfirmed)
+        let ready = try await stack.perform(OrdersType.markReadyForPickup, OrderStep(orderId: order.orderId), key: order.orderId, channel: "tablet")
+        let code = try ready.payload(OrderReadyForPickup.self).pickupCode
+
+        let mails = try await smtp.waitForMessages(2)
+        #expect(mails.count == 2 && mails.allSatisfy { $0.contains("To: <ada.\(tag)@example.com>") })
+        let pickup = try #require(mails.first { $0.contains(code) })
+        #expect(pickup.contains("Bonjour Ada") && pickup.contains("Lille Centre") && pickup.contains("code de retrait"), "\(pickup)")
+        #expect(mails.contains { $0.contains("Merci ! Votre commande ord-\(tag) est confirmée") })
+
+        let sent = try await stack.watcher.all(NotificationsType.notificationSent, count: 2) { try $0.payload(NotificationEvent.self).customerId == customerId }
+        #expect(Set(try sent.map { try $0.payload(NotificationEvent.self).template }) == ["order-confirmed", "ready-for-pickup"])
+        struct Log: Decodable { var messages: [Entry]; struct Entry: Decodable { var template: String; var status: String; var locale: String } }
+        let log: Log = try await stack.getJSON("/customers/\(customerId)/messages", from: .notifications)
+        #expect(log.messages.count == 2 && log.messages.allSatisfy { $0.status == "sent" && $0.locale == "fr" })
+
+        // A guest with no contact at all: the message is suppressed with the reason, not lost silently.
+        var guest = fixtures.pickupOrder("ord-guest-\(tag)", customerId: nil)
+        guest.contact = nil
+        #expect(try await OrdersFixtures.place(guest, on: stack).type == OrdersType.orderConfirmed)
+        let suppressed = try await stack.watcher.first(NotificationsType.notificationSuppressed) { try $0.payload(NotificationEvent.self).reason == "no-address" }
+        #expect(try suppressed.payload(NotificationEvent.self).trigger == "order-confirmed")
+        try await Task.sleep(for: .seconds(1))
+        #expect(smtp.messages.count == 2, "nothing more was sent")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A real SMTP server on loopback (Debian's `python3-aiosmtpd`) that drops every message
+/// it accepts into a maildir, for tests to read.
+final class SMTPServerProcess: @unchecked Sendable {
+    private let process = Process()
+    let port: Int
+    let maildir: URL
+
+    init() async throws {
+        maildir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("omni-smtp-\(UUID().uuidString)")
+        for folder in ["tmp", "new", "cur"] {
+            try FileManager.default.createDirectory(at: maildir.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        port = Int.random(in: 20_000...60_000)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        ChildProcesses.started(process.processIdentifier)
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !Self.accepts(port) {
+            guard process.isRunning, ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start on \(port)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Every message received so far, raw (headers and body).
+    var messages: [String] {
+        let new = maildir.appendingPathComponent("new")
+        let files = (try? FileManager.default.contentsOfDirectory(at: new, includingPropertiesForKeys: nil)) ?? []
+        return files.sorted { $0.path < $1.path }.compactMap { try? String(contentsOf: $0, encoding: .utf8) }
+    }
+
+    func waitForMessages(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while messages.count < count {
+            guard ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "\(messages.count) of \(count) messages arrived") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return messages
+    }
+
+    private static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
