@@ -55,5 +55,9 @@ struct JourneyAnalyticsTests {
         let shop: Shop = try await stack.getJSON("/analytics/journeys", from: .customers)
         #expect(shop.customers == 1 && shop.entryChannels == ["social": 1] && shop.purchasesByChannel == ["web": 1])
         #expect(shop.abandonedCarts == 1 && shop.clickAndCollectShare == 1 && shop.averageTouchpointsBeforeFirstPurchase >= 2)
+        for path in ["/customers/\(UUID().uuidString.lowercased())/journey", "/customers/not-an-id/journey"] {
+            let (status, body) = try await stack.http(.customers).get(path)
+            #expect(status == 404 && body.contains("\"status\":404"), "\(path): \(body)")
+        }
     }
 }

@@ -36,6 +36,8 @@ struct NotificationsTests {
         struct Log: Decodable { var messages: [Entry]; struct Entry: Decodable { var template: String; var status: String; var locale: String } }
         let log: Log = try await stack.getJSON("/customers/\(customerId)/messages", from: .notifications)
         #expect(log.messages.count == 2 && log.messages.allSatisfy { $0.status == "sent" && $0.locale == "fr" })
+        let (status, body) = try await stack.http(.notifications).get("/customers/\(customerId)/messages?limit=0")
+        #expect(status == 400 && body.contains("\"status\":400"), "\(body)")
 
         // A guest with no contact at all: the message is suppressed with the reason, not lost silently.
         var guest = fixtures.pickupOrder("ord-guest-\(tag)", customerId: nil)

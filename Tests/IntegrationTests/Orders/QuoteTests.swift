@@ -54,6 +54,11 @@ struct QuoteTests {
         struct View: Decodable { var status: String; var orderId: String? }
         let view: View = try await stack.getJSON("/quotes/\(quoteId)")
         #expect(view.status == "converted" && view.orderId == orderId)
+        var unknown = convert
+        unknown.quoteId = "q-none-\(run)"
+        #expect(try await stack.perform(OrdersType.convertQuote, unknown, key: unknown.quoteId).payload(CommandRejected.self).reasonCode == "unknown-quote")
+        let (status, body) = try await stack.http.get("/quotes/q-none-\(run)")
+        #expect(status == 404 && body.contains("\"status\":404"), "\(body)")
     }
 
     @Test("A quote not converted in time expires by itself and cannot become an order")

@@ -186,6 +186,10 @@ struct PromotionsIntegrationTests {
         let first: Page = try await stack.getJSON("/promotions/welcome/codes?batch=\(batch.batchId)&limit=100")
         let second: Page = try await stack.getJSON("/promotions/welcome/codes?batch=\(batch.batchId)&limit=100&after=\(first.next ?? "")")
         let codes = first.codes + second.codes
+        for (path, status) in [("/promotions/nope/codes", 404), ("/promotions/welcome/codes?limit=0", 400)] {
+            let (code, body) = try await stack.http.get(path)
+            #expect(code == status && body.contains("\"status\":\(status)"), "\(path): \(body)")
+        }
         #expect(Set(codes).count == 120 && second.next == nil && codes.allSatisfy { $0.hasPrefix("WELCOME-") })
 
         // The same code from the web and six tills at once: one order gets it.

@@ -10,6 +10,9 @@ import PostgresNIO
 struct JourneyViews {
     let database: Database
 
+    /// Timeline kinds that are the purchase's consequences, not touchpoints before it.
+    static let notTouchpoints = ["order", "loyalty"]
+
     struct Touchpoint: Codable, Sendable {
         var channel: String?
         var kind: String
@@ -39,7 +42,8 @@ struct JourneyViews {
     func customer(_ reference: CustomerReference) async throws -> CustomerJourney {
         try await database.client.withConnection { connection in
             let logger = database.logger
-            let id = try await CustomerRecords.resolve(reference, on: connection, logger: logger)
+            // Unknown → 404, erased → 410, as every customer route answers.
+            let id = try await CustomerViews(database: database).resolve(reference, on: connection)
             let entry = try await connection.query("SELECT entry_channel FROM customers WHERE customer_id = \(id)", logger: logger)
                 .decode(String?.self).first { _ in true } ?? nil
             let first = try await connection.query("""
@@ -47,7 +51,7 @@ struct JourneyViews {
                 """, logger: logger).decode((String, Date).self).first { _ in true }
             var touchpoints: [Touchpoint] = []
             let rows = try await connection.query("""
-                SELECT channel, kind, occurred_at FROM timeline WHERE customer_id = \(id) AND kind NOT IN ('order', 'loyalty')
+                SELECT channel, kind, occurred_at FROM timeline WHERE customer_id = \(id) AND kind <> ALL(\(Self.notTouchpoints))
                 AND occurred_at < \(first?.1 ?? Date.distantFuture) ORDER BY occurred_at, entry_id LIMIT 200
                 """, logger: logger)
             for try await (channel, kind, at) in rows.decode((String?, String, Date).self) { touchpoints.append(Touchpoint(channel: channel, kind: kind, at: at)) }
@@ -87,7 +91,7 @@ struct JourneyViews {
                 """, logger: logger).decode((Int, Int).self).first { _ in true } ?? (0, 0)
             let touchpoints = try await connection.query("""
                 SELECT COALESCE(avg(n), 0)::float8 FROM (
-                    SELECT (SELECT count(*) FROM timeline t WHERE t.customer_id = f.customer_id AND t.kind NOT IN ('order', 'loyalty')
+                    SELECT (SELECT count(*) FROM timeline t WHERE t.customer_id = f.customer_id AND t.kind <> ALL(\(Self.notTouchpoints))
                             AND t.occurred_at < f.first_at) AS n
                     FROM (SELECT customer_id, min(occurred_at) AS first_at FROM purchases WHERE amount_minor > 0 GROUP BY customer_id) f) per_buyer
                 """, logger: logger).decode(Double.self).first { _ in true } ?? 0
