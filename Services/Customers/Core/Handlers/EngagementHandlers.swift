@@ -42,22 +42,31 @@ enum EngagementHandlers {
         }
     }
 
-    /// Books one ledger entry under the customer's lock; a repeated reference changes nothing.
+    /// A points command: booked once per reference (a repeat is refused), on the timeline.
     static func book(_ reference: CustomerReference, kind: LoyaltyChanged.Kind, reference ledgerReference: String, reason: String,
                      _ context: CommandContext, _ rule: (Int) throws(Rejection) -> (points: Int, balance: Int)) async throws {
         guard !ledgerReference.isEmpty else { throw Rejection("missing-field", "points need a reference (order, sale, ticket)") }
         let customer = try await CustomerRecords.resolve(reference, on: context.connection, logger: context.logger)
-        try await EngagementRecords.lockCustomer(customer, on: context.connection, logger: context.logger)
-        let balance = try await EngagementRecords.balance(customer, on: context.connection, logger: context.logger)
-        let (points, newBalance) = try rule(balance)
-        guard try await EngagementRecords.book(customer, kind: kind, points: points, reason: reason, reference: ledgerReference,
-                                               on: context.connection, logger: context.logger) else {
+        guard let points = try await book(customer, kind: kind, reference: ledgerReference, reason: reason, emitter: OutboxEmitter(context), rule) else {
             throw Rejection("already-booked", "\(kind.rawValue) for \(ledgerReference) was booked before")
         }
-        let subject = customer.uuidString.lowercased()
-        try await context.emit(CustomersType.loyaltyChanged, LoyaltyChanged(
-            customerId: subject, kind: kind, points: points, balance: newBalance, reason: reason, reference: ledgerReference), subject: subject)
         try await ProfileHandlers.timeline(customer, context, kind: "loyalty", summary: "\(points > 0 ? "+" : "")\(points) points: \(reason)")
+    }
+
+    /// Books one ledger entry under the customer's lock, the points decided by `rule` from
+    /// the balance, and announces it with `LoyaltyChanged`. Nil when this reference was
+    /// booked before, or when `rule` gives no points: nothing changes then.
+    static func book(_ customer: UUID, kind: LoyaltyChanged.Kind, reference: String, reason: String, emitter: OutboxEmitter,
+                     _ rule: (Int) throws(Rejection) -> (points: Int, balance: Int)) async throws -> Int? {
+        let connection = emitter.connection, logger = emitter.logger
+        try await EngagementRecords.lockCustomer(customer, on: connection, logger: logger)
+        let (points, newBalance) = try rule(try await EngagementRecords.balance(customer, on: connection, logger: logger))
+        guard points != 0, try await EngagementRecords.book(customer, kind: kind, points: points, reason: reason, reference: reference,
+                                                            on: connection, logger: logger) else { return nil }
+        let subject = customer.uuidString.lowercased()
+        try await emitter.emit(CustomersType.loyaltyChanged, LoyaltyChanged(
+            customerId: subject, kind: kind, points: points, balance: newBalance, reason: reason, reference: reference), subject: subject)
+        return points
     }
 
     /// A touchpoint from a channel: the person is found (or an anonymous profile started,

@@ -34,7 +34,8 @@ enum OrderEventHandlers {
         let order = try event.decode(OrderEvent.self).order
         guard let customer = try await customer(order.customerId, context) else { return }
         let points = LoyaltyRules.pointsEarned(amountMinor: order.totalMinor, currency: order.currency)
-        try await book(customer, kind: .earn, points: points, reference: order.orderId, reason: "purchase \(order.orderId) (\(order.channel))", event, context)
+        _ = try await EngagementHandlers.book(customer, kind: .earn, reference: order.orderId, reason: "purchase \(order.orderId) (\(order.channel))",
+                                              emitter: OutboxEmitter(context, service: .customers, cause: event)) { balance in (points, balance + points) }
         try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) \(order.status)", reference: order.orderId, context)
     }
 
@@ -42,11 +43,12 @@ enum OrderEventHandlers {
     static func returned(_ event: CloudEvent, _ context: HandlerContext) async throws {
         let returned = try event.decode(ItemsReturned.self)
         guard let customer = try await customer(returned.customerId, context) else { return }
-        try await EngagementRecords.lockCustomer(customer, on: context.connection, logger: context.logger)
-        let balance = try await EngagementRecords.balance(customer, on: context.connection, logger: context.logger)
-        let points = min(balance, LoyaltyRules.pointsEarned(amountMinor: returned.refundMinor, currency: returned.currency))
-        try await book(customer, kind: .reverse, points: -points, reference: returned.returnId,
-                       reason: "return \(returned.returnId) of order \(returned.orderId)", event, context)
+        let earned = LoyaltyRules.pointsEarned(amountMinor: returned.refundMinor, currency: returned.currency)
+        _ = try await EngagementHandlers.book(customer, kind: .reverse, reference: returned.returnId, reason: "return \(returned.returnId) of order \(returned.orderId)",
+                                              emitter: OutboxEmitter(context, service: .customers, cause: event)) { balance in
+            let points = min(balance, earned)
+            return (-points, balance - points)
+        }
         try await timeline(customer, event, channel: returned.channel, summary: "return \(returned.returnId): \(returned.refundMinor) \(returned.currency) refunded",
                            reference: returned.orderId, context)
         try await SegmentRecords.record(customer, reference: returned.returnId, purchase: SegmentRules.Purchase(
@@ -65,18 +67,6 @@ enum OrderEventHandlers {
         } catch is Rejection {
             return nil
         }
-    }
-
-    private static func book(_ customer: UUID, kind: LoyaltyChanged.Kind, points: Int, reference: String, reason: String,
-                             _ event: CloudEvent, _ context: HandlerContext) async throws {
-        guard points != 0 else { return }
-        try await EngagementRecords.lockCustomer(customer, on: context.connection, logger: context.logger)
-        guard try await EngagementRecords.book(customer, kind: kind, points: points, reason: reason, reference: reference,
-                                               on: context.connection, logger: context.logger) else { return }
-        let balance = try await EngagementRecords.balance(customer, on: context.connection, logger: context.logger)
-        let subject = customer.uuidString.lowercased()
-        try await OutboxEmitter(context, service: .customers, cause: event).emit(CustomersType.loyaltyChanged, LoyaltyChanged(
-            customerId: subject, kind: kind, points: points, balance: balance, reason: reason, reference: reference), subject: subject)
     }
 
     private static func timeline(_ customer: UUID, _ event: CloudEvent, channel: String?, summary: String, reference: String,

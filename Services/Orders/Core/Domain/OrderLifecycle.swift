@@ -55,8 +55,8 @@ public enum OrderLifecycle {
             return mode == .delivery ? .success(.shipped) : refuse("not-delivery", "only a home delivery order is shipped")
         case (.confirmed, .complete):
             return mode == .inStore ? .success(.completed) : refuse("not-in-store", "only a purchase at the till completes at once")
-        case (.pickedUp, .returnAll), (.delivered, .returnAll), (.completed, .returnAll): return .success(.returned)
-        case (_, .returnAll): return refuse("not-returnable", "an order that is \(status.rawValue) cannot be returned")
+        case (_, .returnAll):
+            return status.isInCustomersHands ? .success(.returned) : refuse("not-returnable", "an order that is \(status.rawValue) cannot be returned")
         case (.shipped, .deliver): return .success(.delivered)
         case (.placed, .cancel), (.confirmed, .cancel), (.readyForPickup, .cancel): return .success(.cancelled)
         case (.pickedUp, .cancel): return refuse("already-picked-up", "the order was picked up; return it instead")

@@ -166,18 +166,23 @@ struct Evaluation {
             }
         }
         var pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded)
+        // Limited promotions that applied, once each (a single-use code's copy shares its promotion's id).
+        let applied = Set(pricing.applied.map(\.promotionId))
+        var seen: Set<String> = []
         let limited = promotions.filter { promotion in
-            (promotion.usageLimit != nil || promotion.perCustomerLimit != nil) && pricing.applied.contains { $0.promotionId == promotion.promotionId }
+            (promotion.usageLimit != nil || promotion.perCustomerLimit != nil) && applied.contains(promotion.promotionId) && seen.insert(promotion.promotionId).inserted
         }
         if !limited.isEmpty {
             if lockingLimits { try await PromotionRecords.lock(limited.map(\.promotionId), on: connection, logger: logger) }
+            var overLimit = false
             for promotion in limited {
                 let uses = try await PromotionRecords.uses(of: promotion.promotionId, customerId: basket.customerId, on: connection, logger: logger)
                 if let refusal = UsageLimits.refusal(promotion, totalUses: uses.total, customerUses: uses.customer, customerId: basket.customerId) {
                     excluded[promotion.promotionId] = refusal
+                    overLimit = true
                 }
             }
-            pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded)
+            if overLimit { pricing = PricingEngine.price(basket, promotions: promotions, codes: codes, excluded: excluded) }
         }
         let rejections = pricing.notApplied.compactMap { notApplied -> CodeRejection? in
             guard let code = notApplied.code, UsageLimits.refusingReasons.contains(notApplied.reasonCode) else { return nil }
