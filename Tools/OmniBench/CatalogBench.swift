@@ -15,10 +15,6 @@ final class CatalogBench: Sendable {
 
     init(bootstrap: String, target: PostgresTarget, binDir: URL, skus count: Int, logger: Logger) async throws {
         service = try ServiceUnderBench("catalog", binDir: binDir, bootstrap: bootstrap, target: target)
-        let schema = service.schema
-        _ = try await withClient(target.client(connections: 1)) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
-        }
         channel = try await CommandChannel(bootstrap: bootstrap, topics: [Topics.events(.catalog)], logger: logger)
         skus = (0..<count).map { "BENCH-\($0)" }
     }
@@ -48,7 +44,7 @@ final class CatalogBench: Sendable {
         await channel.close()
     }
 
-    var usage: (cpuSeconds: Double, rssMB: Double)? { service.usage() }
+    var usageNotes: [String] { [service.usageNote].compactMap { $0 } }
 
     /// `count` click & collect reservations of one unit, `inFlight` at a time.
     func reservations(count: Int, inFlight: Int = 200) async throws -> BenchFigure {

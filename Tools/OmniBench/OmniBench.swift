@@ -77,40 +77,26 @@ struct OmniBench: AsyncParsableCommand {
 
         if parts.contains(.delivery) {
             let delivery = try DeliveryBench(bootstrap: bootstrap, target: postgres, probe: probeExecutable(), logger: logger)
-            do {
+            try await measure(delivery, into: report) {
                 try await delivery.start()
                 report.add(try await delivery.throughput(messages: messages, writers: writers))
                 report.add(try await delivery.latency(rate: rate, seconds: latencySeconds))
-                await delivery.stop()
-            } catch {
-                await delivery.stop()
-                throw error
             }
         }
         if parts.contains(.catalog) {
             let catalog = try await CatalogBench(bootstrap: bootstrap, target: postgres, binDir: binDir, skus: 50, logger: logger)
-            do {
+            try await measure(catalog, into: report) {
                 try await catalog.start(unitsPerSku: reservations + posRate * latencySeconds)
                 report.add(try await catalog.reservations(count: reservations))
                 report.add(try await catalog.posSaleToAvailability(rate: posRate, seconds: latencySeconds))
-                if let usage = catalog.usage { report.note(String(format: "catalog process: %.1f CPU s, %.0f MB RSS", usage.cpuSeconds, usage.rssMB)) }
-                await catalog.stop()
-            } catch {
-                await catalog.stop()
-                throw error
             }
         }
         if parts.contains(.orders) {
             let bench = try await OrdersBench(bootstrap: bootstrap, target: postgres, binDir: binDir, skus: 50, logger: logger)
-            do {
+            try await measure(bench, into: report) {
                 try await bench.start(unitsPerSku: 4 * (orders + orderRate * latencySeconds))
                 report.add(try await bench.throughput(count: orders))
                 report.add(try await bench.latency(rate: orderRate, seconds: latencySeconds))
-                for (name, cpu, rss) in bench.usage { report.note(String(format: "%@ process: %.1f CPU s, %.0f MB RSS", name, cpu, rss)) }
-                await bench.stop()
-            } catch {
-                await bench.stop()
-                throw error
             }
         }
         if parts.contains(.promotions) {
@@ -118,14 +104,9 @@ struct OmniBench: AsyncParsableCommand {
                 report.add(PromotionsEngineBench.evaluation(activePromotions: count, iterations: iterations))
             }
             let bench = try await PromotionsQuoteBench(bootstrap: bootstrap, target: postgres, binDir: binDir, logger: logger)
-            do {
+            try await measure(bench, into: report) {
                 try await bench.start(promotions: quotePromotions)
                 report.add(try await bench.quotes(promotions: quotePromotions, clients: 16, seconds: latencySeconds))
-                if let usage = bench.usage { report.note(String(format: "promotions process: %.1f CPU s, %.0f MB RSS", usage.cpuSeconds, usage.rssMB)) }
-                await bench.stop()
-            } catch {
-                await bench.stop()
-                throw error
             }
         }
         report.printSummary()
@@ -142,6 +123,19 @@ struct OmniBench: AsyncParsableCommand {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Runs `body` against `bench`'s processes, notes their CPU and memory, and stops them
+    /// whatever happens.
+    private func measure(_ bench: some BenchedProcesses, into report: BenchReport, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+            for note in bench.usageNotes { report.note(note) }
+            await bench.stop()
+        } catch {
+            await bench.stop()
+            throw error
+        }
+    }
+
     /// Where the bench and the services it starts were built.
     private var binDir: URL { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent() }
 
@@ -155,3 +149,16 @@ enum BenchTopics {
     static let raw = "omni.bench"
     static let probe = "omni.probe"
 }
+
+/// A phase's processes: stopped at the end, their usage reported.
+protocol BenchedProcesses {
+    var usageNotes: [String] { get }
+    func stop() async
+}
+
+extension DeliveryBench: BenchedProcesses {
+    var usageNotes: [String] { [] }
+}
+extension CatalogBench: BenchedProcesses {}
+extension OrdersBench: BenchedProcesses {}
+extension PromotionsQuoteBench: BenchedProcesses {}

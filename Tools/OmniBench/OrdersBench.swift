@@ -20,15 +20,11 @@ final class OrdersBench: Sendable {
     init(bootstrap: String, target: PostgresTarget, binDir: URL, skus count: Int, logger: Logger) async throws {
         self.target = target
         services = try ["orders", "catalog", "promotions"].map { try ServiceUnderBench($0, binDir: binDir, bootstrap: bootstrap, target: target) }
-        let schemas = services.map(\.schema)
-        _ = try await withClient(target.client(connections: 1)) { client in
-            for schema in schemas { try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)")) }
-        }
         channel = try await CommandChannel(bootstrap: bootstrap, topics: [Topics.events(.orders), Topics.events(.catalog), Topics.events(.promotions)], logger: logger)
         skus = (0..<count).map { "ORD-BENCH-\($0)" }
     }
 
-    var usage: [(String, Double, Double)] { services.compactMap { service in service.usage().map { (service.name, $0.cpuSeconds, $0.rssMB) } } }
+    var usageNotes: [String] { services.compactMap(\.usageNote) }
 
     /// Starts the three services; a warehouse and a store with every sku in stock, a price
     /// for every channel, an automatic promotion and a code; waits until orders knows them.

@@ -62,10 +62,6 @@ final class PromotionsQuoteBench: Sendable {
 
     init(bootstrap: String, target: PostgresTarget, binDir: URL, logger: Logger) async throws {
         service = try ServiceUnderBench("promotions", binDir: binDir, bootstrap: bootstrap, target: target)
-        let schema = service.schema
-        _ = try await withClient(target.client(connections: 1)) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
-        }
         channel = try await CommandChannel(bootstrap: bootstrap, topics: [Topics.events(.promotions)], logger: logger)
     }
 
@@ -86,7 +82,7 @@ final class PromotionsQuoteBench: Sendable {
         await channel.close()
     }
 
-    var usage: (cpuSeconds: Double, rssMB: Double)? { service.usage() }
+    var usageNotes: [String] { [service.usageNote].compactMap { $0 } }
 
     /// `clients` channels asking for quotes back to back for `seconds`.
     func quotes(promotions: Int, clients: Int, seconds: Int) async throws -> BenchFigure {

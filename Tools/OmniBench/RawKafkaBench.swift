@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OmniKafka
+import OmniMessaging
 
 /// The baseline: librdkafka through our module with nothing of Omni's around it
 /// (no envelope, no database), on the same broker the delivery phase uses.
@@ -117,12 +118,5 @@ struct RawKafkaBench {
         await producer.shutdown()
         return BenchFigure(name: "raw librdkafka produce → consume, hop latency", count: latencies.count, seconds: Double(seconds),
                            latencies: LatencySummary(milliseconds: latencies), note: "at \(rate) msg/s")
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -8,12 +9,14 @@ import FoundationNetworking
 final class ServiceUnderBench: @unchecked Sendable {
     let name: String
     let schema: String
+    private let target: PostgresTarget
     private let process = Process()
     private let portFile: URL
     let logFile: URL
 
     init(_ executable: String, binDir: URL, bootstrap: String, target: PostgresTarget, environment: [String: String] = [:]) throws {
         name = executable
+        self.target = target
         schema = "bench_\(executable)_\(UUID().uuidString.lowercased().prefix(6))"
         let temporary = FileManager.default.temporaryDirectory
         portFile = temporary.appendingPathComponent("omni-bench-\(schema).port")
@@ -36,8 +39,13 @@ final class ServiceUnderBench: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
-    /// Starts the process and waits for `/health/ready` (schema migrated, broker reachable).
+    /// Creates its schema, starts the process and waits for `/health/ready` (schema
+    /// migrated, broker reachable).
     func start(timeout: Duration = .seconds(90)) async throws {
+        let schema = self.schema
+        _ = try await withClient(target.client(connections: 1)) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
+        }
         try process.run()
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -65,6 +73,11 @@ final class ServiceUnderBench: @unchecked Sendable {
         request.timeoutInterval = 5
         let (_, response) = try await URLSession.shared.data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    /// "catalog process: 9.6 CPU s, 49 MB RSS", for the report.
+    var usageNote: String? {
+        usage().map { String(format: "%@ process: %.1f CPU s, %.0f MB RSS", name, $0.cpuSeconds, $0.rssMB) }
     }
 
     /// CPU seconds (user + system) and resident memory, from /proc.

@@ -1,4 +1,5 @@
 import Foundation
+import OmniMessaging
 
 /// The orders service's tunables (README, "Orders"), from the environment.
 struct OrdersPolicy: Sendable {
@@ -31,11 +32,4 @@ struct OrdersPolicy: Sendable {
     }
 
     func deadline(from now: Date = Date()) -> Date { now.addingTimeInterval(stepTimeout.seconds) }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
 }
