@@ -11,7 +11,7 @@ let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Pro
 let consumedContracts: [String: [String]] = [
     "Orders": ["Catalog", "Customers", "Promotions"],
     "Promotions": ["Customers"],
-    "Customers": ["Orders"],
+    "Customers": ["Orders", "Promotions", "Notifications"],
     "Notifications": ["Orders", "Customers", "Catalog"],
 ]
 

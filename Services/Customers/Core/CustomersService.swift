@@ -10,9 +10,11 @@ public enum CustomersService {
         ServiceDefinition(
             name: ServiceName.customers.rawValue,
             migrations: [try .bundled(component: "customers", in: .module)],
-            subscriptions: [Topics.commands(.customers), Topics.channelInteractions, Topics.events(.orders)],
+            subscriptions: [Topics.commands(.customers), Topics.channelInteractions, Topics.events(.orders), Topics.events(.promotions),
+                            Topics.events(.notifications)],
             handlers: CustomersHandlers.all(),
-            routes: { router, resources in CustomersRoutes.add(to: router, database: resources.database) }
+            routes: { router, resources in CustomersRoutes.add(to: router, database: resources.database) },
+            workers: { resources in [SegmentReviews(database: resources.database, logger: resources.logger)] }
         )
     }
 }

@@ -60,12 +60,33 @@ public struct ReleaseRedemptions: Codable, Sendable, Equatable {
     }
 }
 
+/// The order's held redemptions now count. `promotions` lists what this commit counted
+/// (empty when it was already committed), so customers can put it on the timeline.
 public struct RedemptionsCommitted: Codable, Sendable, Equatable {
     public var orderId: String
     public var redemptions: Int
-    public init(orderId: String, redemptions: Int) {
+    public var customerId: String?
+    public var channel: String?
+    public var promotions: [CommittedPromotion]?
+    public init(orderId: String, redemptions: Int, customerId: String? = nil, channel: String? = nil, promotions: [CommittedPromotion]? = nil) {
         self.orderId = orderId
         self.redemptions = redemptions
+        self.customerId = customerId
+        self.channel = channel
+        self.promotions = promotions
+    }
+}
+
+public struct CommittedPromotion: Codable, Sendable, Equatable {
+    public var promotionId: String
+    public var name: String
+    public var code: String?
+    public var discountMinor: Int64
+    public init(promotionId: String, name: String, code: String?, discountMinor: Int64) {
+        self.promotionId = promotionId
+        self.name = name
+        self.code = code
+        self.discountMinor = discountMinor
     }
 }
 

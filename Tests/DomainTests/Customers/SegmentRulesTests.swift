@@ -35,6 +35,22 @@ struct SegmentRulesTests {
         #expect(!SegmentRules.isMember(big, facts, at: now), "a refund brings the total under the bar")
     }
 
+    @Test("Memberships lapse with time alone: the next instant to look again is when the oldest purchase that counts leaves its window")
+    func lapsesWithTime() throws {
+        let facts = SegmentRules.Facts(purchases: [purchase("a", "pos", 1_000, daysAgo: 85), purchase("b", "web", 2_000, daysAgo: 10),
+                                                   purchase("c", "web", 500, daysAgo: 400)], locale: nil)
+        #expect(SegmentRules.isMember(omnichannel, facts, at: now))
+        let next = try #require(SegmentRules.nextChange([omnichannel, big], facts, after: now))
+        #expect(abs(next.timeIntervalSince(now) - 5 * 86_400) < 1, "the till purchase leaves the 90-day window in 5 days")
+        #expect(SegmentRules.isMember(omnichannel, facts, at: next.addingTimeInterval(-1)), "still in a second before")
+        #expect(!SegmentRules.isMember(omnichannel, facts, at: next), "out at that instant, with no new event")
+        let later = try #require(SegmentRules.nextChange([omnichannel, big], facts, after: next))
+        #expect(abs(later.timeIntervalSince(now) - 80 * 86_400) < 1, "then the web purchase leaves its window")
+        #expect(SegmentRules.nextChange([omnichannel], facts, after: now.addingTimeInterval(100 * 86_400)) == nil, "nothing left to lapse")
+        let byLocale = DefineSegment(segmentId: "fr", name: "French", conditions: [SegmentCondition(kind: .locale, values: ["fr"])])
+        #expect(SegmentRules.nextChange([byLocale], facts, after: now) == nil, "a profile condition never lapses by itself")
+    }
+
     @Test("Malformed definitions are refused with a reason")
     func validation() {
         #expect(throws: Rejection.self) { try SegmentRules.validate(DefineSegment(segmentId: "x", name: "X", conditions: [])) }

@@ -87,5 +87,15 @@ struct LeadToLoyaltyJourneyTests {
             let outcome = try await OrdersFixtures.place(third, on: stack, channel: channel)
             #expect(try outcome.payload(OrderEvent.self).order.discountMinor == fixtures.price / 10, "\(channel)")
         }
+        // The offer she used, on each channel, is on her timeline next to the orders.
+        struct Timeline: Decodable { var entries: [Entry]; struct Entry: Decodable { var kind: String; var channel: String?; var summary: String } }
+        var used: [Timeline.Entry] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while used.count < 2, ContinuousClock.now < deadline {
+            used = try await stack.getJSON("/customers/\(customerId)/timeline", as: Timeline.self, from: .customers).entries.filter { $0.kind == "promotion" }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(Set(used.compactMap(\.channel)) == ["pos", "app"], "\(used)")
+        #expect(used.allSatisfy { $0.summary.hasPrefix("used 10 % for omnichannel buyers (code OMNI10) −\(fixtures.price / 10) on order ord-") }, "\(used)")
     }
 }

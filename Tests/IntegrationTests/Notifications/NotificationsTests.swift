@@ -38,6 +38,15 @@ struct NotificationsTests {
         #expect(log.messages.count == 2 && log.messages.allSatisfy { $0.status == "sent" && $0.locale == "fr" })
         let (status, body) = try await stack.http(.notifications).get("/customers/\(customerId)/messages?limit=0")
         #expect(status == 400 && body.contains("\"status\":400"), "\(body)")
+        // Every team sees what was sent to her: both emails are on her customer timeline.
+        struct Timeline: Decodable { var entries: [Entry]; struct Entry: Decodable { var kind: String; var channel: String?; var summary: String } }
+        var notes: [Timeline.Entry] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while notes.count < 2, ContinuousClock.now < deadline {
+            notes = try await stack.getJSON("/customers/\(customerId)/timeline", as: Timeline.self, from: .customers).entries.filter { $0.kind == "notification" }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(Set(notes.map(\.summary)) == ["email order-confirmed sent", "email ready-for-pickup sent"] && notes.allSatisfy { $0.channel == "email" })
 
         // A guest with no contact at all: the message is suppressed with the reason, not lost silently.
         var guest = fixtures.pickupOrder("ord-guest-\(tag)", customerId: nil)

@@ -36,6 +36,23 @@ public enum SegmentRules {
         !segment.conditions.isEmpty && segment.conditions.allSatisfy { holds($0, facts, at: now) }
     }
 
+    /// The next instant after `now` when time alone changes what `isMember` can answer: a
+    /// purchase leaving a condition's window (or, dated ahead, entering it). Membership is
+    /// constant between such instants, so a customer needs looking at again only then;
+    /// nil when only a new event can change anything.
+    public static func nextChange(_ segments: [DefineSegment], _ facts: Facts, after now: Date) -> Date? {
+        var next: Date?
+        for condition in segments.flatMap(\.conditions) where condition.kind != .locale {
+            for purchase in facts.purchases {
+                var instants = [purchase.at]
+                // Inside the window up to and including `at + days`; out just after.
+                if let days = condition.withinDays { instants.append(purchase.at.addingTimeInterval(Double(days) * 86_400 + 0.001)) }
+                for instant in instants where instant > now { next = min(next ?? instant, instant) }
+            }
+        }
+        return next
+    }
+
     static func holds(_ condition: SegmentCondition, _ facts: Facts, at now: Date) -> Bool {
         let since = condition.withinDays.map { now.addingTimeInterval(-Double($0) * 86_400) } ?? .distantPast
         let recent = facts.purchases.filter { $0.at >= since && $0.at <= now }

@@ -1,8 +1,10 @@
 import CustomersContracts
-import OrdersContracts
 import Foundation
+import NotificationsContracts
 import OmniMessaging
 import OmniRuntime
+import OrdersContracts
+import PromotionsContracts
 
 /// Every command on `customers.commands` and the channel interactions the service reads.
 enum CustomersHandlers {
@@ -29,6 +31,12 @@ enum CustomersHandlers {
         }
         handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
         handlers.on(OrdersType.cartAbandoned, OrderEventHandlers.cartAbandoned)
+
+        // Promotions used and messages sent: on the timeline.
+        handlers.on(PromotionsType.redemptionsCommitted, OutreachEventHandlers.promotionsUsed)
+        for outcome in [NotificationsType.notificationSent, NotificationsType.notificationSuppressed, NotificationsType.notificationFailed] {
+            handlers.on(outcome, OutreachEventHandlers.notification)
+        }
         return handlers
     }
 }

@@ -59,8 +59,8 @@ enum OrderEventHandlers {
 
     // MARK: Plumbing
 
-    /// The active customer an order names, following merges; nil for a guest or a stranger.
-    private static func customer(_ id: String?, _ context: HandlerContext) async throws -> UUID? {
+    /// The active customer an event names, following merges; nil for a guest or a stranger.
+    static func customer(_ id: String?, _ context: HandlerContext) async throws -> UUID? {
         guard let id, UUID(uuidString: id) != nil else { return nil }
         do {
             return try await CustomerRecords.resolve(.id(id), on: context.connection, logger: context.logger)

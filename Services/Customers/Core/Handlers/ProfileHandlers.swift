@@ -48,6 +48,8 @@ enum ProfileHandlers {
                 try await context.emit(CustomersType.profileUpdated, ProfileUpdated(profile: profile), subject: subject)
             }
         }
+        // The locale may place them in a segment.
+        if fields != nil { try await SegmentHandlers.reevaluate(customer, emitter: OutboxEmitter(context)) }
         return customer
     }
 
@@ -55,6 +57,7 @@ enum ProfileHandlers {
         try validate(command.profile)
         let customer = try await CustomerRecords.resolve(command.customer, on: context.connection, logger: context.logger)
         try await CustomerRecords.update(customer, with: command.profile, on: context.connection, logger: context.logger)
+        try await SegmentHandlers.reevaluate(customer, emitter: OutboxEmitter(context))
         let profile = try await CustomerRecords.profile(customer, on: context.connection, logger: context.logger)
         try await context.emit(CustomersType.profileUpdated, ProfileUpdated(profile: profile), subject: profile.customerId)
     }
@@ -89,8 +92,8 @@ enum ProfileHandlers {
         let plan = try MergeRules.plan(summaries)
         try await CustomerRecords.merge(plan, on: context.connection, logger: context.logger)
         try await context.emit(CustomersType.customersMerged, CustomersMerged(survivorId: plan.survivorId, mergedIds: plan.mergedIds), subject: plan.survivorId)
-        if let survivor = UUID(uuidString: plan.survivorId) { try await SegmentHandlers.reevaluate(survivor, emitter: OutboxEmitter(context)) }
         let survivor = UUID(uuidString: plan.survivorId)!
+        try await SegmentHandlers.reevaluate(survivor, emitter: OutboxEmitter(context))
         try await timeline(survivor, context, kind: "merged", summary: "profiles \(plan.mergedIds.joined(separator: ", ")) merged into this one")
         return survivor
     }

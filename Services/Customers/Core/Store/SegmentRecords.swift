@@ -62,10 +62,50 @@ enum SegmentRecords {
         }
     }
 
-    static func activeCustomers(on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
-        var ids: [UUID] = []
-        for try await id in try await connection.query("SELECT customer_id FROM customers WHERE status = 'active' ORDER BY customer_id", logger: logger)
-            .decode(UUID.self) { ids.append(id) }
-        return ids
+    /// Takes the customer's row lock, so the review worker and event handlers never
+    /// evaluate one customer at the same time (always locked before `segment_reviews`).
+    static func lock(_ customer: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT 1 FROM customers WHERE customer_id = \(customer) FOR NO KEY UPDATE", logger: logger)
+    }
+
+    /// When to look at `customer` again (nil: only a new event can change anything).
+    static func scheduleReview(_ customer: UUID, at due: Date?, on connection: PostgresConnection, logger: Logger) async throws {
+        if let due {
+            try await connection.query("""
+                INSERT INTO segment_reviews (customer_id, due_at) VALUES (\(customer), \(due))
+                ON CONFLICT (customer_id) DO UPDATE SET due_at = excluded.due_at
+                """, logger: logger)
+        } else {
+            try await connection.query("DELETE FROM segment_reviews WHERE customer_id = \(customer)", logger: logger)
+        }
+    }
+
+    /// Every active customer is due now (a segment was defined or changed); returns how many.
+    /// Rows are taken in customer id order, as the worker takes them, so the two never deadlock.
+    static func reviewEveryone(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.query("""
+            WITH due AS (
+                INSERT INTO segment_reviews (customer_id, due_at) SELECT customer_id, now() FROM customers WHERE status = 'active' ORDER BY customer_id
+                ON CONFLICT (customer_id) DO UPDATE SET due_at = LEAST(segment_reviews.due_at, excluded.due_at) RETURNING 1
+            )
+            SELECT count(*)::int FROM due
+            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+    }
+
+    /// Up to `limit` customers whose review is due, locked (`SKIP LOCKED`: replicas and
+    /// busy handlers are passed over); reviews of merged or erased profiles are dropped.
+    static func lockDueReviews(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+        try await connection.query("""
+            DELETE FROM segment_reviews r USING customers c
+            WHERE r.customer_id = c.customer_id AND c.status <> 'active' AND r.due_at <= now()
+            """, logger: logger)
+        var due: [UUID] = []
+        let rows = try await connection.query("""
+            SELECT c.customer_id FROM segment_reviews r JOIN customers c USING (customer_id)
+            WHERE r.due_at <= now() AND c.status = 'active'
+            ORDER BY r.due_at LIMIT \(limit) FOR NO KEY UPDATE OF c SKIP LOCKED
+            """, logger: logger)
+        for try await id in rows.decode(UUID.self) { due.append(id) }
+        return due
     }
 }

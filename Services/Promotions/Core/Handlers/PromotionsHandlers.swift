@@ -113,12 +113,22 @@ enum RedemptionHandlers {
             throw Rejection("unknown-order", "no promotions were applied to order \(command.orderId)")
         }
         guard application.status != "released" else { throw Rejection("redemptions-released", "order \(command.orderId)'s promotions were released") }
-        let count = try await connection.query("""
-            WITH committed AS (UPDATE redemptions SET status = 'committed' WHERE order_id = \(command.orderId) AND status = 'held' RETURNING 1)
-            SELECT count(*)::int FROM committed
-            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+        let rows = try await connection.query("""
+            WITH committed AS (
+                UPDATE redemptions SET status = 'committed' WHERE order_id = \(command.orderId) AND status = 'held'
+                RETURNING promotion_id, code, discount_minor
+            )
+            SELECT c.promotion_id, COALESCE(p.definition->>'name', c.promotion_id), c.code, c.discount_minor FROM committed c JOIN promotions p USING (promotion_id) ORDER BY c.promotion_id
+            """, logger: logger)
+        var committed: [CommittedPromotion] = []
+        for try await (id, name, code, discount) in rows.decode((String, String, String?, Int64).self) {
+            committed.append(CommittedPromotion(promotionId: id, name: name, code: code, discountMinor: discount))
+        }
         if application.status == "applied" { try await ApplicationRecords.setStatus(command.orderId, "committed", on: connection, logger: logger) }
-        try await context.emit(PromotionsType.redemptionsCommitted, RedemptionsCommitted(orderId: command.orderId, redemptions: count), subject: command.orderId)
+        try await context.emit(PromotionsType.redemptionsCommitted,
+                               RedemptionsCommitted(orderId: command.orderId, redemptions: committed.count, customerId: application.customerId,
+                                                    channel: application.channel, promotions: committed),
+                               subject: command.orderId)
     }
 
     /// Gives the uses back (rejection, cancellation, expiry). An order never applied gets a

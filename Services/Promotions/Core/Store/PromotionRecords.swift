@@ -76,11 +76,13 @@ enum ApplicationRecords {
         case rejected(PromotionsRejected)
     }
 
-    static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> (status: String, answer: Answer?)? {
-        let row = try await connection.query("SELECT status, answer::text FROM applications WHERE order_id = \(orderId) FOR UPDATE", logger: logger)
-            .decode((String, String?).self).first { _ in true }
-        guard let (status, answer) = row else { return nil }
-        return (status, try answer.map { try JSONCoding.decoder.decode(Answer.self, from: Data($0.utf8)) })
+    static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger)
+        async throws -> (status: String, answer: Answer?, customerId: String?, channel: String?)? {
+        let row = try await connection.query("SELECT status, answer::text, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE",
+                                             logger: logger)
+            .decode((String, String?, String?, String?).self).first { _ in true }
+        guard let (status, answer, customer, channel) = row else { return nil }
+        return (status, try answer.map { try JSONCoding.decoder.decode(Answer.self, from: Data($0.utf8)) }, customer, channel)
     }
 
     static func insert(_ orderId: String, status: String, basket: Basket?, answer: Answer?, on connection: PostgresConnection, logger: Logger) async throws {
