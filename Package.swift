@@ -125,7 +125,7 @@ var targets: [Target] = [
         name: "DomainTests",
         dependencies: [
             "CatalogCore", "CatalogContracts", "CustomersCore", "CustomersContracts", "OrdersCore", "OrdersContracts", "PromotionsCore",
-            "PromotionsContracts", "OmniMessaging",
+            "PromotionsContracts", "NotificationsCore", "NotificationsContracts", "OmniMessaging",
         ],
         path: "Tests/DomainTests",
         swiftSettings: swiftSettings
@@ -136,6 +136,8 @@ var targets: [Target] = [
             "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts", "CustomersContracts",
             "OrdersContracts", "PromotionsContracts", "NotificationsContracts",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            // A real HTTP receiver standing in for the SMS and push providers.
+            .product(name: "Hummingbird", package: "hummingbird"),
         ],
         path: "Tests/IntegrationTests",
         swiftSettings: swiftSettings
@@ -162,8 +164,12 @@ for service in services {
         coreDependencies.append(.target(name: "\(service)Contracts"))
     }
     coreDependencies += (consumedContracts[service] ?? []).map { .target(name: "\($0)Contracts") }
-    // Notifications renders its message templates (files in the repo) with Mustache.
-    if service == "Notifications" { coreDependencies.append(.product(name: "Mustache", package: "swift-mustache")) }
+    // Notifications renders its message templates (files in the repo) with Mustache and
+    // reaches SMS and push providers over HTTP webhooks.
+    if service == "Notifications" {
+        coreDependencies.append(.product(name: "Mustache", package: "swift-mustache"))
+        coreDependencies.append(.product(name: "AsyncHTTPClient", package: "async-http-client"))
+    }
     targets.append(.target(
         name: core,
         dependencies: coreDependencies,
@@ -194,6 +200,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: targets
 )

@@ -1,11 +1,3 @@
-/// The `ce_type` of every event the notifications service publishes on `notifications.events`.
-public enum NotificationsType {
-    public static let notificationSent = "omni.notifications.NotificationSent.v1"
-    public static let notificationSuppressed = "omni.notifications.NotificationSuppressed.v1"
-    public static let notificationFailed = "omni.notifications.NotificationFailed.v1"
-    public static let commandRejected = "omni.notifications.CommandRejected.v1"
-}
-
 /// A message, as every notification event carries it (never its body).
 public struct NotificationEvent: Codable, Sendable, Equatable {
     public var messageId: String

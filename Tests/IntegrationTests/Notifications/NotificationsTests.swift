@@ -33,9 +33,28 @@ struct NotificationsTests {
 
         let sent = try await stack.watcher.all(NotificationsType.notificationSent, count: 2) { try $0.payload(NotificationEvent.self).customerId == customerId }
         #expect(Set(try sent.map { try $0.payload(NotificationEvent.self).template }) == ["order-confirmed", "ready-for-pickup"])
-        struct Log: Decodable { var messages: [Entry]; struct Entry: Decodable { var template: String; var status: String; var locale: String } }
+        struct Log: Decodable {
+            var messages: [Entry]
+            struct Entry: Decodable { var template: String; var status: String; var locale: String; var reason: String?; var notBefore: Date }
+        }
         let log: Log = try await stack.getJSON("/customers/\(customerId)/messages", from: .notifications)
-        #expect(log.messages.count == 2 && log.messages.allSatisfy { $0.status == "sent" && $0.locale == "fr" })
+        let sentLog = log.messages.filter { $0.template != "pickup-reminder" }
+        #expect(sentLog.count == 2 && sentLog.allSatisfy { $0.status == "sent" && $0.locale == "fr" })
+        // A reminder waits for the day before the collect-by date...
+        let reminder = try #require(log.messages.first { $0.template == "pickup-reminder" })
+        let collectBy = try ready.payload(OrderReadyForPickup.self).collectBy
+        #expect(reminder.status == "pending" && abs(reminder.notBefore.timeIntervalSince(collectBy.addingTimeInterval(-86_400))) < 1)
+        // ...and is called off once she collects the order.
+        let pickedUp = try await stack.perform(OrdersType.confirmPickup, OrderStep(orderId: order.orderId, reference: code), key: order.orderId, channel: "pos")
+        #expect(pickedUp.type == OrdersType.orderPickedUp)
+        var reminderStatus = reminder.status
+        let calledOff = ContinuousClock.now + .seconds(15)
+        while reminderStatus == "pending", ContinuousClock.now < calledOff {
+            try await Task.sleep(for: .milliseconds(200))
+            let now: Log = try await stack.getJSON("/customers/\(customerId)/messages", from: .notifications)
+            reminderStatus = now.messages.first { $0.template == "pickup-reminder" }?.status ?? "missing"
+        }
+        #expect(reminderStatus == "cancelled")
         let (status, body) = try await stack.http(.notifications).get("/customers/\(customerId)/messages?limit=0")
         #expect(status == 400 && body.contains("\"status\":400"), "\(body)")
         // Every team sees what was sent to her: both emails are on her customer timeline.

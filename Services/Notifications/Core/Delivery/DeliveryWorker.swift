@@ -5,21 +5,33 @@ import OmniPersistence
 import OmniRuntime
 import ServiceLifecycle
 
-/// Sends pending messages: claimed with `SKIP LOCKED` (replicas share the work), sent,
-/// marked in the same transaction, `NotificationSent` through the outbox. A provider that
-/// fails is retried with back-off, then `NotificationFailed`. A crash between the send and
-/// the commit sends that message again: delivery is at least once, the log shows one.
+/// Sends due messages, at most once each:
+/// 1. claims a batch (`SKIP LOCKED`, replicas share the work) and marks it `sending` in a
+///    short transaction of its own;
+/// 2. hands the batch to the providers concurrently, with no database lock held;
+/// 3. records each outcome with its event (`NotificationSent`, or `NotificationFailed`
+///    once a provider refused for good or the attempts ran out; a transient failure goes
+///    back to `pending` with back-off).
+/// A process killed between 1 and 3 leaves rows in `sending`: once their lease is over
+/// they fail as `outcome-unknown` instead of being sent a second time.
 final class DeliveryWorker: Service, Sendable {
-    private let database: Database
-    private let smtp: SMTPClient
-    private let from: String
-    private let logger: Logger
-    static let maxAttempts = 5
+    struct Settings: Sendable {
+        var batch = 32
+        var maxAttempts = 5
+        /// How long a claimed message may stay `sending` before it counts as abandoned.
+        var lease: Duration = .seconds(60)
+        var idle: Duration = .milliseconds(200)
+    }
 
-    init(database: Database, smtp: SMTPClient, from: String, logger: Logger) {
+    private let database: Database
+    private let providers: Providers
+    private let settings: Settings
+    private let logger: Logger
+
+    init(database: Database, providers: Providers, settings: Settings = Settings(), logger: Logger) {
         self.database = database
-        self.smtp = smtp
-        self.from = from
+        self.providers = providers
+        self.settings = settings
         self.logger = logger
     }
 
@@ -27,39 +39,78 @@ final class DeliveryWorker: Service, Sendable {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    while try await self.deliverBatch(limit: 20) > 0 {}
+                    try await self.failAbandoned()
+                    while try await self.deliverBatch() > 0, !Task.isCancelled {}
                 } catch {
                     self.logger.warning("delivery batch failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
-                try await Task.sleep(for: .milliseconds(200))
+                try await Task.sleep(for: self.settings.idle)
             }
         }
     }
 
-    func deliverBatch(limit: Int) async throws -> Int {
-        let logger = self.logger, smtp = self.smtp, from = self.from
-        return try await database.withTransaction { connection in
-            let due = try await MessageRecords.claimDue(limit: limit, on: connection, logger: logger)
-            for message in due {
-                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: message.event.messageId)
-                var event = message.event
-                do {
-                    try await smtp.send(SMTPClient.Message(from: from, to: message.address, subject: message.subject, body: message.body))
-                    try await MessageRecords.mark(message.messageId, status: "sent", reason: nil, on: connection, logger: logger)
-                    try await emitter.emit(NotificationsType.notificationSent, event, subject: event.customerId ?? event.messageId)
-                } catch {
-                    let permanent = (error as? SMTPClient.Refused).map { !$0.isTransient } ?? false
-                    event.reason = "\(error)"
-                    if permanent || message.attempts + 1 >= Self.maxAttempts {
-                        try await MessageRecords.mark(message.messageId, status: "failed", reason: event.reason, on: connection, logger: logger)
-                        try await emitter.emit(NotificationsType.notificationFailed, event, subject: event.customerId ?? event.messageId)
-                    } else {
-                        let backoff = min(300, pow(2, Double(message.attempts)))
-                        try await MessageRecords.mark(message.messageId, status: "pending", reason: event.reason, retryIn: backoff, on: connection, logger: logger)
+    /// Claims, sends and records one batch; returns how many messages it took.
+    func deliverBatch() async throws -> Int {
+        let logger = self.logger, batch = settings.batch
+        let claimed = try await database.withTransaction { connection in
+            try await MessageRecords.claimDue(limit: batch, on: connection, logger: logger)
+        }
+        guard !claimed.isEmpty else { return 0 }
+        let providers = self.providers
+        let outcomes = await withTaskGroup(of: (MessageRecords.Claimed, DeliveryFailure?).self) { group in
+            for message in claimed {
+                group.addTask {
+                    let medium = DeliveryRules.Medium(rawValue: message.event.medium) ?? .email
+                    do throws(DeliveryFailure) {
+                        try await providers.send(Outgoing(messageId: message.event.messageId, medium: medium, address: message.address,
+                                                          subject: message.subject, body: message.body))
+                        return (message, nil)
+                    } catch {
+                        return (message, error)
                     }
                 }
             }
-            return due.count
+            var outcomes: [(MessageRecords.Claimed, DeliveryFailure?)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        try await record(outcomes)
+        return claimed.count
+    }
+
+    private func record(_ outcomes: [(MessageRecords.Claimed, DeliveryFailure?)]) async throws {
+        let logger = self.logger, maxAttempts = settings.maxAttempts
+        try await database.withTransaction { connection in
+            for (message, failure) in outcomes {
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: message.event.messageId)
+                var event = message.event
+                let subject = event.customerId ?? event.messageId
+                guard let failure else {
+                    if try await MessageRecords.finish(event.messageId, status: "sent", reason: nil, on: connection, logger: logger) {
+                        try await emitter.emit(NotificationsType.notificationSent, event, subject: subject)
+                    }
+                    continue
+                }
+                event.reason = failure.description
+                if failure.transient, message.attempts < maxAttempts {
+                    let backoff = min(300, pow(2, Double(message.attempts - 1)))
+                    _ = try await MessageRecords.finish(event.messageId, status: "pending", reason: event.reason, retryIn: backoff, on: connection, logger: logger)
+                } else if try await MessageRecords.finish(event.messageId, status: "failed", reason: event.reason, on: connection, logger: logger) {
+                    try await emitter.emit(NotificationsType.notificationFailed, event, subject: subject)
+                }
+            }
+        }
+    }
+
+    /// Fails the messages a dead process left in `sending`.
+    func failAbandoned() async throws {
+        let logger = self.logger, lease = Double(settings.lease.components.seconds)
+        try await database.withTransaction { connection in
+            for event in try await MessageRecords.failAbandoned(lease: lease, on: connection, logger: logger) {
+                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: event.messageId)
+                    .emit(NotificationsType.notificationFailed, event, subject: event.customerId ?? event.messageId)
+                logger.warning("message abandoned mid-send, not resent", metadata: ["message": "\(event.messageId)"])
+            }
         }
     }
 }

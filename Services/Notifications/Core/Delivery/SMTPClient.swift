@@ -23,11 +23,14 @@ public struct SMTPClient: Sendable {
         public var to: String
         public var subject: String
         public var body: String
-        public init(from: String, to: String, subject: String, body: String) {
+        /// Our message id, sent as the `Message-ID` header so a copy can be traced.
+        public var messageId: String?
+        public init(from: String, to: String, subject: String, body: String, messageId: String? = nil) {
             self.from = from
             self.to = to
             self.subject = subject
             self.body = body
+            self.messageId = messageId
         }
     }
 
@@ -74,8 +77,10 @@ public struct SMTPClient: Sendable {
         let subject = message.subject.allSatisfy(\.isASCII) ? message.subject : "=?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?="
         var lines = [
             "From: <\(message.from)>", "To: <\(message.to)>", "Subject: \(subject)",
-            "Date: \(Date().formatted(.iso8601))", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "",
+            "Date: \(Date().formatted(.iso8601))", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
         ]
+        if let id = message.messageId { lines.append("Message-ID: <\(id)@omni.local>") }
+        lines.append("")
         for line in message.body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
             lines.append(line.hasPrefix(".") ? "." + line : String(line))
         }

@@ -2,88 +2,115 @@ import Foundation
 import NotificationsContracts
 import PostgresNIO
 
-/// Recipients and stores (read models) and the message log.
+/// The message log: one row per (trigger, subject, template), the delivery queue
+/// (`pending` → `sending` → `sent` / `failed`), stores' names for templates.
 enum MessageRecords {
-    struct Recipient: Sendable {
-        var firstName: String?
-        var locale: String?
-        var email: String?
-        var emailConsent: Bool?
-    }
-
-    static func recipient(_ customerId: String?, on connection: PostgresConnection, logger: Logger) async throws -> Recipient? {
-        guard let customerId else { return nil }
-        return try await connection.query("SELECT first_name, locale, email, email_consent FROM recipients WHERE customer_id = \(customerId)", logger: logger)
-            .decode((String?, String?, String?, Bool?).self).first { _ in true }.map { Recipient(firstName: $0.0, locale: $0.1, email: $0.2, emailConsent: $0.3) }
-    }
-
-    /// Sets the given fields of a recipient (nil leaves a field as it is).
-    static func upsertRecipient(_ customerId: String, firstName: String? = nil, locale: String? = nil, email: String? = nil, emailConsent: Bool? = nil,
-                                on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO recipients (customer_id, first_name, locale, email, email_consent) VALUES (\(customerId), \(firstName), \(locale), \(email), \(emailConsent))
-            ON CONFLICT (customer_id) DO UPDATE SET first_name = COALESCE(excluded.first_name, recipients.first_name),
-                locale = COALESCE(excluded.locale, recipients.locale), email = COALESCE(excluded.email, recipients.email),
-                email_consent = COALESCE(excluded.email_consent, recipients.email_consent), updated_at = now()
-            """, logger: logger)
-    }
-
-    static func storeName(_ id: String?, on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        guard let id else { return nil }
-        return try await connection.query("SELECT name FROM stores WHERE location_id = \(id)", logger: logger).decode(String.self).first { _ in true }
-    }
-
-    struct Pending: Sendable {
-        var messageId: UUID
+    struct NewMessage: Sendable {
         var event: NotificationEvent
-        var address: String
-        var subject: String
-        var body: String
-        var attempts: Int
+        var dedupeKey: String
+        var address: String?
+        var subject: String?
+        var body: String?
+        var status: String
+        /// Not before (quiet hours, a reminder's date).
+        var sendAt: Date?
+        var campaignId: String?
     }
 
     /// Inserts the message once per dedupe key; false when it exists already.
-    static func insert(_ event: NotificationEvent, dedupeKey: String, address: String?, subject: String?, body: String?, status: String,
-                       on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    static func insert(_ message: NewMessage, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let event = message.event
         let rows = try await connection.query("""
-            INSERT INTO messages (message_id, dedupe_key, customer_id, trigger, template, locale, medium, address, subject, body, transactional, status, reason)
-            VALUES (\(UUID(uuidString: event.messageId)!), \(dedupeKey), \(event.customerId), \(event.trigger), \(event.template), \(event.locale), \(event.medium),
-                    \(address), \(subject), \(body), \(event.transactional), \(status), \(event.reason))
+            INSERT INTO messages (message_id, dedupe_key, customer_id, trigger, template, locale, medium, address, subject, body, transactional, status,
+                                  reason, next_attempt_at, campaign_id)
+            VALUES (\(UUID(uuidString: event.messageId)!), \(message.dedupeKey), \(event.customerId), \(event.trigger), \(event.template), \(event.locale),
+                    \(event.medium), \(message.address), \(message.subject), \(message.body), \(event.transactional), \(message.status), \(event.reason),
+                    COALESCE(\(message.sendAt), now()), \(message.campaignId))
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1
             """, logger: logger)
         for try await _ in rows { return true }
         return false
     }
 
-    /// Messages due for delivery, locked for this replica.
-    static func claimDue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Pending] {
-        var due: [Pending] = []
+    /// Marketing messages sent or queued for `customerId` over the last seven days.
+    static func marketingThisWeek(_ customerId: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.query("""
+            SELECT count(*)::int FROM messages WHERE customer_id = \(customerId) AND NOT transactional
+                AND status IN ('pending', 'sending', 'sent') AND created_at > now() - interval '7 days'
+            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+    }
+
+    /// A queued message that should no longer go (the parcel was collected before its
+    /// reminder); true when one was cancelled.
+    static func cancelPending(dedupeKey: String, reason: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         let rows = try await connection.query("""
-            SELECT message_id, customer_id, trigger, template, locale, medium, transactional, address, subject, body, attempts FROM messages
-            WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            UPDATE messages SET status = 'cancelled', reason = \(reason) WHERE dedupe_key = \(dedupeKey) AND status = 'pending' RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    struct Claimed: Sendable {
+        var event: NotificationEvent
+        var address: String
+        var subject: String
+        var body: String
+        /// Attempts including this one.
+        var attempts: Int
+    }
+
+    /// Takes up to `limit` due messages for this replica and marks them `sending` (its own
+    /// short transaction: nothing stays locked while providers are called).
+    static func claimDue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Claimed] {
+        var claimed: [Claimed] = []
+        let rows = try await connection.query("""
+            UPDATE messages SET status = 'sending', claimed_at = now(), attempts = attempts + 1
+            WHERE message_id IN (SELECT message_id FROM messages WHERE status = 'pending' AND next_attempt_at <= now()
+                                 ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING message_id, customer_id, trigger, template, locale, medium, transactional, address, subject, body, attempts
             """, logger: logger)
         for try await (id, customer, trigger, template, locale, medium, transactional, address, subject, body, attempts)
             in rows.decode((UUID, String?, String, String, String, String, Bool, String?, String?, String?, Int).self) {
-            due.append(Pending(messageId: id, event: NotificationEvent(messageId: id.uuidString.lowercased(), customerId: customer, trigger: trigger, template: template,
-                                                                       locale: locale, medium: medium, transactional: transactional),
-                               address: address ?? "", subject: subject ?? "", body: body ?? "", attempts: attempts))
+            claimed.append(Claimed(event: NotificationEvent(messageId: id.uuidString.lowercased(), customerId: customer, trigger: trigger, template: template,
+                                                            locale: locale, medium: medium, transactional: transactional),
+                                   address: address ?? "", subject: subject ?? "", body: body ?? "", attempts: attempts))
         }
-        return due
+        return claimed
     }
 
-    static func mark(_ id: UUID, status: String, reason: String?, retryIn seconds: Double? = nil, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE messages SET status = \(status), reason = \(reason), attempts = attempts + 1,
-                sent_at = CASE WHEN \(status) = 'sent' THEN now() ELSE sent_at END,
+    /// Records a send's outcome; false when the row is no longer this send's (its lease ran
+    /// out and it was failed as `outcome-unknown`).
+    static func finish(_ messageId: String, status: String, reason: String?, retryIn seconds: Double? = nil,
+                       on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("""
+            UPDATE messages SET status = \(status), reason = \(reason), sent_at = CASE WHEN \(status) = 'sent' THEN now() ELSE sent_at END,
                 next_attempt_at = now() + make_interval(secs => \(seconds ?? 0))
-            WHERE message_id = \(id)
+            WHERE message_id = \(UUID(uuidString: messageId)!) AND status = 'sending' RETURNING 1
             """, logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
-    /// Forget me: contact data and bodies go; the log keeps what was sent when.
-    static func erase(_ ids: [String], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM recipients WHERE customer_id = ANY(\(ids))", logger: logger)
-        try await connection.query("UPDATE messages SET address = NULL, subject = NULL, body = NULL WHERE customer_id = ANY(\(ids))", logger: logger)
+    /// `sending` rows older than `lease`: the process died mid-send, so whether the provider
+    /// took it is unknown. They fail rather than risk a second copy (at most once).
+    static func failAbandoned(lease: Double, on connection: PostgresConnection, logger: Logger) async throws -> [NotificationEvent] {
+        var failed: [NotificationEvent] = []
+        let rows = try await connection.query("""
+            UPDATE messages SET status = 'failed', reason = 'outcome-unknown'
+            WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => \(lease))
+            RETURNING message_id, customer_id, trigger, template, locale, medium, transactional
+            """, logger: logger)
+        for try await (id, customer, trigger, template, locale, medium, transactional)
+            in rows.decode((UUID, String?, String, String, String, String, Bool).self) {
+            failed.append(NotificationEvent(messageId: id.uuidString.lowercased(), customerId: customer, trigger: trigger, template: template, locale: locale,
+                                            medium: medium, transactional: transactional, reason: "outcome-unknown"))
+        }
+        return failed
+    }
+
+    static func storeName(_ id: String?, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        guard let id else { return nil }
+        return try await connection.query("SELECT name FROM stores WHERE location_id = \(id)", logger: logger).decode(String.self).first { _ in true }
     }
 
     struct LogEntry: Codable, Sendable {
@@ -92,23 +119,26 @@ enum MessageRecords {
         var template: String
         var locale: String
         var medium: String
+        var transactional: Bool
         var status: String
         var reason: String?
         var subject: String?
         var createdAt: Date
+        var notBefore: Date
         var sentAt: Date?
     }
 
     static func log(_ customerId: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [LogEntry] {
         var entries: [LogEntry] = []
         let rows = try await connection.query("""
-            SELECT message_id, trigger, template, locale, medium, status, reason, subject, created_at, sent_at FROM messages
+            SELECT message_id, trigger, template, locale, medium, transactional, status, reason, subject, created_at, next_attempt_at, sent_at FROM messages
             WHERE customer_id = \(customerId) ORDER BY created_at DESC LIMIT \(limit)
             """, logger: logger)
-        for try await (id, trigger, template, locale, medium, status, reason, subject, created, sent)
-            in rows.decode((UUID, String, String, String, String, String, String?, String?, Date, Date?).self) {
-            entries.append(LogEntry(messageId: id.uuidString.lowercased(), trigger: trigger, template: template, locale: locale, medium: medium, status: status,
-                                    reason: reason, subject: subject, createdAt: created, sentAt: sent))
+        for try await (id, trigger, template, locale, medium, transactional, status, reason, subject, created, notBefore, sent)
+            in rows.decode((UUID, String, String, String, String, Bool, String, String?, String?, Date, Date, Date?).self) {
+            entries.append(LogEntry(messageId: id.uuidString.lowercased(), trigger: trigger, template: template, locale: locale, medium: medium,
+                                    transactional: transactional, status: status, reason: reason, subject: subject, createdAt: created, notBefore: notBefore,
+                                    sentAt: sent))
         }
         return entries
     }
