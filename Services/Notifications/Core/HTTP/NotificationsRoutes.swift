@@ -3,11 +3,26 @@ import Hummingbird
 import OmniPersistence
 import OmniRuntime
 
-/// A customer's message log (what was sent, suppressed or failed, and why).
+/// A customer's message log (what was sent, suppressed or failed, and why) and what the
+/// delivery rules know of them, so support can answer "why did she not get it?".
 enum NotificationsRoutes {
     struct Log: Codable, Sendable {
         var customerId: String
         var messages: [MessageRecords.LogEntry]
+    }
+
+    struct Contact: Codable, Sendable {
+        var customerId: String
+        var locale: String?
+        var media: [String: Medium]
+        var preferredMedium: String?
+        var quietHours: String?
+        var timeZone: String?
+        struct Medium: Codable, Sendable {
+            var reachable: Bool
+            /// Granted, refused, or never asked (absent).
+            var consent: Bool?
+        }
     }
 
     static func add(to router: Router<BasicRequestContext>, database: Database) {
@@ -18,6 +33,22 @@ enum NotificationsRoutes {
                 try await MessageRecords.log(id, limit: limit, on: connection, logger: database.logger)
             }
             return Response.json(Log(customerId: id, messages: entries))
+        }
+        router.get("/customers/:id/contact") { _, context in
+            let id = try context.parameters.require("id")
+            guard let recipient = try await database.client.withConnection({ connection in
+                try await RecipientRecords.find(id, on: connection, logger: database.logger)
+            }) else {
+                throw ProblemDetails(status: .notFound, title: "Unknown customer", detail: "notifications knows no customer \(id)")
+            }
+            let contact = recipient.contact
+            var media: [String: Contact.Medium] = [:]
+            for medium in DeliveryRules.Medium.allCases {
+                media[medium.rawValue] = Contact.Medium(reachable: contact.addresses[medium] != nil, consent: contact.consents[medium])
+            }
+            let quiet = contact.quietHours.map { String(format: "%02d:%02d–%02d:%02d", $0.start / 60, $0.start % 60, $0.end / 60, $0.end % 60) }
+            return Response.json(Contact(customerId: id, locale: recipient.locale, media: media, preferredMedium: contact.preferred?.rawValue,
+                                         quietHours: quiet, timeZone: contact.timeZone))
         }
     }
 }
