@@ -38,7 +38,7 @@ struct CatalogTriggers: Sendable {
         for (customerId, since) in waiting {
             // The customer asked for it: not marketing (no cap), on a medium they have not refused.
             var values: [String: Any] = ["productName": product, "sku": sku]
-            values["storeName"] = store?.name  // absent: online
+            values["storeName"] = locationId.isEmpty ? nil : store?.name ?? locationId  // absent: online
             let request = MessageRequest(trigger: "back-in-stock", template: "back-in-stock", customerId: customerId, transactional: true,
                                          dedupeKey: "back-in-stock/\(customerId)/\(sku)/\(locationId)/\(Int(since.timeIntervalSince1970))",
                                          values: values)

@@ -1,0 +1,73 @@
+import CatalogContracts
+import CustomersContracts
+import Foundation
+import NotificationsContracts
+import OmniMessaging
+import OrdersContracts
+import Testing
+
+/// The triggers beyond order emails, on the real customers and notifications processes and
+/// a real SMTP server; catalog's and orders' events are published as those services would.
+@Suite("Notifications: leads, back in stock, refunds, abandoned carts (real processes, real SMTP)")
+struct OtherTriggersTests {
+    @Test("J1's messages: the prospect is thanked by name, the assignee is alerted; back in stock is told once; a refund is confirmed; an abandoned cart respects consent")
+    func otherTriggers() async throws {
+        let smtp = try await SMTPServerProcess()
+        let stack = try await ServiceStack([.customers, .notifications], environment: ["OMNI_SMTP_PORT": "\(smtp.port)"])
+        defer { Task { await stack.stop() } }
+        let tag = UUID().uuidString.prefix(6).lowercased()
+
+        // J1: a lead from social, routed to the telesales queue (the default rules).
+        let set = try await stack.perform(NotificationsType.setAssigneeContact, SetAssigneeContact(kind: "telesales", id: "queue", name: "Inès",
+                                                                                                 email: "telesales.\(tag)@omni.example"), key: "telesales/queue")
+        #expect(set.type == NotificationsType.assigneeContactSet)
+        let lead = SubmitLead(leadId: "lead-\(tag)", identifiers: [CustomerIdentifier(.email, "paul.\(tag)@acme.example")], contactName: "Paul Martin",
+                              company: "Acme", need: "20 standing desks", sourceChannel: "social")
+        #expect(try await stack.perform(CustomersType.submitLead, lead, key: lead.leadId, expecting: [CustomersType.leadRouted]).type == CustomersType.leadRouted)
+        let leadMails = try await smtp.waitForMessages(2)
+        let thanks = try #require(leadMails.first { $0.contains("To: <paul.\(tag)@acme.example>") })
+        #expect(thanks.contains("Hello Paul") && thanks.contains("20 standing desks") && thanks.contains("Inès will contact you"), "\(thanks)")
+        let alert = try #require(leadMails.first { $0.contains("To: <telesales.\(tag)@omni.example>") })
+        #expect(alert.contains("Acme") && alert.contains("lead-\(tag)") && alert.contains("Paul Martin"), "\(alert)")
+
+        // Back in stock at a store: told once, however often availability changes after.
+        let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(
+            identifiers: [CustomerIdentifier(.email, "mia.\(tag)@example.com")], profile: ProfileFields(firstName: "Mia", locale: "en-GB")), key: "mia-\(tag)")
+        let mia = try registered.payload(CustomerRegistered.self).profile.customerId
+        var subscribed = try await stack.perform(NotificationsType.subscribeBackInStock,
+                                                 SubscribeBackInStock(customerId: mia, sku: "lamp-\(tag)", storeId: "lille", channel: "app"), key: mia)
+        for _ in 0..<50 where subscribed.type == NotificationsType.commandRejected {  // her profile reaches notifications first
+            try await Task.sleep(for: .milliseconds(100))
+            subscribed = try await stack.perform(NotificationsType.subscribeBackInStock,
+                                                 SubscribeBackInStock(customerId: mia, sku: "lamp-\(tag)", storeId: "lille", channel: "app"), key: mia)
+        }
+        #expect(subscribed.type == NotificationsType.backInStockSubscribed)
+        for (available, previous) in [(0, 0), (3, 0), (5, 3)] {
+            try await stack.publishEvent(CatalogType.availabilityChanged, AvailabilityChanged(sku: "lamp-\(tag)", locationId: "lille", onHand: available,
+                                                                                               reserved: 0, safetyStock: 0, available: available,
+                                                                                               previousAvailable: previous, onlineAvailable: 0),
+                                         of: .catalog, key: "lamp-\(tag)")
+        }
+        let withStock = try await smtp.waitForMessages(3)
+        let back = try #require(withStock.first { $0.contains("To: <mia.\(tag)@example.com>") })
+        #expect(back.contains("lamp-\(tag) is available again at lille"), "\(back)")
+
+        // A refund is confirmed with the amount.
+        let refund = ItemsReturned(returnId: "ret-\(tag)", orderId: "ord-\(tag)", customerId: mia, channel: "pos", locationId: "lille",
+                                   lines: [ReturnedLine(lineId: "1", sku: "lamp-\(tag)", quantity: 1, refundMinor: 1_200)], refundMinor: 1_200,
+                                   currency: "EUR", fullyReturned: true)
+        try await stack.publishEvent(OrdersType.itemsReturned, refund, of: .orders, key: "ord-\(tag)")
+        let withRefund = try await smtp.waitForMessages(4)
+        #expect(withRefund.contains { $0.contains("To: <mia.\(tag)@example.com>") && $0.contains("refunded 12.00 EUR") })
+
+        // An abandoned cart is marketing: she never agreed to it, so nothing goes, and the log says why.
+        try await stack.publishEvent(OrdersType.cartAbandoned, CartAbandoned(ownerId: mia, lines: [CartLine(sku: "lamp-\(tag)", quantity: 1)],
+                                                                            lastChannel: "app", idleSince: Date()), of: .orders, key: mia)
+        let suppressed = try await stack.watcher.first(NotificationsType.notificationSuppressed) {
+            try $0.payload(NotificationEvent.self).customerId == mia
+        }
+        #expect(try suppressed.payload(NotificationEvent.self).reason == "no-consent" && suppressed.payload(NotificationEvent.self).trigger == "cart-abandoned")
+        try await Task.sleep(for: .seconds(1))
+        #expect(smtp.messages.count == 4, "one message per trigger, nothing more")
+    }
+}
