@@ -5,7 +5,8 @@ import Foundation
 /// first) it passes `name`. Unset in production, where `hit` is a no-op.
 ///
 /// Points: `relay.after-publish` (published, not yet marked), `consumer.after-commit`
-/// (handled and committed, offset not yet stored).
+/// (handled and committed, offset not yet stored); services add their own
+/// (`orders.saga-step`, `notifications.after-send`, ...).
 public enum FaultPoints {
     private static let armed: [String: Int] = {
         guard let spec = ProcessInfo.processInfo.environment["OMNI_FAULT_POINTS"], !spec.isEmpty else { return [:] }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NotificationsContracts
+import OmniMessaging
 import OmniPersistence
 import OmniRuntime
 import ServiceLifecycle
@@ -56,6 +57,7 @@ final class DeliveryWorker: Service, Sendable {
             try await MessageRecords.claimDue(limit: batch, on: connection, logger: logger)
         }
         guard !claimed.isEmpty else { return 0 }
+        FaultPoints.hit("notifications.after-claim")
         let providers = self.providers
         let outcomes = await withTaskGroup(of: (MessageRecords.Claimed, DeliveryFailure?).self) { group in
             for message in claimed {
@@ -74,6 +76,7 @@ final class DeliveryWorker: Service, Sendable {
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
+        FaultPoints.hit("notifications.after-send")
         try await record(outcomes)
         return claimed.count
     }

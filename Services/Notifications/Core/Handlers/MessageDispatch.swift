@@ -1,5 +1,6 @@
 import Foundation
 import NotificationsContracts
+import OmniMessaging
 import OmniRuntime
 
 /// A message a trigger asks for, before the rules pick a medium (or none).
@@ -78,6 +79,7 @@ struct MessageDispatch: Sendable {
             let inserted = try await MessageRecords.insert(MessageRecords.NewMessage(
                 event: event, dedupeKey: request.dedupeKey, address: address, subject: rendered.subject, body: rendered.body, status: "pending",
                 sendAt: sendAt, campaignId: request.campaignId), on: connection, logger: logger)
+            FaultPoints.hit("notifications.dispatch")
             return inserted ? .queued(medium, deferred: deferred) : .duplicate
         }
     }
