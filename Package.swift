@@ -96,6 +96,7 @@ var targets: [Target] = [
         name: "OmniBench",
         dependencies: [
             "OmniKafka", "OmniMessaging", "OmniPersistence", "CatalogContracts", "OrdersContracts", "PromotionsContracts",
+            "NotificationsContracts", "NotificationsCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -52,6 +52,12 @@ final class CommandChannel: @unchecked Sendable {
         return event
     }
 
+    /// Publishes an event as `service` would (the bench standing in for a service upstream).
+    func publish(_ type: String, _ payload: some Encodable, of service: ServiceName, key: String, correlation: String) async throws {
+        let event = try CloudEvent(type: type, source: "/services/\(service.rawValue)", subject: key, payload: payload, correlationID: correlation)
+        _ = try await producer.send(event.outgoingMessage(topic: Topics.events(service), key: key))
+    }
+
     /// When the first event of one of `types` caused by `id` arrived.
     func arrival(causedBy id: UUID, types: Set<String>) -> ContinuousClock.Instant? {
         lock.withLock { byCause[id.uuidString.lowercased()]?.first { types.contains($0.type) }?.at }

@@ -38,7 +38,7 @@ struct OmniBench: AsyncParsableCommand {
     var writers = 8
     @Option(help: "The omni-probe executable (default: next to omni-bench).")
     var probe: String?
-    @Option(help: "Which parts to run: delivery (the foundation), catalog, orders, promotions. Default: all.")
+    @Option(help: "Which parts to run: delivery (the foundation), catalog, orders, promotions, notifications. Default: all.")
     var only: [Part] = []
     @Option(help: "Reservations in the catalog throughput phase.")
     var reservations = 5_000
@@ -53,7 +53,10 @@ struct OmniBench: AsyncParsableCommand {
     @Option(help: "Active promotions behind the HTTP quotes phase.")
     var quotePromotions = 100
 
-    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders, promotions }
+    @Option(help: "Order confirmations in the notifications phase.")
+    var notifications = 2_000
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders, promotions, notifications }
 
     func run() async throws {
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
@@ -109,6 +112,14 @@ struct OmniBench: AsyncParsableCommand {
                 report.add(try await bench.quotes(promotions: quotePromotions, clients: 16, seconds: latencySeconds))
             }
         }
+        if parts.contains(.notifications) {
+            let bench = try await NotificationsBench(bootstrap: bootstrap, target: postgres, binDir: binDir, logger: logger)
+            try await measure(bench, into: report) {
+                try await bench.start()
+                report.add(try await bench.smtpBaseline(count: notifications))
+                report.add(try await bench.confirmations(count: notifications))
+            }
+        }
         report.printSummary()
     }
 
@@ -162,3 +173,4 @@ extension DeliveryBench: BenchedProcesses {
 extension CatalogBench: BenchedProcesses {}
 extension OrdersBench: BenchedProcesses {}
 extension PromotionsQuoteBench: BenchedProcesses {}
+extension NotificationsBench: BenchedProcesses {}

@@ -85,7 +85,8 @@ final class DeliveryWorker: Service, Sendable {
         let logger = self.logger, maxAttempts = settings.maxAttempts
         try await database.withTransaction { connection in
             for (message, failure) in outcomes {
-                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: message.event.messageId)
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications,
+                                            correlation: message.correlation ?? message.event.messageId)
                 var event = message.event
                 let subject = event.customerId ?? event.messageId
                 guard let failure else {
@@ -109,8 +110,8 @@ final class DeliveryWorker: Service, Sendable {
     func failAbandoned() async throws {
         let logger = self.logger, lease = Double(settings.lease.components.seconds)
         try await database.withTransaction { connection in
-            for event in try await MessageRecords.failAbandoned(lease: lease, on: connection, logger: logger) {
-                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: event.messageId)
+            for (event, correlation) in try await MessageRecords.failAbandoned(lease: lease, on: connection, logger: logger) {
+                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: correlation ?? event.messageId)
                     .emit(NotificationsType.notificationFailed, event, subject: event.customerId ?? event.messageId)
                 logger.warning("message abandoned mid-send, not resent", metadata: ["message": "\(event.messageId)"])
             }

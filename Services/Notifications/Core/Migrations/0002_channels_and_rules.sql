@@ -51,3 +51,7 @@ CREATE TABLE assignees (
 
 -- Templates tell where and when to collect.
 ALTER TABLE stores ADD COLUMN address text, ADD COLUMN opening_hours text;
+
+-- The journey the message belongs to (the order's, the lead's): its delivery events carry
+-- it, so one correlation id follows an order from the till to the customer's inbox.
+ALTER TABLE messages ADD COLUMN correlation_id text;
