@@ -69,5 +69,19 @@ struct OtherTriggersTests {
         #expect(try suppressed.payload(NotificationEvent.self).reason == "no-consent" && suppressed.payload(NotificationEvent.self).trigger == "cart-abandoned")
         try await Task.sleep(for: .seconds(1))
         #expect(smtp.messages.count == 4, "one message per trigger, nothing more")
+
+        // J10: forget her. Her contact data and the bodies go; the log keeps what was sent when.
+        _ = try await stack.perform(CustomersType.eraseCustomer, EraseCustomer(customer: .id(mia), reason: "customer request"), key: mia)
+        struct Log: Decodable { var messages: [Entry]; struct Entry: Decodable { var template: String; var status: String; var subject: String? } }
+        var log: [Log.Entry] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if try await stack.http(.notifications).get("/customers/\(mia)/contact").0 == 404 {
+                log = try await stack.getJSON("/customers/\(mia)/messages", as: Log.self, from: .notifications).messages
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(log.count == 3 && log.allSatisfy { $0.subject == nil }, "\(log.map { "\($0.template) \($0.status) \($0.subject ?? "-")" })")
     }
 }

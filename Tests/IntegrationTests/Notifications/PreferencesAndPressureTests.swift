@@ -76,7 +76,7 @@ struct PreferencesAndPressureTests {
     @Test("J8: she refused SMS so gets email only; marketing is capped per week across email and push; the pickup code still goes; quiet hours hold marketing back, not transactional messages")
     func preferencesAndPressure() async throws {
         let smtp = try await SMTPServerProcess()
-        let providers = try await WebhookReceiver(unreachable: ["+33600000000"])
+        let providers = try await WebhookReceiver(unreachable: ["+33600000000"], flaky: ["+33644444444"])
         defer { providers.stop() }
         let stack = try await ServiceStack([.customers, .notifications], environment: [
             "OMNI_SMTP_PORT": "\(smtp.port)", "OMNI_SMS_WEBHOOK_URL": "\(providers.url)/sms", "OMNI_PUSH_WEBHOOK_URL": "\(providers.url)/push",
@@ -133,6 +133,13 @@ struct PreferencesAndPressureTests {
         let failed = try await stack.watcher.first(NotificationsType.notificationFailed) { try $0.payload(NotificationEvent.self).customerId == dan }
         #expect(try failed.payload(NotificationEvent.self).reason?.contains("422") == true)
         #expect(providers.messages.filter { $0.to == "+33600000000" }.count == 1)
+
+        // A provider that is down for a moment: tried again after a back-off, with the same idempotency key, then sent.
+        let eve = try await customer("eve", phone: "+33644444444", consents: [(.sms, true)], preferred: .sms, on: stack)
+        try await orderReady("ord-e-\(tag)", for: eve, on: stack)
+        _ = try await stack.watcher.first(NotificationsType.notificationSent) { try $0.payload(NotificationEvent.self).customerId == eve }
+        let tries = providers.messages.filter { $0.to == "+33644444444" }
+        #expect(tries.count == 2 && Set(tries.map(\.idempotencyKey)).count == 1, "\(tries.map(\.idempotencyKey))")
     }
 
     @Test("A campaign naming an unknown template or locale, or nobody, is refused with the reason")

@@ -5,7 +5,8 @@ import NIOCore
 import Synchronization
 
 /// A real HTTP server on loopback standing in for the SMS and push providers: it records
-/// every request and refuses, as a provider would, the numbers in `unreachable` (422).
+/// every request and refuses, as a provider would, the numbers in `unreachable` (422);
+/// it answers 503 the first time it sees a number in `flaky`.
 final class WebhookReceiver: Sendable {
     struct Received: Decodable, Sendable {
         var medium: String = ""
@@ -25,7 +26,7 @@ final class WebhookReceiver: Sendable {
     private let task: Task<Void, any Error>
     let port: Int
 
-    init(unreachable: Set<String> = []) async throws {
+    init(unreachable: Set<String> = [], flaky: Set<String> = []) async throws {
         let router = Router()
         let log = self.log
         for medium in ["sms", "push"] {
@@ -35,6 +36,10 @@ final class WebhookReceiver: Sendable {
                 message.medium = medium
                 message.idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
                 log.entries.withLock { $0.append(message) }
+                let firstTime = log.entries.withLock { entries in entries.filter { $0.to == message.to }.count == 1 }
+                if flaky.contains(message.to), firstTime {
+                    return Response(status: .serviceUnavailable)
+                }
                 if unreachable.contains(message.to) {
                     return Response(status: .unprocessableContent, body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"number \(message.to) is not reachable\"}")))
                 }
