@@ -11,6 +11,8 @@ public struct OmniConfiguration: Sendable {
     public var kafkaProperties: [String: String]
     public var fetchWaitMaxMilliseconds: Int
     public var consumerGroup: String
+    /// How many consecutive messages of a partition may share one transaction.
+    public var messagesPerTransaction: Int
     public var database: DatabaseConfiguration
     public var httpHost: String
     public var httpPort: Int
@@ -36,6 +38,11 @@ public struct OmniConfiguration: Sendable {
             guard let number = Int(text) else { throw ConfigurationError.invalid(key, text, "a whole number") }
             return number
         }
+        func positive(_ key: String, default fallback: Int) throws -> Int {
+            let number = try integer(key, default: fallback)
+            guard number > 0 else { throw ConfigurationError.invalid(key, String(number), "a whole number above 0") }
+            return number
+        }
         let name = value("OMNI_SERVICE_NAME") ?? service
         var bootstrap = value("OMNI_KAFKA_BOOTSTRAP")
         if bootstrap == nil, let file = value("OMNI_KAFKA_BOOTSTRAP_FILE") {
@@ -54,6 +61,7 @@ public struct OmniConfiguration: Sendable {
             kafkaProperties: try parseProperties(value("OMNI_KAFKA_PROPERTIES") ?? ""),
             fetchWaitMaxMilliseconds: try integer("OMNI_KAFKA_FETCH_WAIT_MAX_MS", default: 10),
             consumerGroup: value("OMNI_CONSUMER_GROUP") ?? "omni-\(name)",
+            messagesPerTransaction: try positive("OMNI_CONSUMER_MESSAGES_PER_TRANSACTION", default: 32),
             database: DatabaseConfiguration(
                 host: value("OMNI_PG_HOST") ?? "127.0.0.1",
                 port: try integer("OMNI_PG_PORT", default: 5432),

@@ -143,4 +143,66 @@ struct DeliveryTests {
         }
         await producer.shutdown()
     }
+
+    @Test("a message its handler refuses, amid a partition's batch that shares a transaction, goes to the DLQ alone; the others are handled once, in order")
+    func refusalInsideSharedTransaction() async throws {
+        let name = TestStack.unique("shared")
+        try await TestStack.createServiceSchema(name)
+        let bootstrap = try TestStack.bootstrap()
+        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger)
+        let key = "shared-\(UUID().uuidString)", count = 30, refused = 13
+        // All on one key, all published before the consumer starts: they arrive as one batch of one partition.
+        var bad: CloudEvent?
+        for n in 0..<count {
+            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
+            if n == refused { bad = event }
+            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
+        }
+
+        try await TestStack.withDatabase(name) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
+                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int)"),
+            ])])
+            var handlers = EventHandlers()
+            handlers.on(Self.pingType) { event, context in
+                // The topic holds other tests' pings too: only this run's count.
+                let ping = try event.decode(Ping.self)
+                guard ping.run == key else { return }
+                try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
+                if ping.n == refused { throw PermanentHandlerError(code: "refused-by-test", message: "n = \(refused) is never accepted") }
+            }
+            let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
+            var configuration = EventConsumer.Configuration(consumerName: name)
+            configuration.messagesPerTransaction = 8
+            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers, configuration: configuration, logger: TestStack.logger)
+            let task = Task { try await loop.run() }
+            defer { task.cancel() }
+
+            let dlq = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name + "-dlq"),
+                                                             groupID: name + "-dlq", topics: [Topics.deadLetter(of: Self.topic)]), logger: TestStack.logger)
+            var parked: [ConsumedMessage] = []
+            var received: [Int] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while (parked.isEmpty || received.count < count - 1), ContinuousClock.now < deadline {
+                let batch = await withTaskGroup(of: [ConsumedMessage].self) { group in
+                    group.addTask { await dlq.nextBatch(max: 100) }
+                    group.addTask { try? await Task.sleep(for: .milliseconds(300)); return [] }
+                    let first = await group.next() ?? []
+                    group.cancelAll()
+                    return first
+                }
+                for message in batch { dlq.storeOffset(message) }
+                parked += batch.filter { $0.keyString == key }
+                received = []
+                for try await n in try await db.client.query("SELECT n FROM received ORDER BY position").decode(Int.self) { received.append(n) }
+            }
+            await dlq.close()
+            await consumer.close()
+            #expect(received == Array(0..<count).filter { $0 != refused }, "every other message once, in the partition's order")
+            #expect(parked.count == 1)
+            #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "refused-by-test")
+            #expect(parked.first?.headers.string(CloudEvent.Header.id) == bad?.id.uuidString.lowercased())
+        }
+        await producer.shutdown()
+    }
 }
