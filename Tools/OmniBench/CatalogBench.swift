@@ -75,6 +75,18 @@ final class CatalogBench: Sendable {
 
     /// POS sales at `rate`/s for `seconds`: command sent → `AvailabilityChanged` it caused, received.
     func posSaleToAvailability(rate: Int, seconds: Int) async throws -> BenchFigure {
+        try await PosSales(channel: channel, store: store, skus: skus).measure(rate: rate, seconds: seconds)
+    }
+}
+
+/// Sales rung up at a store's till at a steady rate: how long until the
+/// `AvailabilityChanged` each one caused reached a channel.
+struct PosSales {
+    let channel: CommandChannel
+    let store: String
+    let skus: [String]
+
+    func measure(rate: Int, seconds: Int, name: String? = nil) async throws -> BenchFigure {
         let run = UUID().uuidString.prefix(6)
         let total = rate * seconds
         let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
@@ -82,22 +94,23 @@ final class CatalogBench: Sendable {
         var sent: [(UUID, ContinuousClock.Instant)] = []
         try await withThrowingTaskGroup(of: (UUID, ContinuousClock.Instant).self) { group in
             for index in 0..<total {
-                let due = started + interval * index
-                try await Task.sleep(until: due, clock: .continuous)
+                try await Task.sleep(until: started + interval * index, clock: .continuous)
                 let sku = skus[index % skus.count]
                 group.addTask {
                     let at = ContinuousClock.now
-                    let command = try await self.channel.send(CatalogType.recordPosSale, RecordPosSale(saleId: "sale-\(run)-\(index)", storeId: self.store,
-                                                                                                     lines: [SkuQuantity(sku: sku, quantity: 1)]),
-                                                              to: .catalog, key: sku, channel: "pos")
+                    let command = try await channel.send(CatalogType.recordPosSale, RecordPosSale(saleId: "sale-\(run)-\(index)", storeId: store,
+                                                                                                lines: [SkuQuantity(sku: sku, quantity: 1)]),
+                                                         to: .catalog, key: sku, channel: "pos")
                     return (command.id, at)
                 }
             }
             for try await pair in group { sent.append(pair) }
         }
-        let last = try await channel.waitForOutcomes(of: sent.map(\.0), types: [CatalogType.availabilityChanged], timeout: .seconds(120))
-        let latencies = sent.compactMap { id, at in channel.arrival(causedBy: id, types: [CatalogType.availabilityChanged]).map { ($0 - at).seconds * 1_000 } }
-        return BenchFigure(name: "catalog: POS sale → AvailabilityChanged at \(rate)/s", count: total, seconds: (last - started).seconds,
-                           latencies: LatencySummary(milliseconds: latencies))
+        let last = try await channel.waitForOutcomes(of: sent.map(\.0), types: [CatalogType.availabilityChanged], timeout: .seconds(300))
+        let samples = sent.compactMap { id, at in
+            channel.arrival(causedBy: id, types: [CatalogType.availabilityChanged]).map { LatencySample(at: (at - started).seconds, milliseconds: ($0 - at).seconds * 1_000) }
+        }
+        return BenchFigure(name: name ?? "catalog: POS sale → AvailabilityChanged at \(rate)/s", count: total, seconds: (last - started).seconds,
+                           latencies: LatencySummary(milliseconds: samples.map(\.milliseconds)), samples: samples)
     }
 }

@@ -129,14 +129,15 @@ final class DeliveryBench {
             SELECT count(*)::int8, count(DISTINCT r.message_id)::int8,
                    extract(epoch FROM max(r.handled_at) - min(o.created_at))::float8,
                    (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8,
+                   (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8,
                    (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8,
                    (max(extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8
             FROM \(schema).received r JOIN \(schema).outbox o ON o.id = r.message_id
             WHERE r.run = '\(run)'
             """))
-        for try await (total, distinct, span, p50, p99, maximum) in rows.decode((Int64, Int64, Double, Double, Double, Double).self) {
+        for try await (total, distinct, span, p50, p95, p99, maximum) in rows.decode((Int64, Int64, Double, Double, Double, Double, Double).self) {
             return Measurement(handled: Int(distinct), handledOnce: total == distinct, spanSeconds: span,
-                               latencies: LatencySummary(p50: p50, p99: p99, max: maximum))
+                               latencies: LatencySummary(p50: p50, p95: p95, p99: p99, max: maximum))
         }
         throw BenchError("no measurement for \(run)")
     }

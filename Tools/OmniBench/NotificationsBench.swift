@@ -12,33 +12,22 @@ import OrdersContracts
 final class NotificationsBench: @unchecked Sendable {
     private let channel: CommandChannel
     private let service: ServiceUnderBench
-    private let smtp = Process()
-    private let smtpPort = Int.random(in: 20_000...60_000)
+    private let smtp = SMTPSink()
 
     init(bootstrap: String, target: PostgresTarget, binDir: URL, logger: Logger) async throws {
-        smtp.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        smtp.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(smtpPort)", "-c", "aiosmtpd.handlers.Sink"]
-        smtp.standardOutput = FileHandle.nullDevice
-        smtp.standardError = FileHandle.nullDevice
         service = try ServiceUnderBench("notifications", binDir: binDir, bootstrap: bootstrap, target: target,
-                                        environment: ["OMNI_SMTP_PORT": "\(smtpPort)"])
+                                        environment: ["OMNI_SMTP_PORT": "\(smtp.port)"])
         channel = try await CommandChannel(bootstrap: bootstrap, topics: [Topics.events(.notifications)], logger: logger)
     }
 
     func start() async throws {
-        try smtp.run()
-        let client = SMTPClient(configuration: .init(host: "127.0.0.1", port: smtpPort))
-        let deadline = ContinuousClock.now + .seconds(15)
-        while (try? await client.send(.init(from: "bench@omni.local", to: "probe@example.com", subject: "probe", body: "probe"))) == nil {
-            guard smtp.isRunning, ContinuousClock.now < deadline else { throw BenchError("aiosmtpd did not start (apt install python3-aiosmtpd)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await smtp.start()
         try await service.start()
     }
 
     func stop() async {
         service.stop()
-        if smtp.isRunning { smtp.terminate() }
+        smtp.stop()
         await channel.close()
     }
 
@@ -46,7 +35,7 @@ final class NotificationsBench: @unchecked Sendable {
 
     /// The SMTP server alone: our client sending `count` messages, `connections` at a time.
     func smtpBaseline(count: Int, connections: Int = 32) async throws -> BenchFigure {
-        let client = SMTPClient(configuration: .init(host: "127.0.0.1", port: smtpPort))
+        let client = SMTPClient(configuration: .init(host: "127.0.0.1", port: smtp.port))
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<count {

@@ -50,13 +50,21 @@ struct OmniBench: AsyncParsableCommand {
     @Option(help: "Orders per second in the orders latency phase.")
     var orderRate = 200
 
+    @Option(help: "Orders in the whole-system maximum phase (all five services).")
+    var systemOrders = 5_000
+    @Option(help: "Seconds the whole-system fixed-rate phase lasts (at --order-rate, with POS sales at --pos-rate).")
+    var systemSeconds = 30
+
+    @Option(help: "Where the JSON figures and the latency plot (SVG) go.")
+    var out = ".omni/bench"
+
     @Option(help: "Active promotions behind the HTTP quotes phase.")
     var quotePromotions = 100
 
     @Option(help: "Order confirmations in the notifications phase.")
     var notifications = 2_000
 
-    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders, promotions, notifications }
+    enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders, promotions, notifications, system }
 
     func run() async throws {
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
@@ -120,7 +128,27 @@ struct OmniBench: AsyncParsableCommand {
                 report.add(try await bench.confirmations(count: notifications))
             }
         }
+        if parts.contains(.system) {
+            // Issue #8: all five services, orders from four channels, POS sales at the same time.
+            let bench = try await OrdersBench(bootstrap: bootstrap, target: postgres, binDir: binDir, skus: 50, services: OrdersBench.allServices,
+                                              label: "system", logger: logger)
+            try await measure(bench, into: report) {
+                try await bench.start(unitsPerSku: 4 * (systemOrders + orderRate * systemSeconds) + posRate * systemSeconds)
+                report.add(try await bench.throughput(count: systemOrders))
+                async let sales = bench.posSales(rate: posRate, seconds: systemSeconds)
+                report.add(try await bench.latency(rate: orderRate, seconds: systemSeconds))
+                report.add(try await sales)
+                report.note(String(format: "system: largest service RSS %.0f MB", bench.largestRSS))
+            }
+        }
         report.printSummary()
+        let folder = URL(fileURLWithPath: out)
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let json = folder.appendingPathComponent("bench-\(stamp).json"), plot = folder.appendingPathComponent("latency-\(stamp).svg")
+        try report.writeJSON(to: json)
+        try report.writePlot(to: plot)
+        print("figures: \(json.path)")
+        if FileManager.default.fileExists(atPath: plot.path) { print("latency over time: \(plot.path)") }
     }
 
     private func resolveBootstrap() throws -> String {

@@ -75,19 +75,21 @@ final class ServiceUnderBench: @unchecked Sendable {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
-    /// "catalog process: 9.6 CPU s, 49 MB RSS", for the report.
+    /// "catalog process: 9.6 CPU s, 49 MB RSS (peak 57 MB)", for the report.
     var usageNote: String? {
-        usage().map { String(format: "%@ process: %.1f CPU s, %.0f MB RSS", name, $0.cpuSeconds, $0.rssMB) }
+        usage().map { String(format: "%@ process: %.1f CPU s, %.0f MB RSS (peak %.0f MB)", name, $0.cpuSeconds, $0.rssMB, $0.peakRSSMB) }
     }
 
-    /// CPU seconds (user + system) and resident memory, from /proc.
-    func usage() -> (cpuSeconds: Double, rssMB: Double)? {
+    /// CPU seconds (user + system), resident memory now and at its peak, from /proc.
+    func usage() -> (cpuSeconds: Double, rssMB: Double, peakRSSMB: Double)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         // Fields after the command name (which may hold spaces) start after ")".
         let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
         let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
-        let rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
-        return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), rssKB / 1024)
+        func kilobytes(_ field: String) -> Double {
+            status.split(separator: "\n").first { $0.hasPrefix(field) }?.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+        }
+        return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), kilobytes("VmRSS:") / 1024, kilobytes("VmHWM:") / 1024)
     }
 }
