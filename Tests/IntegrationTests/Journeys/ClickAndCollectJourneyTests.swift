@@ -38,13 +38,17 @@ extension Journeys {
             let mail = try await omni.smtp.waitForMessage { $0.contains("To: <\(omni.email("Chloe"))>") && $0.contains(ready.pickupCode) }
             #expect(mail.contains("Hello Chloe") && mail.contains("Lille Centre") && mail.contains("09:00") && mail.contains(order.orderId), "\(mail)")
 
-            // At the counter, a mistyped code is refused; hers is accepted.
-            let mistyped = try await omni.perform(OrdersType.confirmPickup, OrderStep(orderId: order.orderId, reference: "not-\(ready.pickupCode)"),
-                                                  key: order.orderId, channel: "pos")
-            #expect(try mistyped.payload(CommandRejected.self).reasonCode == "wrong-pickup-code")
-            let pickedUp = try await omni.perform(OrdersType.confirmPickup, OrderStep(orderId: order.orderId, reference: ready.pickupCode), key: order.orderId,
+            // At the counter, nothing is handed over without a code, nor for a mistyped one...
+            let attempts: [(shown: String?, reason: String)] = [(nil, "missing-field"), ("not-\(ready.pickupCode)", "wrong-pickup-code")]
+            for (shown, reason) in attempts {
+                let refused = try await omni.perform(OrdersType.confirmPickup, OrderStep(orderId: order.orderId, reference: shown), key: order.orderId, channel: "pos")
+                #expect(try refused.payload(CommandRejected.self).reasonCode == reason, "\(shown ?? "no code")")
+            }
+            // ...she shows the QR code from her email, the till scans it: collected.
+            #expect(mail.contains(ready.qrPayload))
+            let pickedUp = try await omni.perform(OrdersType.confirmPickup, OrderStep(orderId: order.orderId, reference: ready.qrPayload), key: order.orderId,
                                                   channel: "pos", expecting: [OrdersType.orderPickedUp, OrdersType.commandRejected])
-            #expect(pickedUp.type == OrdersType.orderPickedUp)
+            #expect(pickedUp.type == OrdersType.orderPickedUp, "\(String(decoding: pickedUp.data, as: UTF8.self))")
             // The reservation becomes a sale at Lille Centre...
             _ = try await omni.watcher.first(CatalogType.reservationCommitted) { try $0.payload(ReservationCommitted.self).orderId == order.orderId }
             let stock = try await omni.get("/stock/\(shoes)/locations/\(store)", as: Read.Stock.self, from: .catalog)
