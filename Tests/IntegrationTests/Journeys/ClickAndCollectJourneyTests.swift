@@ -10,8 +10,8 @@ extension Journeys {
     struct ClickAndCollect {
         @Test("J4: a web order for Lille Centre holds its stock there, seen at once by the web and the store's till; ready, she is emailed by name with the code; the code turns it into a sale that earns points; an order not collected in time is cancelled, released and she is told")
         func clickAndCollect() async throws {
-            // Orders wait 10 s at the store here instead of a week.
-            let omni = try await JourneyStack(environment: ["OMNI_ORDERS_COLLECT_WITHIN_SECONDS": "10"])
+            // Orders wait 15 s at the store here instead of a week.
+            let omni = try await JourneyStack(environment: ["OMNI_ORDERS_COLLECT_WITHIN_SECONDS": "15"])
             defer { Task { await omni.stop() } }
             let shop = omni.shop, tag = omni.tag, store = shop.store, shoes = shop.shoe
 
