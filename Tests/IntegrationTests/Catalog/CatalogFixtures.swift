@@ -23,6 +23,7 @@ struct CatalogFixtures {
                            openingHours: [.init(day: "mon", opens: "09:00", closes: "19:00")],
                            coordinates: GeoPoint(latitude: 50.637, longitude: 3.063), clickAndCollect: true),
             UpsertLocation(locationId: nearbyStore, kind: .store, name: "Lille Gare", address: Self.address("Lille"),
+                           openingHours: [.init(day: "mon", opens: "08:00", closes: "20:00"), .init(day: "sat", opens: "09:00", closes: "18:00")],
                            coordinates: GeoPoint(latitude: 50.636, longitude: 3.071), clickAndCollect: true, shipFromStore: true),
             UpsertLocation(locationId: farStore, kind: .store, name: "Nice", address: Self.address("Nice"),
                            coordinates: GeoPoint(latitude: 43.70, longitude: 7.27), clickAndCollect: true),

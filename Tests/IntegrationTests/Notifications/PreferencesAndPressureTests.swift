@@ -10,12 +10,6 @@ import Testing
 /// as orders would.
 @Suite("Notifications: preferences and pressure (J8), SMS and push webhooks, campaigns", .serialized)
 struct PreferencesAndPressureTests {
-    struct Contact: Decodable {
-        struct Medium: Decodable { var reachable: Bool; var consent: Bool? }
-        var media: [String: Medium]
-        var preferredMedium: String?
-        var quietHours: String?
-    }
     struct Log: Decodable {
         var messages: [Entry]
         struct Entry: Decodable { var trigger: String; var template: String; var medium: String; var status: String; var reason: String?; var notBefore: Date }
@@ -27,29 +21,9 @@ struct PreferencesAndPressureTests {
     /// has read all of it.
     func customer(_ name: String, phone: String, consents: [(ContactMedium, Bool)], preferred: ContactMedium?, quietHours: QuietHours? = nil,
                   on stack: ServiceStack) async throws -> String {
-        let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(
-            identifiers: [CustomerIdentifier(.email, "\(name).\(tag)@example.com"), CustomerIdentifier(.phone, phone)],
-            profile: ProfileFields(firstName: name.capitalized, locale: "fr-FR", timeZone: "UTC")), key: "\(name)-\(tag)")
-        let id = try registered.payload(CustomerRegistered.self).profile.customerId
-        for (medium, granted) in consents {
-            _ = try await stack.perform(CustomersType.recordConsent, RecordConsent(customer: .id(id), medium: medium, granted: granted, channel: "web",
-                                                                                  wordingVersion: "2026-10"), key: id)
-        }
-        try await prefer(preferred, quietHours: quietHours, id, on: stack)
-        return id
-    }
-
-    func prefer(_ medium: ContactMedium?, quietHours: QuietHours? = nil, _ id: String, on stack: ServiceStack) async throws {
-        _ = try await stack.perform(CustomersType.setContactPreferences, SetContactPreferences(customer: .id(id), preferredMedium: medium, quietHours: quietHours),
-                                    key: id)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let (status, body) = try await stack.http(.notifications).get("/customers/\(id)/contact")
-            if status == 200, let contact = try? JSONCoding.decoder.decode(Contact.self, from: Data(body.utf8)),
-               contact.preferredMedium == medium?.rawValue, (contact.quietHours != nil) == (quietHours != nil) { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("notifications never saw \(id)'s preferences")
+        try await stack.registerCustomer([CustomerIdentifier(.email, "\(name).\(tag)@example.com"), CustomerIdentifier(.phone, phone)],
+                                         profile: ProfileFields(firstName: name.capitalized, locale: "fr-FR", timeZone: "UTC"), consents: consents,
+                                         preferred: preferred, quietHours: quietHours)
     }
 
     func campaign(_ id: String, to customers: [String], on stack: ServiceStack) async throws -> CampaignQueued {
@@ -108,7 +82,7 @@ struct PreferencesAndPressureTests {
         #expect(benLog[0].notBefore > Date().addingTimeInterval(3000), "held until his quiet hours end, an hour from now")
 
         // Push now: the second marketing message of her week goes there; a third is one too many, whatever the medium.
-        try await prefer(.push, zoe, on: stack)
+        try await stack.setContactPreferences(.push, zoe)
         #expect(try await campaign("bf-2", to: [zoe], on: stack).queued == 1)
         let pushed = try await providers.wait { $0.contains { $0.medium == "push" } }.filter { $0.medium == "push" }
         #expect(pushed.count == 1 && pushed[0].to == zoe && pushed[0].title == "Black Friday" && pushed[0].idempotencyKey == pushed[0].messageId)
@@ -117,7 +91,7 @@ struct PreferencesAndPressureTests {
         #expect(try await campaign("bf-2", to: [zoe], on: stack).alreadyRequested == 1, "the same campaign twice sends nothing twice")
 
         // Transactional: her pickup code goes despite the cap, by email (SMS refused, even when preferred again).
-        try await prefer(.sms, zoe, on: stack)
+        try await stack.setContactPreferences(.sms, zoe)
         try await orderReady("ord-z-\(tag)", for: zoe, on: stack)
         let withPickup = try await smtp.waitForMessages(2)
         #expect(withPickup.contains { $0.contains("To: <zoe.\(tag)@example.com>") && $0.contains("482913") })

@@ -3,8 +3,8 @@ import Foundation
 /// A real SMTP server on loopback (Debian's `python3-aiosmtpd`) that drops every message
 /// it accepts into a maildir, for tests to read.
 final class SMTPServerProcess: @unchecked Sendable {
-    private let process = Process()
-    let port: Int
+    private var process = Process()
+    private(set) var port = 0
     let maildir: URL
 
     init() async throws {
@@ -12,18 +12,40 @@ final class SMTPServerProcess: @unchecked Sendable {
         for folder in ["tmp", "new", "cur"] {
             try FileManager.default.createDirectory(at: maildir.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        port = Int.random(in: 20_000...60_000)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        ChildProcesses.started(process.processIdentifier)
-        let deadline = ContinuousClock.now + .seconds(15)
-        while !Self.accepts(port) {
-            guard process.isRunning, ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start on \(port)") }
-            try await Task.sleep(for: .milliseconds(100))
+        // A port the kernel just found free; another socket may take it before aiosmtpd
+        // binds it (the server then exits at once): try again on another.
+        for _ in 1...5 {
+            port = Self.freePort() ?? Int.random(in: 20_000...30_000)
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            ChildProcesses.started(process.processIdentifier)
+            let deadline = ContinuousClock.now + .seconds(15)
+            while !Self.accepts(port), process.isRunning {
+                guard ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start on \(port)") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            if process.isRunning { return }
         }
+        throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start (last port \(port))")
+    }
+
+    private static func freePort() -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 
     deinit {
@@ -44,6 +66,16 @@ final class SMTPServerProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         return messages
+    }
+
+    /// The first message `predicate` accepts, waiting up to `timeout`.
+    func waitForMessage(timeout: Duration = .seconds(30), where predicate: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let message = messages.first(where: predicate) { return message }
+            guard ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "no such message among \(messages.count) within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     private static func accepts(_ port: Int) -> Bool {

@@ -106,6 +106,23 @@ final class ServiceStack: @unchecked Sendable {
         return try JSONCoding.decoder.decode(T.self, from: Data(body.utf8))
     }
 
+    /// GETs `path` from `target` until `done` holds for what it answers (a 200), or
+    /// `timeout` passes; returns the last answer either way, for the test to check.
+    func poll<T: Decodable>(_ path: String, as _: T.Type = T.self, from target: ServiceName? = nil, timeout: Duration = .seconds(20),
+                            until done: (T) -> Bool) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        var last: T?
+        while ContinuousClock.now < deadline {
+            if let value: T = try? await getJSON(path, from: target) {
+                if done(value) { return value }
+                last = value
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if let last { return last }
+        return try await getJSON(path, from: target)  // throws with the status and body
+    }
+
     func stop() async {
         for process in replicas { _ = await process.terminate() }
         await watcher.close()

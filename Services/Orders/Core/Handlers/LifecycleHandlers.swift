@@ -17,10 +17,15 @@ enum LifecycleHandlers {
             collectBy: order.record.collectBy!), subject: command.orderId)
     }
 
-    /// The customer collected: the reservation becomes a sale.
+    /// The customer collected, showing the pickup code or its QR code: the reservation
+    /// becomes a sale.
     static func confirmPickup(_ command: OrderStep, _ context: CommandContext) async throws {
         var order = try await move(command.orderId, .pickUp, context)
-        if let shown = command.reference, shown != order.record.pickupCode {
+        guard let shown = command.reference, !shown.isEmpty else {
+            throw Rejection("missing-field", "the pickup code (or the QR code) the customer shows is required")
+        }
+        let accepted = order.record.pickupCode.map { [$0, PickupCode.qrPayload(orderId: command.orderId, code: $0)] } ?? []
+        guard accepted.contains(shown) else {
             throw Rejection("wrong-pickup-code", "the pickup code does not match this order")
         }
         order.record.collectBy = nil
