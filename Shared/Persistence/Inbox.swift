@@ -1,3 +1,4 @@
+import Foundation
 import OmniKafka
 import OmniMessaging
 import PostgresNIO
@@ -13,5 +14,20 @@ public enum Inbox {
             """, logger: logger)
         for try await _ in rows { return true }
         return false
+    }
+
+    /// Records a run of messages in one statement; the ids recorded now (the others were
+    /// handled before). A message id that appears twice in the run is recorded once.
+    public static func claim(consumer: String, _ run: [(event: CloudEvent, message: ConsumedMessage)], on connection: PostgresConnection,
+                             logger: Logger) async throws -> Set<UUID> {
+        let rows = try await connection.query("""
+            INSERT INTO inbox (consumer, message_id, type, topic, kafka_partition, kafka_offset)
+            SELECT \(consumer), * FROM unnest(\(run.map(\.event.id))::uuid[], \(run.map(\.event.type))::text[], \(run.map(\.message.topic))::text[],
+                                              \(run.map { Int($0.message.partition) })::int[], \(run.map(\.message.offset))::int8[])
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """, logger: logger)
+        var claimed: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { claimed.insert(id) }
+        return claimed
     }
 }

@@ -144,13 +144,16 @@ public final class EventConsumer: Service, Sendable {
         do {
             let outcomes = try await database.withTransaction { connection in
                 try await connection.query("SELECT set_config('lock_timeout', \(lockTimeout), true)", logger: logger)
+                let decoded = run.compactMap { pending in pending.event.map { (event: $0, message: pending.message) } }
+                var firstTime = try await Inbox.claim(consumer: consumerName, decoded, on: connection, logger: logger)
                 var outcomes: [Outcome] = []
                 for pending in run {
                     guard let event = pending.event, let handler = pending.handler else {
                         outcomes.append(.skipped)
                         continue
                     }
-                    guard try await Inbox.claim(consumer: consumerName, event: event, message: pending.message, on: connection, logger: logger) else {
+                    // Removed once handled: a copy later in the run is a duplicate.
+                    guard firstTime.remove(event.id) != nil else {
                         outcomes.append(.duplicate)
                         continue
                     }
