@@ -101,6 +101,11 @@ final class CommandChannel: @unchecked Sendable {
         }
     }
 
+    /// The types of every event of journey `correlation`, in the order they arrived.
+    func types(correlation: String) -> [String] {
+        lock.withLock { byCorrelation[correlation]?.map(\.type) ?? [] }
+    }
+
     /// The type of the first event of `types` in journey `correlation`.
     func outcome(correlation: String, types: Set<String>) -> String? {
         lock.withLock { byCorrelation[correlation]?.first { types.contains($0.type) }?.type }

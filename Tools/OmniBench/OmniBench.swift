@@ -4,18 +4,21 @@ import Logging
 import OmniKafka
 import OmniMessaging
 
-/// `omni-bench`: the foundation benchmark (issue #2). The end-to-end figure, outbox →
-/// relay → Kafka → consumer → inbox + handler in one transaction, printed next to the raw
-/// librdkafka produce/consume rate and a single-row Postgres insert rate measured in the
-/// same run on the same machine, so the ratios mean something anywhere. Prints figures;
-/// asserts nothing about time.
+/// `omni-bench`: Omni on its real processes under load. `figures` (the default) measures;
+/// `chaos` breaks things while orders flow and checks the invariants afterwards.
 @main
 struct OmniBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omni-bench",
-        abstract: "Measure Omni's delivery path against raw Kafka and Postgres baselines."
+        abstract: "Load Omni's real processes: measure them (figures) or crash them (chaos).",
+        subcommands: [Figures.self, Chaos.self],
+        defaultSubcommand: Figures.self
     )
+}
 
+/// Where the stack under test is: the broker, and the Postgres whose superuser creates
+/// each service's schema.
+struct StackOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers (default: OMNI_KAFKA_BOOTSTRAP or .omni/broker.bootstrap).")
     var bootstrap: String?
     @Option var pgHost = "127.0.0.1"
@@ -23,6 +26,32 @@ struct OmniBench: AsyncParsableCommand {
     @Option var pgUser = "omni"
     @Option var pgPassword = "omni"
     @Option var pgDatabase = "omni"
+
+    var postgres: PostgresTarget { PostgresTarget(host: pgHost, port: pgPort, user: pgUser, password: pgPassword, database: pgDatabase) }
+
+    func resolveBootstrap() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let bootstrap { return bootstrap }
+        if let value = environment["OMNI_KAFKA_BOOTSTRAP"], !value.isEmpty { return value }
+        let file = environment["OMNI_KAFKA_BOOTSTRAP_FILE"] ?? ".omni/broker.bootstrap"
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.isEmpty else {
+            throw ValidationError("no broker: pass --bootstrap or set OMNI_KAFKA_BOOTSTRAP (scripts/omni bench does)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Where the bench and the services it starts were built.
+    var binDir: URL { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent() }
+}
+
+/// The figures: the delivery path (issue #2) next to the raw librdkafka produce/consume
+/// rate and a single-row Postgres insert rate measured in the same run on the same
+/// machine, so the ratios mean something anywhere; then each service and the whole
+/// system. Prints figures; asserts nothing about time.
+struct Figures: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure the delivery path, each service and the whole system against raw Kafka and Postgres baselines.")
+
+    @OptionGroup var stack: StackOptions
 
     @Option(help: "Messages per throughput phase.")
     var messages = 20_000
@@ -69,8 +98,9 @@ struct OmniBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let bootstrap = try resolveBootstrap()
-        let postgres = PostgresTarget(host: pgHost, port: pgPort, user: pgUser, password: pgPassword, database: pgDatabase)
+        let bootstrap = try stack.resolveBootstrap()
+        let postgres = stack.postgres
+        let binDir = stack.binDir
         let report = BenchReport()
         report.header(messages: messages, payloadBytes: payloadBytes, rate: rate, seconds: latencySeconds)
 
@@ -151,17 +181,6 @@ struct OmniBench: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: plot.path) { print("latency over time: \(plot.path)") }
     }
 
-    private func resolveBootstrap() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let bootstrap { return bootstrap }
-        if let value = environment["OMNI_KAFKA_BOOTSTRAP"], !value.isEmpty { return value }
-        let file = environment["OMNI_KAFKA_BOOTSTRAP_FILE"] ?? ".omni/broker.bootstrap"
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.isEmpty else {
-            throw ValidationError("no broker: pass --bootstrap or set OMNI_KAFKA_BOOTSTRAP (scripts/omni bench does)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// Runs `body` against `bench`'s processes, notes their CPU and memory, and stops them
     /// whatever happens.
     private func measure(_ bench: some BenchedProcesses, into report: BenchReport, _ body: () async throws -> Void) async throws {
@@ -175,11 +194,8 @@ struct OmniBench: AsyncParsableCommand {
         }
     }
 
-    /// Where the bench and the services it starts were built.
-    private var binDir: URL { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent() }
-
     private func probeExecutable() -> String {
-        probe ?? binDir.appendingPathComponent("omni-probe").path
+        probe ?? stack.binDir.appendingPathComponent("omni-probe").path
     }
 }
 

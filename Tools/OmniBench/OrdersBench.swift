@@ -11,9 +11,9 @@ import PromotionsContracts
 /// orders, catalog and promotions; the whole system (issue #8) adds customers and
 /// notifications (emailing a local SMTP server), which follow every order too.
 final class OrdersBench: Sendable {
-    private let channel: CommandChannel
-    private let services: [ServiceUnderBench]
-    private let smtp: SMTPSink?
+    let channel: CommandChannel
+    let services: [ServiceUnderBench]
+    let smtp: SMTPSink?
     private let target: PostgresTarget
     private let warehouse = "wh-bench", store = "st-bench"
     private let skus: [String]
@@ -24,11 +24,11 @@ final class OrdersBench: Sendable {
     static let allServices = ["orders", "catalog", "promotions", "customers", "notifications"]
 
     init(bootstrap: String, target: PostgresTarget, binDir: URL, skus count: Int, services names: [String] = sagaServices,
-         label: String = "orders", logger: Logger) async throws {
+         label: String = "orders", mailbox: URL? = nil, environment extra: [String: String] = [:], logger: Logger) async throws {
         self.target = target
         self.label = label
-        let smtp = names.contains("notifications") ? SMTPSink() : nil
-        let environment = smtp.map { ["OMNI_SMTP_PORT": "\($0.port)"] } ?? [:]
+        let smtp = names.contains("notifications") ? SMTPSink(mailbox: mailbox) : nil
+        let environment = (smtp.map { ["OMNI_SMTP_PORT": "\($0.port)"] } ?? [:]).merging(extra) { $1 }
         self.smtp = smtp
         services = try names.map { try ServiceUnderBench($0, binDir: binDir, bootstrap: bootstrap, target: target, environment: environment) }
         channel = try await CommandChannel(bootstrap: bootstrap, topics: [Topics.events(.orders), Topics.events(.catalog), Topics.events(.promotions)], logger: logger)
@@ -108,7 +108,8 @@ final class OrdersBench: Sendable {
         }
     }
 
-    private func place(_ index: Int, run: Substring) async throws -> (String, ContinuousClock.Instant) {
+    /// Places the `index`th order of `run` (id `bench-<run>-<index>`); its correlation id and when it went.
+    func place(_ index: Int, run: Substring) async throws -> (String, ContinuousClock.Instant) {
         let (command, channelName) = order("bench-\(run)-\(index)", index: index)
         let correlation = UUID().uuidString.lowercased()
         let at = ContinuousClock.now

@@ -10,7 +10,10 @@ final class ServiceUnderBench: @unchecked Sendable {
     let name: String
     let schema: String
     private let target: PostgresTarget
-    private let process = Process()
+    private let executable: URL
+    private let environment: [String: String]
+    private let lock = NSLock()
+    private var process = Process()
     private let portFile: URL
     let logFile: URL
 
@@ -21,23 +24,20 @@ final class ServiceUnderBench: @unchecked Sendable {
         let temporary = FileManager.default.temporaryDirectory
         portFile = temporary.appendingPathComponent("omni-bench-\(schema).port")
         logFile = temporary.appendingPathComponent("omni-bench-\(schema).log")
-        process.executableURL = binDir.appendingPathComponent(executable)
-        guard FileManager.default.isExecutableFile(atPath: process.executableURL!.path) else {
+        self.executable = binDir.appendingPathComponent(executable)
+        guard FileManager.default.isExecutableFile(atPath: self.executable.path) else {
             throw BenchError("\(executable) not found in \(binDir.path) (build it first)")
         }
-        process.environment = ProcessInfo.processInfo.environment.merging([
+        self.environment = ProcessInfo.processInfo.environment.merging([
             "OMNI_PG_HOST": target.host, "OMNI_PG_PORT": "\(target.port)", "OMNI_PG_DATABASE": target.database,
             "OMNI_PG_USER": target.user, "OMNI_PG_PASSWORD": target.password, "OMNI_PG_SCHEMA": schema,
             "OMNI_KAFKA_BOOTSTRAP": bootstrap, "OMNI_HTTP_PORT": "0", "OMNI_PORT_FILE": portFile.path,
             "OMNI_LOG_LEVEL": "warning", "OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_INSTANCE_ID": schema,
         ].merging(environment) { $1 }) { $1 }
         guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else { throw BenchError("cannot write \(logFile.path)") }
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { lock.withLock { process.processIdentifier } }
 
     /// Creates its schema, starts the process and waits for `/health/ready` (schema
     /// migrated, broker reachable).
@@ -46,7 +46,22 @@ final class ServiceUnderBench: @unchecked Sendable {
         _ = try await withClient(target.client(connections: 1)) { client in
             try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
         }
+        try await launch(timeout: timeout)
+    }
+
+    /// Starts the executable (again, after a crash: same schema, same consumer group) and
+    /// waits for `/health/ready`. Its output goes on at the end of the log.
+    func launch(timeout: Duration = .seconds(90)) async throws {
+        let process = Process()
+        process.executableURL = executable
+        process.environment = environment
+        let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try? FileManager.default.removeItem(at: portFile)
         try process.run()
+        lock.withLock { self.process = process }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw BenchError("\(name) exited at start; see \(logFile.path)") }
@@ -56,7 +71,16 @@ final class ServiceUnderBench: @unchecked Sendable {
         throw BenchError("\(name) not ready after \(timeout); see \(logFile.path)")
     }
 
+    /// `kill -9`: no shutdown of any kind.
+    func kill9() {
+        let process = lock.withLock { self.process }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     func stop() {
+        let process = lock.withLock { self.process }
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()

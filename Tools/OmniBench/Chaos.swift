@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OmniMessaging
+import OrdersContracts
+import PostgresNIO
+
+/// `omni-bench chaos` (issue #8): orders flow from web, app, POS and telesales into the
+/// five real services while one of them, picked at random, is `kill -9`ed every few
+/// seconds and started again, and Postgres is restarted once. Afterwards the invariants
+/// are checked on what the services hold and what crossed the broker, and printed as a
+/// table; a violation makes the exit status non-zero.
+struct Chaos: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Kill services at random under load, restart Postgres once, then check the invariants.")
+
+    @OptionGroup var stack: StackOptions
+
+    @Option(help: "Seconds of load.")
+    var seconds = 60
+    @Option(help: "Orders per second (a quarter each from web, app, POS and telesales).")
+    var rate = 20
+    @Option(help: "Seconds between two kills.")
+    var killEvery = 5
+    @Option(help: "A shell command that restarts Postgres (scripts/omni chaos passes `pg_ctl -m immediate restart`); without it Postgres stays up.")
+    var restartPostgres: String?
+    @Option(help: "Seed of the choice of victims (default: random).")
+    var seed: UInt64?
+    @Option(help: "Seconds to wait, after the load, for every order's outcome and for the services to go quiet.")
+    var settleSeconds = 240
+    @Option(help: "Where the mail the services send is kept (a maildir), to count copies.")
+    var mailbox = ".omni/chaos-mail"
+
+    func run() async throws {
+        var logger = Logger(label: "omni-chaos") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .critical
+        let seed = self.seed ?? UInt64.random(in: 1...UInt64.max)
+        say("omni-bench chaos: \(rate) orders/s for \(seconds) s, kill -9 every \(killEvery) s, seed \(seed)\(restartPostgres == nil ? ", Postgres stays up" : ", Postgres restarted once")")
+        let mailbox = URL(fileURLWithPath: self.mailbox).appendingPathComponent(UUID().uuidString.prefix(8).lowercased())
+        // Crashed sends are given up quickly, so the run settles within minutes.
+        let bootstrap = try stack.resolveBootstrap()
+        let bench = try await OrdersBench(bootstrap: bootstrap, target: stack.postgres, binDir: stack.binDir, skus: 50,
+                                          services: OrdersBench.allServices, label: "chaos", mailbox: mailbox,
+                                          environment: ["OMNI_NOTIFICATIONS_SENDING_LEASE_SECONDS": "5", "OMNI_ORDERS_SAGA_TIMEOUT_SECONDS": "20"],
+                                          logger: logger)
+        let outcome: Result<[ChaosCheck.Row], any Error>
+        do {
+            try await bench.start(unitsPerSku: 4 * rate * seconds + 100)
+            let run = UUID().uuidString.prefix(6).lowercased()[...]
+            let crashes = CrashLog()
+            let placed = try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
+                group.addTask { try await self.load(bench, run: run) }
+                group.addTask { try await self.breakThings(bench, seed: seed, log: crashes); return [] }
+                var placed: [(String, ContinuousClock.Instant)] = []
+                for try await part in group { placed += part }
+                return placed
+            }
+            say("load over: \(placed.count) orders placed, \(crashes.entries.count) crashes; waiting for every outcome")
+            let check = ChaosCheck(bench: bench, bootstrap: bootstrap, target: stack.postgres, run: run, correlations: placed.map(\.0))
+            try await check.settle(timeout: .seconds(settleSeconds))
+            outcome = .success(try await check.rows(crashes: crashes.entries))
+        } catch {
+            outcome = .failure(error)
+        }
+        await bench.stop()
+        let rows = try outcome.get()
+        ChaosCheck.print(rows)
+        if rows.contains(where: { !$0.holds }) { throw ExitCode(1) }
+    }
+
+    /// Orders at `rate`/s for `seconds`, whatever is down.
+    private func load(_ bench: OrdersBench, run: Substring) async throws -> [(String, ContinuousClock.Instant)] {
+        let total = rate * seconds
+        let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
+        let started = ContinuousClock.now
+        return try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
+            for index in 0..<total {
+                try await Task.sleep(until: started + interval * index, clock: .continuous)
+                group.addTask { try await bench.place(index, run: run) }
+            }
+            var placed: [(String, ContinuousClock.Instant)] = []
+            for try await one in group { placed.append(one) }
+            return placed
+        }
+    }
+
+    /// Every `killEvery` seconds, one service dies without warning and comes back; halfway,
+    /// Postgres goes down at once and comes back.
+    private func breakThings(_ bench: OrdersBench, seed: UInt64, log: CrashLog) async throws {
+        var random = SplitMix64(seed: seed)
+        let started = ContinuousClock.now
+        var postgresRestarted = restartPostgres == nil
+        while ContinuousClock.now - started < .seconds(seconds - killEvery) {
+            try await Task.sleep(for: .seconds(killEvery))
+            if !postgresRestarted, ContinuousClock.now - started >= .seconds(seconds / 2), let command = restartPostgres {
+                postgresRestarted = true
+                let status = await Self.shell(command)
+                log.add("Postgres restarted (immediate)\(status == 0 ? "" : ", exit \(status)")")
+                say("  \(Int((ContinuousClock.now - started).seconds)) s: Postgres restarted (pg_ctl -m immediate restart)")
+                continue
+            }
+            let victim = bench.services[Int(random.next() % UInt64(bench.services.count))]
+            let pid = victim.pid
+            victim.kill9()
+            say("  \(Int((ContinuousClock.now - started).seconds)) s: kill -9 \(victim.name) (pid \(pid))")
+            try await Task.sleep(for: .milliseconds(500))
+            try await victim.launch()
+            log.add("\(victim.name) killed and restarted")
+        }
+    }
+
+    /// Runs `command` with `/bin/sh` on a thread of its own (pg_ctl takes seconds) and
+    /// returns its exit status. Foundation's `Process.waitUntilExit` never returned here
+    /// once pg_ctl had started a postmaster, so this waits with `system(3)`.
+    private static func shell(_ command: String) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let status = system(command)
+                continuation.resume(returning: status == -1 ? -1 : (status >> 8) & 0xff)
+            }
+        }
+    }
+}
+
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+/// What the chaos did, for the table.
+final class CrashLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ entry: String) { lock.withLock { items.append(entry) } }
+    var entries: [String] { lock.withLock { items } }
+}
+
+/// A small seeded generator, so a run's victims can be replayed with `--seed`.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
