@@ -84,18 +84,25 @@ var targets: [Target] = [
     .executableTarget(
         name: "OmniCLI",
         dependencies: [
-            "OmniKafka", "OmniMessaging",
+            "OmniKafka", "OmniMessaging", "OmniChannel", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
         path: "Tools/OmniCLI",
         swiftSettings: swiftSettings
     ),
+    // A tool as a channel: publishes commands, follows events topics, waits for outcomes.
+    .target(
+        name: "OmniChannel",
+        dependencies: ["OmniKafka", "OmniMessaging", .product(name: "Logging", package: "swift-log")],
+        path: "Tools/Channel",
+        swiftSettings: swiftSettings
+    ),
     // `omni-bench`: the delivery path measured next to raw Kafka and Postgres baselines.
     .executableTarget(
         name: "OmniBench",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence", "CatalogContracts", "OrdersContracts", "PromotionsContracts",
+            "OmniKafka", "OmniMessaging", "OmniChannel", "OmniPersistence", "CatalogContracts", "OrdersContracts", "PromotionsContracts",
             "NotificationsContracts", "NotificationsCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import OmniChannel
 import Logging
 import OmniKafka
 import OmniMessaging

@@ -1,4 +1,5 @@
 import Foundation
+import OmniChannel
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

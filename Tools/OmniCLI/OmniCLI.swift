@@ -6,13 +6,13 @@ import OmniMessaging
 
 /// `omni-cli`: a person's window on the topics. Publish a command from JSON as a channel
 /// would (a valid CloudEvent in Kafka binary mode), tail a topic in readable form with the
-/// envelope decoded, list the topics the cluster has.
+/// envelope decoded, list the topics the cluster has, seed a demo shop and replay a journey.
 @main
 struct OmniCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omni-cli",
         abstract: "Publish commands to Omni's topics and read them back.",
-        subcommands: [Publish.self, Tail.self, ListTopics.self]
+        subcommands: [Publish.self, Tail.self, ListTopics.self, Demo.self]
     )
 }
 

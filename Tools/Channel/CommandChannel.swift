@@ -3,10 +3,10 @@ import Logging
 import OmniKafka
 import OmniMessaging
 
-/// The bench as a channel: publishes commands and follows services' events topics,
-/// noting when each event arrived, so a command's outcome latency is
+/// A tool as a channel (the bench, the demo): publishes commands and follows services'
+/// events topics, noting when each event arrived, so a command's outcome latency is
 /// (arrival of the first event it caused or correlates with) − (send).
-final class CommandChannel: @unchecked Sendable {
+public final class CommandChannel: @unchecked Sendable {
     private let producer: KafkaProducer
     private let consumer: KafkaConsumer
     private let lock = NSLock()
@@ -15,8 +15,12 @@ final class CommandChannel: @unchecked Sendable {
     private var counts: [String: Int] = [:]
     private var follower: Task<Void, Never>?
 
-    init(bootstrap: String, topics: [String], logger: Logger) async throws {
-        let group = "omni-bench-channel-\(UUID().uuidString.prefix(8))"
+    /// Called with every event as it arrives, on the channel's reading task.
+    private let observer: (@Sendable (CloudEvent) -> Void)?
+
+    public init(bootstrap: String, topics: [String], logger: Logger, observer: (@Sendable (CloudEvent) -> Void)? = nil) async throws {
+        self.observer = observer
+        let group = "omni-channel-\(UUID().uuidString.prefix(8))"
         producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: group)), logger: logger)
         var configuration = KafkaConsumerConfiguration(kafka: .init(bootstrapServers: bootstrap, clientID: group), groupID: group, topics: topics)
         configuration.fetchWaitMaxMilliseconds = 2
@@ -36,6 +40,7 @@ final class CommandChannel: @unchecked Sendable {
                         if let correlation = event.correlationID { self.byCorrelation[correlation, default: []].append((event.type, now)) }
                     }
                 }
+                if let observer = self.observer { events.forEach(observer) }
             }
         }
         try await consumer.waitForAssignment()
@@ -44,7 +49,7 @@ final class CommandChannel: @unchecked Sendable {
     /// Publishes `payload` as a channel would; returns the envelope (its id is the cause
     /// of what the service answers) once the broker acknowledged it.
     @discardableResult
-    func send(_ type: String, _ payload: some Encodable, to service: ServiceName, key: String, channel: String = "web",
+    public func send(_ type: String, _ payload: some Encodable, to service: ServiceName, key: String, channel: String = "web",
               correlation: String? = nil) async throws -> CloudEvent {
         let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: key, payload: payload,
                                    correlationID: correlation ?? UUID().uuidString.lowercased(), channel: channel)
@@ -53,67 +58,73 @@ final class CommandChannel: @unchecked Sendable {
     }
 
     /// Publishes an event as `service` would (the bench standing in for a service upstream).
-    func publish(_ type: String, _ payload: some Encodable, of service: ServiceName, key: String, correlation: String) async throws {
+    public func publish(_ type: String, _ payload: some Encodable, of service: ServiceName, key: String, correlation: String) async throws {
         let event = try CloudEvent(type: type, source: "/services/\(service.rawValue)", subject: key, payload: payload, correlationID: correlation)
         _ = try await producer.send(event.outgoingMessage(topic: Topics.events(service), key: key))
     }
 
     /// When the first event of one of `types` caused by `id` arrived.
-    func arrival(causedBy id: UUID, types: Set<String>) -> ContinuousClock.Instant? {
+    public func arrival(causedBy id: UUID, types: Set<String>) -> ContinuousClock.Instant? {
         lock.withLock { byCause[id.uuidString.lowercased()]?.first { types.contains($0.type) }?.at }
     }
 
     /// When the first event of one of `types` in journey `correlation` arrived.
-    func arrival(correlation: String, types: Set<String>) -> ContinuousClock.Instant? {
+    public func arrival(correlation: String, types: Set<String>) -> ContinuousClock.Instant? {
         lock.withLock { byCorrelation[correlation]?.first { types.contains($0.type) }?.at }
     }
 
-    func count(_ type: String) -> Int { lock.withLock { counts[type] ?? 0 } }
+    public func count(_ type: String) -> Int { lock.withLock { counts[type] ?? 0 } }
 
     /// How many of `ids` caused an event of `type` (the topic may hold earlier runs' events).
-    func count(_ type: String, causedBy ids: [UUID]) -> Int {
+    public func count(_ type: String, causedBy ids: [UUID]) -> Int {
         lock.withLock { ids.filter { id in byCause[id.uuidString.lowercased()]?.contains { $0.type == type } ?? false }.count }
     }
 
     /// Waits until every id has an outcome of `types`; the instant the last one arrived.
-    func waitForOutcomes(of ids: [UUID], types: Set<String>, timeout: Duration) async throws -> ContinuousClock.Instant {
+    public func waitForOutcomes(of ids: [UUID], types: Set<String>, timeout: Duration) async throws -> ContinuousClock.Instant {
         let deadline = ContinuousClock.now + timeout
         while true {
             let arrivals = ids.map { arrival(causedBy: $0, types: types) }
             if arrivals.allSatisfy({ $0 != nil }) { return arrivals.compactMap { $0 }.max()! }
             guard ContinuousClock.now < deadline else {
-                throw BenchError("\(arrivals.filter { $0 != nil }.count) of \(ids.count) outcomes within \(timeout)")
+                throw ChannelTimeout("\(arrivals.filter { $0 != nil }.count) of \(ids.count) outcomes within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
 
     /// Waits until every journey has an event of `types`; the instant the last one arrived.
-    func waitForOutcomes(correlations: [String], types: Set<String>, timeout: Duration) async throws -> ContinuousClock.Instant {
+    public func waitForOutcomes(correlations: [String], types: Set<String>, timeout: Duration) async throws -> ContinuousClock.Instant {
         let deadline = ContinuousClock.now + timeout
         while true {
             let arrivals = correlations.map { arrival(correlation: $0, types: types) }
             if arrivals.allSatisfy({ $0 != nil }) { return arrivals.compactMap { $0 }.max()! }
             guard ContinuousClock.now < deadline else {
-                throw BenchError("\(arrivals.filter { $0 != nil }.count) of \(correlations.count) outcomes within \(timeout)")
+                throw ChannelTimeout("\(arrivals.filter { $0 != nil }.count) of \(correlations.count) outcomes within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
 
     /// The types of every event of journey `correlation`, in the order they arrived.
-    func types(correlation: String) -> [String] {
+    public func types(correlation: String) -> [String] {
         lock.withLock { byCorrelation[correlation]?.map(\.type) ?? [] }
     }
 
     /// The type of the first event of `types` in journey `correlation`.
-    func outcome(correlation: String, types: Set<String>) -> String? {
+    public func outcome(correlation: String, types: Set<String>) -> String? {
         lock.withLock { byCorrelation[correlation]?.first { types.contains($0.type) }?.type }
     }
 
-    func close() async {
+    public func close() async {
         await consumer.close()
         follower?.cancel()
         await producer.shutdown()
     }
+}
+
+/// Outcomes that did not all come back in time.
+public struct ChannelTimeout: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }
