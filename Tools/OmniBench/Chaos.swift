@@ -3,6 +3,7 @@ import Foundation
 import OmniChannel
 import Logging
 import OmniMessaging
+import CatalogContracts
 import OrdersContracts
 import PostgresNIO
 
@@ -47,16 +48,17 @@ struct Chaos: AsyncParsableCommand {
         do {
             try await bench.start(unitsPerSku: 4 * rate * seconds + 100)
             let run = UUID().uuidString.prefix(6).lowercased()[...]
-            let crashes = CrashLog()
+            let crashes = CrashLog(), extras = ChaosExtras()
             let placed = try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
-                group.addTask { try await self.load(bench, run: run) }
+                group.addTask { try await self.load(bench, run: run, extras: extras) }
                 group.addTask { try await self.breakThings(bench, seed: seed, log: crashes); return [] }
                 var placed: [(String, ContinuousClock.Instant)] = []
                 for try await part in group { placed += part }
                 return placed
             }
             say("load over: \(placed.count) orders placed, \(crashes.entries.count) crashes; waiting for every outcome")
-            let check = ChaosCheck(bench: bench, bootstrap: bootstrap, target: stack.postgres, run: run, correlations: placed.map(\.0))
+            let check = ChaosCheck(bench: bench, bootstrap: bootstrap, target: stack.postgres, run: run, correlations: placed.map(\.0),
+                                   returns: extras.returns, sales: extras.sales)
             try await check.settle(timeout: .seconds(settleSeconds))
             outcome = .success(try await check.rows(crashes: crashes.entries))
         } catch {
@@ -68,18 +70,37 @@ struct Chaos: AsyncParsableCommand {
         if rows.contains(where: { !$0.holds }) { throw ExitCode(1) }
     }
 
-    /// Orders at `rate`/s for `seconds`, whatever is down.
-    private func load(_ bench: OrdersBench, run: Substring) async throws -> [(String, ContinuousClock.Instant)] {
+    /// Orders at `rate`/s for `seconds`, whatever is down; every eighth order is a till
+    /// sale that comes back (one unit) fifteen seconds later, and every fifth tick a POS sale
+    /// goes straight to catalog.
+    private func load(_ bench: OrdersBench, run: Substring, extras: ChaosExtras) async throws -> [(String, ContinuousClock.Instant)] {
         let total = rate * seconds
         let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
         let started = ContinuousClock.now
-        return try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
+        return try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant)?.self) { group in
             for index in 0..<total {
                 try await Task.sleep(until: started + interval * index, clock: .continuous)
                 group.addTask { try await bench.place(index, run: run) }
+                if index % 8 == 2 {
+                    let (order, _) = bench.order("bench-\(run)-\(index)", index: index)
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(15))
+                        let command = ReturnItems(returnId: "ret-\(order.orderId)", orderId: order.orderId, locationId: bench.store,
+                                                  lines: [ReturnLineRequest(sku: order.lines![0].sku, quantity: 1)])
+                        extras.returned(try await bench.channel.send(OrdersType.returnItems, command, to: .orders, key: order.orderId, channel: "pos").id)
+                        return nil
+                    }
+                }
+                if index % 5 == 0 {
+                    let sale = RecordPosSale(saleId: "sale-\(run)-\(index)", storeId: bench.store, lines: [SkuQuantity(sku: bench.skus[index % bench.skus.count], quantity: 1)])
+                    group.addTask {
+                        extras.sold(try await bench.channel.send(CatalogType.recordPosSale, sale, to: .catalog, key: sale.lines[0].sku, channel: "pos").id)
+                        return nil
+                    }
+                }
             }
             var placed: [(String, ContinuousClock.Instant)] = []
-            for try await one in group { placed.append(one) }
+            for try await one in group { if let one { placed.append(one) } }
             return placed
         }
     }
@@ -130,6 +151,16 @@ final class CrashLog: @unchecked Sendable {
     private var items: [String] = []
     func add(_ entry: String) { lock.withLock { items.append(entry) } }
     var entries: [String] { lock.withLock { items } }
+}
+
+/// The returns and POS sales the load sent (command ids), to check they were answered.
+final class ChaosExtras: @unchecked Sendable {
+    private let lock = NSLock()
+    private var returnIDs: [UUID] = [], saleIDs: [UUID] = []
+    func returned(_ id: UUID) { lock.withLock { returnIDs.append(id) } }
+    func sold(_ id: UUID) { lock.withLock { saleIDs.append(id) } }
+    var returns: [UUID] { lock.withLock { returnIDs } }
+    var sales: [UUID] { lock.withLock { saleIDs } }
 }
 
 /// A small seeded generator, so a run's victims can be replayed with `--seed`.

@@ -3,6 +3,7 @@ import OmniChannel
 import Logging
 import OmniKafka
 import OmniMessaging
+import CatalogContracts
 import OrdersContracts
 import PostgresNIO
 
@@ -20,6 +21,9 @@ struct ChaosCheck {
     let target: PostgresTarget
     let run: Substring
     let correlations: [String]
+    /// The `ReturnItems` and `RecordPosSale` commands the load sent.
+    let returns: [UUID]
+    let sales: [UUID]
 
     private var prefix: String { "bench-\(run)-%" }
     private func schema(_ service: String) -> String { bench.services.first { $0.name == service }!.schema }
@@ -102,6 +106,24 @@ struct ChaosCheck {
         rows.append(Row(invariant: "open reservations match open orders; till sales committed once",
                         found: "\(openReservations.count) held for \(openOrders.count) open orders (\(extraHeld) without an order, \(unheld) orders without); \(committedSales.count) committed for \(completed.count) till sales",
                         holds: openReservations == openOrders && committedSales == completed))
+
+        // Returns and till sales: each answered, each moved stock once.
+        let returned = bench.channel.count(OrdersType.itemsReturned, causedBy: returns)
+        let returnRefused = bench.channel.count(OrdersType.commandRejected, causedBy: returns)
+        let restocks = try await pairs("""
+            SELECT reference, count(*) FROM \(catalog).stock_ledger WHERE kind = 'return-restock' AND reference LIKE 'ret-\(prefix)' GROUP BY reference
+            """)
+        let returnedAnswers = try await scalar("SELECT count(*) FROM \(orders).returns WHERE order_id LIKE '\(prefix)'")
+        rows.append(Row(invariant: "every return answered; each restocked once, where it came back",
+                        found: "\(returns.count) returns: \(returned) refunded, \(returnRefused) refused (not yet in her hands); \(restocks.count) restocked, \(restocks.filter { $0.1 > 1 }.count) twice; \(returnedAnswers) in orders",
+                        holds: returned + returnRefused == returns.count && restocks.count == returnedAnswers && restocks.allSatisfy { $0.1 == 1 }))
+        let soldAnswers = bench.channel.count(CatalogType.stockMovementRecorded, causedBy: sales) + bench.channel.count(CatalogType.commandRejected, causedBy: sales)
+        let saleRows = try await pairs("""
+            SELECT reference, count(*) FROM \(catalog).stock_ledger WHERE kind = 'pos-sale' AND reference LIKE 'sale-\(run)-%' GROUP BY reference
+            """)
+        rows.append(Row(invariant: "every POS sale answered and in the ledger once",
+                        found: "\(sales.count) sales, \(soldAnswers) answered, \(saleRows.count) in the ledger, \(saleRows.filter { $0.1 > 1 }.count) twice",
+                        holds: soldAnswers == sales.count && saleRows.count == sales.count && saleRows.allSatisfy { $0.1 == 1 }))
 
         // Promotions: a confirmed order's redemptions are committed, nobody else's.
         let confirmedWithCode = try await scalar("""

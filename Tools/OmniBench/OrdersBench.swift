@@ -16,8 +16,9 @@ final class OrdersBench: Sendable {
     let services: [ServiceUnderBench]
     let smtp: SMTPSink?
     private let target: PostgresTarget
-    private let warehouse = "wh-bench", store = "st-bench"
-    private let skus: [String]
+    private let warehouse = "wh-bench"
+    let store = "st-bench"
+    let skus: [String]
     /// What the names of this bench's figures start with.
     private let label: String
     static let outcomes: Set<String> = [OrdersType.orderConfirmed, OrdersType.orderRejected]
@@ -90,7 +91,7 @@ final class OrdersBench: Sendable {
     }
 
     /// The `index`th order of a run: web and telesales deliver, the app collects, the POS sells at the till.
-    private func order(_ id: String, index: Int) -> (PlaceOrder, String) {
+    func order(_ id: String, index: Int) -> (PlaceOrder, String) {
         let lines = [OrderLineRequest(sku: skus[index % skus.count], quantity: 1 + index % 2), OrderLineRequest(sku: skus[(index * 7 + 3) % skus.count], quantity: 1)]
         let codes = index.isMultiple(of: 3) ? ["BENCH10"] : nil
         // Online buyers leave an address: notifications, when it runs, emails their confirmations.

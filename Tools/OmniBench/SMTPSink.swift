@@ -34,8 +34,11 @@ final class SMTPSink: @unchecked Sendable {
         }
     }
 
+    /// aiosmtpd's command line does not stop on SIGTERM: kill it.
     func stop() {
-        if process.isRunning { process.terminate() }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// How many messages the mailbox holds per `Message-ID` (the probe has none).
