@@ -201,7 +201,11 @@ enum Read {
         var consents: [Consent]
         var loyalty: Loyalty
         var segments: [String]
+        var recentOrders: [RecentOrder]
+        var openCarts: [OpenCart]
         var recentTimeline: [TimelineEntry]
+        struct RecentOrder: Decodable { var orderId: String; var channel: String; var totalMinor: Int64 }
+        struct OpenCart: Decodable { var ownerId: String; var lines: [CartLine]; var lastChannel: String? }
     }
 
     struct TimelineEntry: Decodable {

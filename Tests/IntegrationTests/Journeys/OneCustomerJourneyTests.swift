@@ -40,7 +40,7 @@ extension Journeys {
             let encodedPhone = phone.replacingOccurrences(of: "+", with: "%2B")
             let found = try await omni.poll("/customers/lookup?phone=\(encodedPhone)", as: Read.CustomerView.self, from: .customers) { view in
                 Set(view.recentTimeline.filter { $0.kind == "order" }.compactMap(\.reference)) == [web.orderId, inStore.orderId]
-                    && view.recentTimeline.contains { $0.kind == "notification" }
+                    && view.recentTimeline.contains { $0.kind == "notification" } && !view.openCarts.isEmpty
             }
             #expect(found.customerId == jules && found.formerIds == [cardHolder])
             #expect(Set(found.profile.identifiers) == [CustomerIdentifier(.email, omni.email("Jules")), CustomerIdentifier(.phone, phone), CustomerIdentifier(.loyaltyCard, card)])
@@ -48,6 +48,11 @@ extension Journeys {
             #expect(Dictionary(uniqueKeysWithValues: found.consents.map { ($0.medium, $0.granted) }) == ["email": true, "sms": false])
             #expect(Set(found.recentTimeline.filter { $0.kind == "order" }.compactMap(\.channel)) == ["web", "pos"], "\(found.recentTimeline)")
             #expect(found.recentTimeline.contains { $0.kind == "notification" && $0.summary == "email order-confirmed sent" }, "\(found.recentTimeline)")
+            // The same lookup lists his orders from both channels with their totals, and the cart he left in the app.
+            #expect(Dictionary(uniqueKeysWithValues: found.recentOrders.map { ($0.orderId, $0.channel) }) == [web.orderId: "web", inStore.orderId: "pos"])
+            #expect(found.recentOrders.first { $0.orderId == web.orderId }?.totalMinor == web.totalMinor)
+            #expect(found.openCarts.count == 1 && found.openCarts.first?.lines == [CartLine(sku: shop.shoe, quantity: 1)]
+                    && found.openCarts.first?.lastChannel == "app", "\(found.openCarts)")
             // What the profile refers to: his orders from every channel and his open cart (orders), the messages themselves (notifications).
             let orders = try await omni.get("/customers/\(found.customerId)/orders", as: Read.OrderList.self, from: .orders)
             #expect(Set(orders.orders.map(\.orderId)) == [web.orderId, inStore.orderId] && Set(orders.orders.map(\.channel)) == ["web", "pos"])

@@ -25,7 +25,20 @@ struct CustomerViews: Sendable {
         var preferences: ContactPreferencesChanged
         var loyalty: Loyalty
         var segments: [String]
+        /// Purchases from every channel, newest first (orders has each order whole).
+        var recentOrders: [RecentOrder]
+        /// Carts with lines on any device: under the customer's id or a linked session.
+        var openCarts: [OpenCartRecords.OpenCart]
         var recentTimeline: [EngagementRecords.TimelineEntry]
+    }
+
+    struct RecentOrder: Codable, Sendable {
+        var orderId: String
+        var channel: String
+        var totalMinor: Int64
+        var currency: String
+        var fulfilment: String?
+        var placedAt: Date
     }
 
     struct LedgerEntry: Codable, Sendable {
@@ -82,8 +95,22 @@ struct CustomerViews: Sendable {
                 preferences: try await EngagementRecords.preferences(id, on: connection, logger: logger),
                 loyalty: Loyalty(balance: try await EngagementRecords.balance(id, on: connection, logger: logger)),
                 segments: try await SegmentRecords.memberships(id, on: connection, logger: logger).sorted(),
+                recentOrders: try await recentOrders(id, on: connection),
+                openCarts: try await OpenCartRecords.carts(of: id, on: connection, logger: logger),
                 recentTimeline: try await EngagementRecords.timeline(id, before: nil, limit: 10, on: connection, logger: logger))
         }
+    }
+
+    private func recentOrders(_ id: UUID, on connection: PostgresConnection) async throws -> [RecentOrder] {
+        let rows = try await connection.query("""
+            SELECT order_id, channel, amount_minor, currency, fulfilment, occurred_at FROM purchases
+            WHERE customer_id = \(id) AND reference = order_id ORDER BY occurred_at DESC LIMIT 10
+            """, logger: logger)
+        var orders: [RecentOrder] = []
+        for try await (order, channel, amount, currency, fulfilment, at) in rows.decode((String, String, Int64, String, String?, Date).self) {
+            orders.append(RecentOrder(orderId: order, channel: channel, totalMinor: amount, currency: currency, fulfilment: fulfilment, placedAt: at))
+        }
+        return orders
     }
 
     func timeline(_ reference: CustomerReference, before: Int64?, limit: Int) async throws -> TimelinePage {

@@ -31,6 +31,8 @@ enum CustomersHandlers {
         }
         handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
         handlers.on(OrdersType.cartAbandoned, OrderEventHandlers.cartAbandoned)
+        handlers.on(OrdersType.cartUpdated, OrderEventHandlers.cartUpdated)
+        handlers.on(OrdersType.cartsMerged, OrderEventHandlers.cartsMerged)
 
         // Promotions used and messages sent: on the timeline.
         handlers.on(PromotionsType.redemptionsCommitted, OutreachEventHandlers.promotionsUsed)

@@ -75,14 +75,32 @@ enum OrderEventHandlers {
                                                   messageID: event.id, on: context.connection, logger: context.logger)
     }
 
+    /// A cart changed on some device: kept as the person's open cart (J7).
+    static func cartUpdated(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let cart = try event.decode(CartUpdated.self)
+        try await OpenCartRecords.store(ownerId: cart.ownerId, lines: cart.lines, channel: cart.channel, at: event.time,
+                                        person: try await person(owning: cart.ownerId, context), on: context.connection, logger: context.logger)
+    }
+
+    /// Carts folded into one at login: the others are gone.
+    static func cartsMerged(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let merged = try event.decode(CartsMerged.self)
+        try await OpenCartRecords.remove(ownerIds: merged.mergedOwnerIds, on: context.connection, logger: context.logger)
+        try await OpenCartRecords.store(ownerId: merged.ownerId, lines: merged.lines, channel: nil, at: event.time,
+                                        person: try await person(owning: merged.ownerId, context), on: context.connection, logger: context.logger)
+    }
+
+    /// Whose cart `ownerId` is: a customer's id, or an anonymous session linked to a profile.
+    private static func person(owning ownerId: String, _ context: HandlerContext) async throws -> UUID? {
+        if let owner = try await customer(ownerId, context) { return owner }
+        return try await CustomerRecords.owners(of: [CustomerIdentifier(.anonymous, ownerId)], on: context.connection, logger: context.logger).first
+    }
+
     /// A cart left idle: counted for the shop, and for the person when the owner is known
     /// (a customer id, or an anonymous session linked to a profile).
     static func cartAbandoned(_ event: CloudEvent, _ context: HandlerContext) async throws {
         let cart = try event.decode(CartAbandoned.self)
-        var owner = try await customer(cart.ownerId, context)
-        if owner == nil {
-            owner = try await CustomerRecords.owners(of: [CustomerIdentifier(.anonymous, cart.ownerId)], on: context.connection, logger: context.logger).first
-        }
+        let owner = try await person(owning: cart.ownerId, context)
         try await context.connection.query("""
             INSERT INTO abandoned_carts (owner_id, customer_id, last_channel, abandoned_at) VALUES (\(cart.ownerId), \(owner), \(cart.lastChannel), \(event.time))
             ON CONFLICT DO NOTHING

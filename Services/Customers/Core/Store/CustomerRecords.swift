@@ -110,7 +110,7 @@ enum CustomerRecords {
         // Memberships are re-evaluated for the survivor; its purchases are the sum of both.
         try await connection.query("DELETE FROM segment_memberships WHERE customer_id = ANY(\(merged))", logger: logger)
         try await connection.query("DELETE FROM segment_reviews WHERE customer_id = ANY(\(merged))", logger: logger)
-        for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "leads", "purchases"] {
+        for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "leads", "purchases", "open_carts"] {
             try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(table) SET customer_id = $1 WHERE customer_id = ANY($2)", binds: {
                 var binds = PostgresBindings()
                 binds.append(survivor)
@@ -151,6 +151,7 @@ enum CustomerRecords {
         // Leads stay for the conversion-by-source figures, without anything personal.
         try await connection.query("DELETE FROM lead_visits WHERE lead_id IN (SELECT lead_id FROM leads WHERE customer_id = ANY(\(all)))", logger: logger)
         try await connection.query("UPDATE leads SET submitted = '{}'::jsonb, explanation = '[]'::jsonb WHERE customer_id = ANY(\(all))", logger: logger)
+        try await OpenCartRecords.removeAll(of: all, on: connection, logger: logger)
         for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "purchases", "segment_memberships", "segment_reviews"] {
             try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE customer_id = ANY($1)", binds: {
                 var binds = PostgresBindings()
