@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import OmniMessaging
 import OmniPersistence
 import OmniRuntime
@@ -38,7 +39,12 @@ enum PromotionsRoutes {
 
     static func add(to router: Router<BasicRequestContext>, database: Database) {
         router.post("/quotes") { request, context in
-            let body = try await request.body.collect(upTo: 1 << 20)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 1 << 20)
+            } catch is NIOTooManyBytesError {
+                throw ProblemDetails(status: .contentTooLarge, title: "Basket too large", detail: "a quote request is at most 1 MiB of JSON")
+            }
             let quote: QuoteRequest
             do {
                 quote = try JSONCoding.decoder.decode(QuoteRequest.self, from: Data(buffer: body))
