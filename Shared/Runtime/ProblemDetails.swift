@@ -46,7 +46,8 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
         } catch let problem as ProblemDetails {
             throw problem
         } catch let error as HTTPError {
-            throw ProblemDetails(status: error.status, detail: error.body)
+            // An unknown route has no body: say which request it was.
+            throw ProblemDetails(status: error.status, detail: error.body ?? "\(request.method) \(request.uri.path.prefix(200)): \(error.status.reasonPhrase)")
         } catch let error as DecodingError {
             throw ProblemDetails(status: .badRequest, title: "Malformed request body", detail: "\(error)")
         } catch {
