@@ -55,6 +55,7 @@ enum PromotionsRoutes {
             guard quote.basket.lines.allSatisfy({ $0.quantity > 0 && $0.unitPriceMinor >= 0 }) else {
                 throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: "every line needs a quantity above 0 and a price of 0 or more")
             }
+            if let problem = quote.basket.pricingProblem { throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: problem) }
             let evaluation = try await database.client.withConnection { connection in
                 try await Evaluation.run(quote.basket, codes: quote.codes ?? [], lockingLimits: false, on: connection, logger: database.logger)
             }
