@@ -36,6 +36,8 @@ struct CommandFuzz {
         /// success publishes nothing, that is the success.
         var silentlyConsumed: [String: Int]
         var finalCheck: String?
+        /// How many were refused or dead-lettered for each reason code.
+        var reasonCounts: [String: Int]
     }
 
     /// Generates `count` messages, spread over every command type; a quarter with a broken envelope.
@@ -140,8 +142,10 @@ struct CommandFuzz {
             }
             if allExplained || ContinuousClock.now >= end { break }
         }
+        var reasonCounts: [String: Int] = [:]
+        for (id, reason) in await watcher.reasons where ids.contains(id) { reasonCounts[reason, default: 0] += 1 }
         let finalCheck = await knownGoodCommand(fixture: fixture, watcher: watcher, producer: producer)
-        return Result(messages: messages, outcomes: outcomes, silentlyConsumed: silent, finalCheck: finalCheck)
+        return Result(messages: messages, outcomes: outcomes, silentlyConsumed: silent, finalCheck: finalCheck, reasonCounts: reasonCounts)
     }
 
     /// UpsertProduct → ProductUpserted after the fuzz: the consumers are not stuck. Nil when it worked.
@@ -169,6 +173,8 @@ actor OutcomeWatcher {
     private let consumer: KafkaConsumer
     private var outcomes: [String: Outcome] = [:]
     private var eventTypes: [String: String] = [:]
+    /// `rejected:<reasonCode>` or `dlq:<omni_dlq_reason_code>`, per message.
+    private(set) var reasons: [String: String] = [:]
     private var reader: Task<Void, Never>?
 
     static var topics: [String] {
@@ -201,6 +207,7 @@ actor OutcomeWatcher {
             let code = message.headers.string(DeadLetter.reasonCode) ?? ""
             let reason = message.headers.string(DeadLetter.reason) ?? ""
             outcomes[id] = code.isEmpty || reason.isEmpty ? .reasonless : .deadLettered
+            reasons[id] = "dlq:" + code
             return
         }
         guard let cause = message.headers.string(CloudEvent.Header.causationID), let type = message.headers.string(CloudEvent.Header.type) else { return }
@@ -210,6 +217,7 @@ actor OutcomeWatcher {
             let reasonCode = (try? JSONDecoder().decode(ReasonCode.self, from: Data(message.value)))?.reasonCode
                 ?? (try? JSONDecoder().decode(CodeRejections.self, from: Data(message.value)))?.rejections.first?.reasonCode
             outcomes[cause] = (reasonCode ?? "").isEmpty ? .reasonless : .rejected
+            reasons[cause] = "rejected:" + (reasonCode ?? "")
         } else if outcomes[cause] == nil {
             outcomes[cause] = .accepted
         }

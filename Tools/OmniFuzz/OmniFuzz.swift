@@ -146,6 +146,8 @@ enum FuzzReport {
             Swift.print(line(topic, row))
         }
         Swift.print(line("total", total))
+        let reasons = result.reasonCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+        Swift.print("reasons: " + reasons.joined(separator: ", "))
 
         Swift.print("\nHTTP                     sent       2xx       4xx      5xx  dropped  bad-problem-json")
         var httpTotal = HTTPFuzz.Counts()
