@@ -111,6 +111,18 @@ var targets: [Target] = [
         path: "Tools/OmniBench",
         swiftSettings: swiftSettings
     ),
+    // `omni-fuzz`: random and mutated commands and HTTP requests against a running stack.
+    .executableTarget(
+        name: "OmniFuzz",
+        dependencies: [
+            "OmniKafka", "OmniMessaging", "OmniRuntime", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
+            "NotificationsContracts",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Tools/OmniFuzz",
+        swiftSettings: swiftSettings
+    ),
     // `omni-probe`: a minimal service for the process-level delivery tests (kill -9, replicas).
     .executableTarget(
         name: "OmniProbe",
@@ -157,6 +169,7 @@ var products: [Product] = [
     .executable(name: "omni-cli", targets: ["OmniCLI"]),
     .executable(name: "omni-bench", targets: ["OmniBench"]),
     .executable(name: "omni-probe", targets: ["OmniProbe"]),
+    .executable(name: "omni-fuzz", targets: ["OmniFuzz"]),
 ]
 
 for service in services {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PostgresNIO
 
 /// RFC 9457 problem details: every HTTP error Omni returns has this body,
 /// `Content-Type: application/problem+json`.
@@ -46,7 +47,11 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
         } catch let problem as ProblemDetails {
             throw problem
         } catch let error as HTTPError {
-            throw ProblemDetails(status: error.status, detail: error.body)
+            // An unknown route has no body: say which request it was.
+            throw ProblemDetails(status: error.status, detail: error.body ?? "\(request.method) \(request.uri.path.prefix(200)): \(error.status.reasonPhrase)")
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22021" {
+            // A NUL character from the path, query or body: text Postgres cannot hold.
+            throw ProblemDetails(status: .badRequest, title: "Invalid text", detail: "the request holds a NUL character, which no field accepts")
         } catch let error as DecodingError {
             throw ProblemDetails(status: .badRequest, title: "Malformed request body", detail: "\(error)")
         } catch {

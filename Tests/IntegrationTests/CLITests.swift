@@ -14,10 +14,15 @@ struct CLITests {
 
     /// Runs `omni-cli` with `arguments` against `broker`, feeding `input` on stdin.
     static func cli(_ arguments: [String], broker: DevBrokerProcess, input: String? = nil) async throws -> Run {
+        try await run("omni-cli", arguments, environment: ["OMNI_KAFKA_BOOTSTRAP": broker.bootstrap], input: input)
+    }
+
+    /// Runs the built `executable` (in `OMNI_BIN_DIR`) with `arguments` to its end.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil) async throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestStack.env("OMNI_BIN_DIR")).appendingPathComponent("omni-cli")
+        process.executableURL = URL(fileURLWithPath: try TestStack.env("OMNI_BIN_DIR")).appendingPathComponent(executable)
         process.arguments = arguments
-        process.environment = ["OMNI_KAFKA_BOOTSTRAP": broker.bootstrap, "PATH": "/usr/bin:/bin"]
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let output = Pipe(), errors = Pipe(), stdin = Pipe()
         process.standardOutput = output
         process.standardError = errors

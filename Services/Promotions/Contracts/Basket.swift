@@ -109,3 +109,27 @@ public struct Pricing: Codable, Sendable, Equatable {
         self.notApplied = notApplied
     }
 }
+
+extension Basket {
+    /// The most units on one line the engine prices.
+    public static let maxLineQuantity = 1_000_000
+    /// The most a basket's lines (and, apart, its shipping) may add up to, in minor units:
+    /// with it no sum or share the engine computes can overflow.
+    public static let maxAmountMinor: Int64 = 1_000_000_000_000
+
+    /// Why the engine cannot price this basket (a line out of range, amounts too large), or nil.
+    public var pricingProblem: String? {
+        guard (0...Self.maxAmountMinor).contains(shippingMinor) else { return "shipping must be from 0 to \(Self.maxAmountMinor)" }
+        var subtotal: Int64 = 0
+        for line in lines {
+            guard (1...Self.maxLineQuantity).contains(line.quantity) else {
+                return "\(line.lineId): quantity must be from 1 to \(Self.maxLineQuantity), got \(line.quantity)"
+            }
+            guard line.unitPriceMinor >= 0 else { return "\(line.lineId): a price cannot be negative" }
+            let (amount, overflow) = line.unitPriceMinor.multipliedReportingOverflow(by: Int64(line.quantity))
+            guard !overflow, amount <= Self.maxAmountMinor - subtotal else { return "the lines add up to more than \(Self.maxAmountMinor)" }
+            subtotal += amount
+        }
+        return nil
+    }
+}

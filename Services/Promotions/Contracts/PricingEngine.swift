@@ -188,7 +188,8 @@ public enum PricingEngine {
         let pool = left.reduce(0, +)
         let target = min(amount, pool)
         guard target > 0, pool > 0 else { return [:] }
-        var shares = left.map { $0 * target / pool }
+        // Full width: a line's amount times the target can pass Int64 even when both fit.
+        var shares = left.map { pool.dividingFullWidth($0.multipliedFullWidth(by: target)).quotient }
         var rest = target - shares.reduce(0, +)
         for index in shares.indices where rest > 0 {
             let room = left[index] - shares[index]

@@ -23,6 +23,9 @@ public struct StockLevel: Sendable, Equatable {
 
     public func receiving(_ quantity: Int) throws(Rejection) -> StockLevel {
         try Self.requirePositive(quantity)
+        guard onHand + quantity <= Self.maxUnits else {
+            throw Rejection("invalid-quantity", "\(quantity) more would put \(onHand + quantity) on hand, over the \(Self.maxUnits) a location holds")
+        }
         var next = self
         next.onHand += quantity
         return next
@@ -31,6 +34,9 @@ public struct StockLevel: Sendable, Equatable {
     /// A correction up or down; it may not remove units that are promised to an order.
     public func adjusting(by delta: Int) throws(Rejection) -> StockLevel {
         guard delta != 0 else { throw Rejection("invalid-quantity", "an adjustment must change the stock (delta ≠ 0)") }
+        guard (-Self.maxUnits...Self.maxUnits).contains(delta), onHand + delta <= Self.maxUnits else {
+            throw Rejection("invalid-quantity", "an adjustment of \(delta) is out of range (at most \(Self.maxUnits) units on hand)")
+        }
         guard onHand + delta >= reserved else {
             throw Rejection("below-reserved", "an adjustment of \(delta) would leave \(onHand + delta) on hand for \(reserved) reserved; release reservations first")
         }
@@ -72,14 +78,21 @@ public struct StockLevel: Sendable, Equatable {
     }
 
     public func withSafetyStock(_ quantity: Int) throws(Rejection) -> StockLevel {
-        guard quantity >= 0 else { throw Rejection("invalid-quantity", "safety stock must be 0 or more, got \(quantity)") }
+        guard quantity >= 0, quantity <= Self.maxUnits else {
+            throw Rejection("invalid-quantity", "safety stock must be from 0 to \(Self.maxUnits), got \(quantity)")
+        }
         var next = self
         next.safetyStock = quantity
         return next
     }
 
+    /// The most units a stock row holds (its columns are Postgres `int`); quantities beyond
+    /// it are refused before any arithmetic can overflow.
+    public static let maxUnits = Int(Int32.max)
+
     static func requirePositive(_ quantity: Int) throws(Rejection) {
         guard quantity > 0 else { throw Rejection("invalid-quantity", "quantity must be greater than 0, got \(quantity)") }
+        guard quantity <= maxUnits else { throw Rejection("invalid-quantity", "quantity must be at most \(maxUnits), got \(quantity)") }
     }
 }
 
@@ -99,6 +112,8 @@ public func validateLines(_ lines: [SkuQuantity]) throws(Rejection) {
     guard !lines.isEmpty else { throw Rejection("no-lines", "at least one line is required") }
     for line in lines {
         guard !line.sku.isEmpty else { throw Rejection("unknown-sku", "a line has an empty sku") }
-        guard line.quantity > 0 else { throw Rejection("invalid-quantity", "\(line.sku): quantity must be greater than 0, got \(line.quantity)") }
+        guard line.quantity > 0, line.quantity <= StockLevel.maxUnits else {
+            throw Rejection("invalid-quantity", "\(line.sku): quantity must be from 1 to \(StockLevel.maxUnits), got \(line.quantity)")
+        }
     }
 }

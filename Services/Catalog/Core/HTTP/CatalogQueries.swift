@@ -97,7 +97,7 @@ struct CatalogQueries: Sendable {
     func products(category: String?, limit: Int) async throws -> [ProductView] {
         let rows = try await database.client.query("""
             SELECT sku, name, description, category, attributes::text, active, version FROM products
-            WHERE \(category) IS NULL OR category = \(category) ORDER BY sku LIMIT \(limit)
+            WHERE \(category)::text IS NULL OR category = \(category) ORDER BY sku LIMIT \(limit)
             """, logger: logger)
         var products: [ProductView] = []
         for try await (sku, name, description, category, attributes, active, version) in rows.decode((String, String, String, String, String, Bool, Int).self) {

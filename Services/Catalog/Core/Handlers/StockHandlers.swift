@@ -77,7 +77,9 @@ enum StockHandlers {
         let key = try await requireKnown(command.sku, command.locationId, context)
         var changes = try await StockChanges.lock([key], creating: true, on: context.connection, logger: context.logger)
         changes.set(key, try changes[key].withSafetyStock(command.quantity))
-        try await changes.save(OutboxEmitter(context))
+        // Announced even when availability stays put (the same value again, nothing on hand),
+        // so the sender always learns the level it set.
+        try await changes.save(OutboxEmitter(context), announcing: [key])
     }
 
     static func requireKnown(_ sku: String, _ locationId: String, _ context: CommandContext) async throws -> StockKey {

@@ -67,8 +67,9 @@ struct StockChanges {
         if delta != 0 { movements.append((key, kind, delta, reason, reference)) }
     }
 
-    /// Writes the rows, the ledger and the events.
-    func save(_ emitter: OutboxEmitter) async throws {
+    /// Writes the rows, the ledger and the events. `announcing` keys get `AvailabilityChanged`
+    /// even when their availability did not move (the command that set them needs an answer).
+    func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = []) async throws {
         let connection = emitter.connection, logger = emitter.logger
         for key in current.keys.sorted() where current[key] != original[key] {
             let level = current[key]!
@@ -95,7 +96,7 @@ struct StockChanges {
         }
         for key in current.keys.sorted() {
             let before = original[key] ?? StockLevel(), after = current[key]!
-            guard before.available != after.available else { continue }
+            guard before.available != after.available || announcing.contains(key) else { continue }
             let online = try await Self.onlineAvailable(sku: key.sku, on: connection, logger: logger)
             try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(
                 sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,

@@ -7,12 +7,15 @@ import OmniRuntime
 /// person merge, erasure removes the person.
 enum ProfileHandlers {
     @Sendable static func register(_ command: RegisterCustomer, _ context: CommandContext) async throws {
-        _ = try await resolveOrCreate(command.identifiers, profile: command.profile, context)
+        // Known identifiers and no profile change nothing, yet the channel needs the customer id.
+        _ = try await resolveOrCreate(command.identifiers, profile: command.profile, context, answerUnchanged: true)
     }
 
     /// The person these identifiers name: found (new identifiers linked, profile updated),
-    /// merged when they name several profiles, or created. Emits what changed.
-    static func resolveOrCreate(_ given: [CustomerIdentifier], profile fields: ProfileFields?, _ context: CommandContext) async throws -> UUID {
+    /// merged when they name several profiles, or created. Emits what changed (with
+    /// `answerUnchanged`, `ProfileUpdated` even when nothing did).
+    static func resolveOrCreate(_ given: [CustomerIdentifier], profile fields: ProfileFields?, _ context: CommandContext,
+                                answerUnchanged: Bool = false) async throws -> UUID {
         guard !given.isEmpty else { throw Rejection("missing-identifier", "a customer needs at least one identifier") }
         let identifiers = try given.map { identifier throws(Rejection) in try IdentifierRules.normalised(identifier) }
         if let fields { try validate(fields) }
@@ -44,7 +47,7 @@ enum ProfileHandlers {
             for identifier in linked {
                 try await context.emit(CustomersType.identifierLinked, IdentifierLinked(customerId: subject, identifier: identifier), subject: subject)
             }
-            if fields != nil || !linked.isEmpty {
+            if fields != nil || !linked.isEmpty || answerUnchanged {
                 try await context.emit(CustomersType.profileUpdated, ProfileUpdated(profile: profile), subject: subject)
             }
         }

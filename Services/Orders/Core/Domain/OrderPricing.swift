@@ -1,6 +1,7 @@
 import CatalogContracts
 import Foundation
 import OrdersContracts
+import PromotionsContracts
 
 /// What the orders service knows of a sku from the catalog's events.
 public struct ProductInfo: Sendable, Equatable {
@@ -39,6 +40,9 @@ public enum OrderPricing {
         if let bad = requested.first(where: { $0.quantity <= 0 }) {
             return .failure(Refusal(code: "invalid-quantity", message: "quantity must be at least 1 (\(bad.sku): \(bad.quantity))", details: [bad.sku]))
         }
+        if let bad = requested.first(where: { $0.quantity > Basket.maxLineQuantity }) {
+            return .failure(Refusal(code: "invalid-quantity", message: "at most \(Basket.maxLineQuantity) units per line (\(bad.sku): \(bad.quantity))", details: [bad.sku]))
+        }
         let unknown = requested.filter { products[$0.sku]?.active != true }.map(\.sku)
         guard unknown.isEmpty else {
             return .failure(Refusal(code: "unknown-sku", message: "not sold: \(unknown.joined(separator: ", "))", details: unknown))
@@ -61,6 +65,13 @@ public enum OrderPricing {
         }
         guard currencies.count == 1, let currency = currencies.first else {
             return .failure(Refusal(code: "mixed-currencies", message: "the lines are priced in \(currencies.sorted().joined(separator: ", "))", details: currencies.sorted()))
+        }
+        // Within what the pricing engine takes, so no total overflows here or there.
+        let basket = Basket(channel: channel, currency: currency, lines: lines.map {
+            BasketLine(lineId: $0.lineId, sku: $0.sku, quantity: $0.quantity, unitPriceMinor: $0.unitPriceMinor)
+        })
+        if let problem = basket.pricingProblem {
+            return .failure(Refusal(code: "amount-too-large", message: problem, details: []))
         }
         return .success(Priced(currency: currency, lines: lines, subtotalMinor: lines.reduce(0) { $0 + $1.unitPriceMinor * Int64($1.quantity) }))
     }

@@ -24,12 +24,19 @@ enum CartHandlers {
     static func attach(_ command: AttachCart, _ context: CommandContext) async throws {
         guard !command.anonymousId.isEmpty, !command.customerId.isEmpty else { throw Rejection("missing-field", "anonymousId and customerId are required") }
         guard command.anonymousId != command.customerId else { throw Rejection("same-owner", "a cart cannot be attached to itself") }
-        try await merge([command.anonymousId], into: command.customerId, channel: context.command.channel,
-                        emitter: OrdersEmitter(context))
+        let (cart, folded) = try await merge([command.anonymousId], into: command.customerId, channel: context.command.channel,
+                                             emitter: OrdersEmitter(context))
+        // The session had no cart to fold: the channel still gets an answer, the cart as it stands.
+        if !folded {
+            try await context.emit(OrdersType.cartUpdated, CartUpdated(ownerId: command.customerId, lines: cart.lines, channel: context.command.channel),
+                                   subject: command.customerId)
+        }
     }
 
     /// Folds the carts of `merged` into `survivor`'s; emits `CartsMerged` when any had lines.
-    static func merge(_ merged: [String], into survivor: String, channel: String?, emitter: OrdersEmitter) async throws {
+    /// Returns the survivor's cart and whether anything was folded into it.
+    @discardableResult
+    static func merge(_ merged: [String], into survivor: String, channel: String?, emitter: OrdersEmitter) async throws -> (cart: Cart, folded: Bool) {
         let connection = emitter.connection, logger = emitter.logger
         // Lock in one global order so two merges never deadlock.
         var stored: [String: CartRecords.Stored] = [:]
@@ -42,9 +49,10 @@ enum CartHandlers {
             folded.append(owner)
             try await CartRecords.close(owner, mergedInto: survivor, checkedOutOrder: nil, on: connection, logger: logger)
         }
-        guard !folded.isEmpty else { return }
+        guard !folded.isEmpty else { return (cart, false) }
         try await CartRecords.save(survivor, cart, channel: channel, on: connection, logger: logger)
         try await emitter.event(OrdersType.cartsMerged, CartsMerged(ownerId: survivor, mergedOwnerIds: folded, lines: cart.lines), orderId: survivor)
+        return (cart, true)
     }
 
     /// `sku`, when given, must be a product the catalog sells.

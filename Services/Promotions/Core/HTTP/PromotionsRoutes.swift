@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import OmniMessaging
 import OmniPersistence
 import OmniRuntime
@@ -38,7 +39,12 @@ enum PromotionsRoutes {
 
     static func add(to router: Router<BasicRequestContext>, database: Database) {
         router.post("/quotes") { request, context in
-            let body = try await request.body.collect(upTo: 1 << 20)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 1 << 20)
+            } catch is NIOTooManyBytesError {
+                throw ProblemDetails(status: .contentTooLarge, title: "Basket too large", detail: "a quote request is at most 1 MiB of JSON")
+            }
             let quote: QuoteRequest
             do {
                 quote = try JSONCoding.decoder.decode(QuoteRequest.self, from: Data(buffer: body))
@@ -49,6 +55,7 @@ enum PromotionsRoutes {
             guard quote.basket.lines.allSatisfy({ $0.quantity > 0 && $0.unitPriceMinor >= 0 }) else {
                 throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: "every line needs a quantity above 0 and a price of 0 or more")
             }
+            if let problem = quote.basket.pricingProblem { throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: problem) }
             let evaluation = try await database.client.withConnection { connection in
                 try await Evaluation.run(quote.basket, codes: quote.codes ?? [], lockingLimits: false, on: connection, logger: database.logger)
             }

@@ -77,6 +77,7 @@ enum RedemptionHandlers {
         guard command.basket.lines.allSatisfy({ $0.quantity > 0 && $0.unitPriceMinor >= 0 }) else {
             throw Rejection("invalid-basket", "every line needs a quantity above 0 and a price of 0 or more")
         }
+        if let problem = command.basket.pricingProblem { throw Rejection("invalid-basket", problem) }
         if let previous = try await ApplicationRecords.find(command.orderId, on: connection, logger: logger) {
             // Asked again (a retry, a redelivery with a new id): the same answer, nothing counted twice.
             switch previous.answer {
