@@ -91,7 +91,8 @@ var targets: [Target] = [
         path: "Tools/OmniCLI",
         swiftSettings: swiftSettings
     ),
-    // A tool as a channel: publishes commands, follows events topics, waits for outcomes.
+    // What the tools share: a channel (publish commands, follow events topics, wait for
+    // outcomes) and a seeded generator.
     .target(
         name: "OmniChannel",
         dependencies: ["OmniKafka", "OmniMessaging", .product(name: "Logging", package: "swift-log")],
@@ -115,7 +116,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "OmniFuzz",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniRuntime", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
+            "OmniKafka", "OmniMessaging", "OmniRuntime", "OmniChannel", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
             "NotificationsContracts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

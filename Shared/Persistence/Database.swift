@@ -99,6 +99,12 @@ extension PSQLError {
     }
 }
 
+extension PSQLError {
+    /// SQLSTATE class 22 (data exception): the value itself is wrong, e.g. a NUL character
+    /// in text (22021) or a number out of range (22003).
+    public var isDataException: Bool { serverInfo?[.sqlState]?.hasPrefix("22") ?? false }
+}
+
 extension PostgresTransactionError {
     /// The error that made the transaction fail (closure, BEGIN or COMMIT).
     public var underlying: any Error { closureError ?? beginError ?? commitError ?? self }

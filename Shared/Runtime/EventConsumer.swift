@@ -323,6 +323,9 @@ enum ErrorClass {
             self = .permanent(code: error.code)
         case let error as PermanentHandlerError:
             self = .permanent(code: error.code)
+        case let error as PSQLError where error.isDataException:
+            // A value Postgres can never take (a NUL in text, a number out of range): retrying changes nothing.
+            self = .permanent(code: "invalid-data")
         case let error as PSQLError:
             self = error.isTransient ? .transient : .unexpected
         case let error as PostgresTransactionError:

@@ -144,7 +144,7 @@ struct DeliveryTests {
         await producer.shutdown()
     }
 
-    @Test("a message its handler refuses, amid a partition's batch that shares a transaction, goes to the DLQ alone; the others are handled once, in order")
+    @Test("a message Postgres refuses (a NUL in text), amid a partition's batch that shares a transaction, goes to the DLQ at once and alone; the others are handled once, in order")
     func refusalInsideSharedTransaction() async throws {
         let name = TestStack.unique("shared")
         try await TestStack.createServiceSchema(name)
@@ -161,7 +161,7 @@ struct DeliveryTests {
 
         try await TestStack.withDatabase(name) { db in
             try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
-                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int)"),
+                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int, note text)"),
             ])])
             var handlers = EventHandlers()
             handlers.on(Self.pingType) { event, context in
@@ -169,7 +169,8 @@ struct DeliveryTests {
                 let ping = try event.decode(Ping.self)
                 guard ping.run == key else { return }
                 try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
-                if ping.n == refused { throw PermanentHandlerError(code: "refused-by-test", message: "n = \(refused) is never accepted") }
+                // Text Postgres can never store (a NUL character): a data exception, never worth a retry.
+                if ping.n == refused { try await context.connection.query("INSERT INTO received (note) VALUES (\("bad\u{0}text"))", logger: context.logger) }
             }
             let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
             var configuration = EventConsumer.Configuration(consumerName: name)
@@ -200,7 +201,7 @@ struct DeliveryTests {
             await consumer.close()
             #expect(received == Array(0..<count).filter { $0 != refused }, "every other message once, in the partition's order")
             #expect(parked.count == 1)
-            #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "refused-by-test")
+            #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "invalid-data")
             #expect(parked.first?.headers.string(CloudEvent.Header.id) == bad?.id.uuidString.lowercased())
         }
         await producer.shutdown()

@@ -13,6 +13,8 @@ public final class CommandChannel: @unchecked Sendable {
     private var byCause: [String: [(type: String, at: ContinuousClock.Instant)]] = [:]
     private var byCorrelation: [String: [(type: String, at: ContinuousClock.Instant)]] = [:]
     private var counts: [String: Int] = [:]
+    /// The `reasonCode` of each refusal, by the id of the command refused.
+    private var refusals: [String: String] = [:]
     private var follower: Task<Void, Never>?
 
     /// Called with every event as it arrives, on the channel's reading task.
@@ -33,12 +35,19 @@ public final class CommandChannel: @unchecked Sendable {
                 for message in batch { consumer.storeOffset(message) }
                 guard let self else { return }
                 let events = batch.compactMap { try? CloudEvent(message: $0) }
+                struct Refusal: Decodable { var reasonCode: String }
+                let refused = events.compactMap { event -> (String, String)? in
+                    guard event.type.hasSuffix("Rejected.v1"), let cause = event.causationID,
+                          let refusal = try? JSONDecoder().decode(Refusal.self, from: Data(event.data)) else { return nil }
+                    return (cause, refusal.reasonCode)
+                }
                 self.lock.withLock {
                     for event in events {
                         self.counts[event.type, default: 0] += 1
                         if let cause = event.causationID { self.byCause[cause, default: []].append((event.type, now)) }
                         if let correlation = event.correlationID { self.byCorrelation[correlation, default: []].append((event.type, now)) }
                     }
+                    for (cause, reason) in refused { self.refusals[cause] = reason }
                 }
                 if let observer = self.observer { events.forEach(observer) }
             }
@@ -104,6 +113,11 @@ public final class CommandChannel: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// How many of `ids` were refused, by reason code.
+    public func refusalReasons(of ids: [UUID]) -> [String: Int] {
+        lock.withLock { ids.compactMap { refusals[$0.uuidString.lowercased()] }.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
     }
 
     /// The types of every event of journey `correlation`, in the order they arrived.

@@ -108,7 +108,7 @@ struct Chaos: AsyncParsableCommand {
     /// Every `killEvery` seconds, one service dies without warning and comes back; halfway,
     /// Postgres goes down at once and comes back.
     private func breakThings(_ bench: OrdersBench, seed: UInt64, log: CrashLog) async throws {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let started = ContinuousClock.now
         var postgresRestarted = restartPostgres == nil
         while ContinuousClock.now - started < .seconds(seconds - killEvery) {
@@ -120,7 +120,7 @@ struct Chaos: AsyncParsableCommand {
                 say("  \(Int((ContinuousClock.now - started).seconds)) s: Postgres restarted (pg_ctl -m immediate restart)")
                 continue
             }
-            let victim = bench.services[Int(random.next() % UInt64(bench.services.count))]
+            let victim = random.pick(bench.services)
             let pid = victim.pid
             victim.kill9()
             say("  \(Int((ContinuousClock.now - started).seconds)) s: kill -9 \(victim.name) (pid \(pid))")
@@ -163,15 +163,3 @@ final class ChaosExtras: @unchecked Sendable {
     var sales: [UUID] { lock.withLock { saleIDs } }
 }
 
-/// A small seeded generator, so a run's victims can be replayed with `--seed`.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

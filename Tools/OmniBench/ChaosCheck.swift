@@ -115,7 +115,7 @@ struct ChaosCheck {
             """)
         let returnedAnswers = try await scalar("SELECT count(*) FROM \(orders).returns WHERE order_id LIKE '\(prefix)'")
         rows.append(Row(invariant: "every return answered; each restocked once, where it came back",
-                        found: "\(returns.count) returns: \(returned) refunded, \(returnRefused) refused (not yet in her hands); \(restocks.count) restocked, \(restocks.filter { $0.1 > 1 }.count) twice; \(returnedAnswers) in orders",
+                        found: "\(returns.count) returns: \(returned) refunded, \(returnRefused) refused (\(bench.channel.refusalReasons(of: returns).sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))); \(restocks.count) restocked, \(restocks.filter { $0.1 > 1 }.count) twice; \(returnedAnswers) in orders",
                         holds: returned + returnRefused == returns.count && restocks.count == returnedAnswers && restocks.allSatisfy { $0.1 == 1 }))
         let soldAnswers = bench.channel.count(CatalogType.stockMovementRecorded, causedBy: sales) + bench.channel.count(CatalogType.commandRejected, causedBy: sales)
         let saleRows = try await pairs("""

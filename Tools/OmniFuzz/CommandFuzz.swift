@@ -1,5 +1,6 @@
 import CatalogContracts
 import Foundation
+import OmniChannel
 import Logging
 import OmniKafka
 import OmniMessaging

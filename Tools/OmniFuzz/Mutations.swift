@@ -1,4 +1,5 @@
 import Foundation
+import OmniChannel
 import OmniKafka
 import OmniMessaging
 
