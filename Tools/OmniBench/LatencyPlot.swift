@@ -4,7 +4,7 @@ import Foundation
 /// command (when it was sent, how long its outcome took) and the p99 of each second.
 enum LatencyPlot {
     static func svg(_ phases: [(name: String, samples: [LatencySample])]) -> String {
-        let width = 900.0, panelHeight = 260.0, left = 70.0, right = 20.0, top = 30.0, bottom = 40.0
+        let width = 900.0, panelHeight = 260.0, left = 90.0, right = 20.0, top = 30.0, bottom = 40.0
         var body = ""
         for (index, phase) in phases.enumerated() {
             let y0 = Double(index) * panelHeight
@@ -18,7 +18,7 @@ enum LatencyPlot {
             body += "<rect x=\"\(left)\" y=\"\(y0 + top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>\n"
             for tick in 0...4 {
                 let ms = maxMs * Double(tick) / 4
-                body += "<text x=\"\(left - 6)\" y=\"\(format(y(ms) + 4))\" font-size=\"11\" text-anchor=\"end\">\(format(ms)) ms</text>\n"
+                body += "<text x=\"\(left - 6)\" y=\"\(format(y(ms) + 4))\" font-size=\"11\" text-anchor=\"end\">\(String(format: "%.0f", ms)) ms</text>\n"
                 let at = maxAt * Double(tick) / 4
                 body += "<text x=\"\(format(x(at)))\" y=\"\(y0 + panelHeight - bottom + 16)\" font-size=\"11\" text-anchor=\"middle\">\(format(at)) s</text>\n"
             }
