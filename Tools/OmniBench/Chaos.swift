@@ -33,6 +33,7 @@ struct Chaos: AsyncParsableCommand {
     var mailbox = ".omni/chaos-mail"
 
     func run() async throws {
+        ChildProcesses.stopOnSignals()
         var logger = Logger(label: "omni-chaos") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .critical
         let seed = self.seed ?? UInt64.random(in: 1...UInt64.max)

@@ -96,6 +96,7 @@ struct Figures: AsyncParsableCommand {
     enum Part: String, ExpressibleByArgument, CaseIterable { case delivery, catalog, orders, promotions, notifications, system }
 
     func run() async throws {
+        ChildProcesses.stopOnSignals()
         var logger = Logger(label: "omni-bench") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let bootstrap = try stack.resolveBootstrap()

@@ -26,6 +26,7 @@ final class SMTPSink: @unchecked Sendable {
             }
         }
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
         let client = SMTPClient(configuration: .init(host: "127.0.0.1", port: port))
         let deadline = ContinuousClock.now + .seconds(15)
         while (try? await client.send(.init(from: "bench@omni.local", to: "probe@example.com", subject: "probe", body: "probe"))) == nil {
@@ -39,6 +40,7 @@ final class SMTPSink: @unchecked Sendable {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        ChildProcesses.ended(process.processIdentifier)
     }
 
     /// How many messages the mailbox holds per `Message-ID` (the probe has none).

@@ -61,6 +61,7 @@ final class ServiceUnderBench: @unchecked Sendable {
         process.standardError = log
         try? FileManager.default.removeItem(at: portFile)
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
         lock.withLock { self.process = process }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -77,6 +78,7 @@ final class ServiceUnderBench: @unchecked Sendable {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        ChildProcesses.ended(process.processIdentifier)
     }
 
     func stop() {
@@ -84,6 +86,7 @@ final class ServiceUnderBench: @unchecked Sendable {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+        ChildProcesses.ended(process.processIdentifier)
     }
 
     var httpPort: Int? { port }
