@@ -58,10 +58,13 @@ struct Chaos: AsyncParsableCommand {
                 return placed
             }
             say("load over: \(placed.count) orders placed, \(crashes.entries.count) crashes; waiting for every outcome")
-            let check = ChaosCheck(bench: bench, bootstrap: bootstrap, target: stack.postgres, run: run, correlations: placed.map(\.0),
-                                   returns: extras.returns, sales: extras.sales)
-            try await check.settle(timeout: .seconds(settleSeconds))
-            outcome = .success(try await check.rows(crashes: crashes.entries))
+            let rows = try await withClient(stack.postgres.client(connections: 1)) { postgres in
+                let check = ChaosCheck(bench: bench, bootstrap: bootstrap, postgres: postgres, run: run, correlations: placed.map(\.0),
+                                       returns: extras.returns, sales: extras.sales)
+                try await check.settle(timeout: .seconds(settleSeconds))
+                return try await check.rows(crashes: crashes.entries)
+            }
+            outcome = .success(rows)
         } catch {
             outcome = .failure(error)
         }

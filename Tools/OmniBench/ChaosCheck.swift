@@ -18,7 +18,8 @@ struct ChaosCheck {
 
     let bench: OrdersBench
     let bootstrap: String
-    let target: PostgresTarget
+    /// The auditor's connection (the Postgres superuser), started by the caller, shared by every query.
+    let postgres: PostgresClient
     let run: Substring
     let correlations: [String]
     /// The `ReturnItems` and `RecordPosSale` commands the load sent.
@@ -199,24 +200,18 @@ struct ChaosCheck {
     }
 
     private func scalar(_ sql: String) async throws -> Int {
-        try await withClient(target.client(connections: 1)) { client in
-            try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self).first { _ in true }.map(Int.init) ?? 0
-        }
+        try await postgres.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self).first { _ in true }.map(Int.init) ?? 0
     }
 
     private func strings(_ sql: String) async throws -> Set<String> {
-        try await withClient(target.client(connections: 1)) { client in
-            var values: Set<String> = []
-            for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(String.self) { values.insert(value) }
-            return values
-        }
+        var values: Set<String> = []
+        for try await value in try await postgres.query(PostgresQuery(unsafeSQL: sql)).decode(String.self) { values.insert(value) }
+        return values
     }
 
     private func pairs(_ sql: String) async throws -> [(String, Int)] {
-        try await withClient(target.client(connections: 1)) { client in
-            var values: [(String, Int)] = []
-            for try await (key, count) in try await client.query(PostgresQuery(unsafeSQL: sql)).decode((String, Int64).self) { values.append((key, Int(count))) }
-            return values
-        }
+        var values: [(String, Int)] = []
+        for try await (key, count) in try await postgres.query(PostgresQuery(unsafeSQL: sql)).decode((String, Int64).self) { values.append((key, Int(count))) }
+        return values
     }
 }

@@ -24,7 +24,6 @@ struct Demo: AsyncParsableCommand {
         @OptionGroup var broker: BrokerOptions
         func run() async throws {
             let script = try await DemoScript(bootstrap: try broker.resolve(), printing: { _ in false })
-            defer { Task { await script.close() } }
             try await script.seed()
             await script.close()
         }
@@ -178,26 +177,22 @@ final class DemoScript: Sendable {
 
     private func customerId(email: String) async throws -> String {
         struct Found: Decodable { var customerId: String }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let data = await Self.get("http://127.0.0.1:8081/customers/lookup?email=\(email)"), let found = try? JSONDecoder().decode(Found.self, from: data) {
-                return found.customerId
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw CLIError("customers never answered for \(email)")
+        return try await poll("http://127.0.0.1:8081/customers/lookup?email=\(email)", as: Found.self, "customers never answered for \(email)") { $0.customerId }
     }
 
     private func pickupCode(_ orderId: String) async throws -> String {
         struct Order: Decodable { var pickupCode: String? }
+        return try await poll("http://127.0.0.1:8083/orders/\(orderId)", as: Order.self, "orders never showed the pickup code of \(orderId)") { $0.pickupCode }
+    }
+
+    /// Reads `url` until its answer decodes and holds the value `pick` wants (30 s at most).
+    private func poll<Answer: Decodable, Value>(_ url: String, as _: Answer.Type, _ failure: String, _ pick: (Answer) -> Value?) async throws -> Value {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let data = await Self.get("http://127.0.0.1:8083/orders/\(orderId)"), let code = (try? JSONDecoder().decode(Order.self, from: data))?.pickupCode {
-                return code
-            }
+            if let data = await Self.get(url), let answer = try? JSONDecoder().decode(Answer.self, from: data), let value = pick(answer) { return value }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw CLIError("orders never showed the pickup code of \(orderId)")
+        throw CLIError(failure)
     }
 
     static func exists(_ url: String) async -> Bool { await get(url) != nil }
