@@ -28,6 +28,7 @@ public final class Database: Sendable {
     public let client: PostgresClient
     public let schema: String
     public let logger: Logger
+    private let watch: ConnectionWatch
 
     public init(configuration: DatabaseConfiguration, logger: Logger) throws {
         guard Self.isValidIdentifier(configuration.schema) else {
@@ -43,12 +44,14 @@ public final class Database: Sendable {
         self.client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.schema = configuration.schema
         self.logger = logger
+        self.watch = ConnectionWatch(logger: logger)
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    public func withTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Throws `DatabaseError.connectionLost` if the connection dies and `body` hangs on it.
+    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in
+            return try await withConnection { [logger] connection in
                 try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
             }
         } catch let error as PostgresTransactionError {
@@ -56,10 +59,25 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` with a connection of the pool (use this, not `client`: see `ConnectionWatch`).
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { [watch] connection in
+            try await watch.run(on: connection, body)
+        }
+    }
+
+    /// Runs one statement and returns all its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
+        try await withConnection { [logger] connection in
+            try await connection.query(query, logger: logger, file: file, line: line).collect()
+        }
+    }
+
     /// `SELECT 1` answered in time.
     public func isReachable() async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask { [client] in (try? await client.query("SELECT 1")) != nil }
+            group.addTask { (try? await self.query("SELECT 1")) != nil }
             group.addTask { try? await Task.sleep(for: .seconds(2)); return false }
             let first = await group.next() ?? false
             group.cancelAll()
@@ -75,12 +93,15 @@ public final class Database: Sendable {
 }
 
 public enum DatabaseError: Error, CustomStringConvertible {
+    /// The connection closed under work that never finished (see `ConnectionWatch`); transient.
+    case connectionLost
     case invalidSchemaName(String)
     case migrationChanged(component: String, version: Int, name: String)
     case badMigrationFileName(String)
 
     public var description: String {
         switch self {
+        case .connectionLost: "the Postgres connection closed under work that never finished"
         case .invalidSchemaName(let name): "invalid schema name '\(name)'"
         case .migrationChanged(let component, let version, let name):
             "migration \(component)/\(version) \(name) was edited after it was applied; add a new migration instead"
@@ -108,4 +129,11 @@ extension PSQLError {
 extension PostgresTransactionError {
     /// The error that made the transaction fail (closure, BEGIN or COMMIT).
     public var underlying: any Error { closureError ?? beginError ?? commitError ?? self }
+}
+
+extension Array where Element == PostgresRow {
+    /// Every row decoded as `type` (a column type or a tuple of them).
+    public func decode<each Column: PostgresDecodable>(_ type: (repeat each Column).Type, file: String = #fileID, line: Int = #line) throws -> [(repeat each Column)] {
+        try map { try $0.decode(type, file: file, line: line) }
+    }
 }

@@ -88,7 +88,7 @@ public final class OutboxRelay: Service, Sendable {
         let logger = self.logger
         let lockKey = "omni.outbox-relay." + database.schema
         let limit = configuration.batchSize
-        return try await database.withTransaction { connection in
+        return try await database.withTransaction { [producer, failures, published] connection in
             let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
                 .decode(Bool.self).first { _ in true } ?? false
             guard locked else { return 0 }
@@ -131,7 +131,7 @@ public final class OutboxRelay: Service, Sendable {
         let channel = database.schema + "_outbox"
         while !Task.isCancelled {
             do {
-                try await database.client.withConnection { connection in
+                try await database.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
                         for try await _ in notifications { wake.yield() }
                     }
@@ -149,8 +149,7 @@ public final class OutboxRelay: Service, Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.pollInterval)
             wake.yield()
-            if let count = try? await database.client.query("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                .decode(Int.self).first(where: { _ in true }) {
+            if let count = try? await database.query("SELECT count(*) FROM outbox WHERE published_at IS NULL").decode(Int.self).first {
                 backlog.record(count)
             }
         }
@@ -159,8 +158,8 @@ public final class OutboxRelay: Service, Sendable {
     private func purge() async {
         let seconds = Int(configuration.retention.components.seconds)
         do {
-            try await database.client.query(
-                "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => \(seconds))", logger: logger)
+            try await database.query(
+                "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => \(seconds))")
         } catch {
             logger.warning("outbox purge failed", metadata: ["error": "\(error)"])
         }

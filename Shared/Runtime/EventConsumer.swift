@@ -188,7 +188,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// One message in its own transaction, retried with back-off, dead-lettered when it can never succeed.
-    private func handle(_ message: ConsumedMessage, event: CloudEvent, handler: EventHandler) async -> Outcome {
+    private func handle(_ message: ConsumedMessage, event: CloudEvent, handler: @escaping EventHandler) async -> Outcome {
         var attempt = 0
         var paused = false
         defer { if paused { consumer.resume(message.topicPartition) } }
@@ -330,7 +330,7 @@ enum ErrorClass {
             self = error.isTransient ? .transient : .unexpected
         case let error as PostgresTransactionError:
             self = ErrorClass(error.underlying)
-        case is KafkaError, is CancellationError:
+        case DatabaseError.connectionLost, is KafkaError, is CancellationError:
             self = .transient
         default:
             self = .unexpected

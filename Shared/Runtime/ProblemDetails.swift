@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OmniPersistence
 import PostgresNIO
 
 /// RFC 9457 problem details: every HTTP error Omni returns has this body,
@@ -52,6 +53,9 @@ public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddlewar
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22021" {
             // A NUL character from the path, query or body: text Postgres cannot hold.
             throw ProblemDetails(status: .badRequest, title: "Invalid text", detail: "the request holds a NUL character, which no field accepts")
+        } catch DatabaseError.connectionLost {
+            // Postgres went away under the request: worth retrying once it is back.
+            throw ProblemDetails(status: .serviceUnavailable, title: "Database unavailable", detail: "the database connection was lost; retry shortly")
         } catch let error as DecodingError {
             throw ProblemDetails(status: .badRequest, title: "Malformed request body", detail: "\(error)")
         } catch {

@@ -104,8 +104,8 @@ struct CatalogStockTests {
 
 extension TestStack {
     /// (sku, location, on_hand, ledger sum) wherever the two disagree.
-    static func ledgerMismatches(_ schema: String) async throws -> [String] {
-        try await withAdmin { admin in
+    static func ledgerMismatches(_ schema: String, on cluster: TestPostgres? = nil) async throws -> [String] {
+        try await withAdmin(on: cluster) { admin in
             let rows = try await admin.query(PostgresQuery(unsafeSQL: """
                 SELECT COALESCE(s.sku, l.sku) || '@' || COALESCE(s.location_id, l.location_id) || ' ' || COALESCE(s.on_hand, 0) || ' vs ' || COALESCE(l.total, 0)
                 FROM \(schema).stock_levels s

@@ -19,18 +19,20 @@ final class ServiceStack: @unchecked Sendable {
     private let environment: [String: String]
     private var restarts = 0
 
-    convenience init(_ service: ServiceName, replicas count: Int = 1, environment: [String: String] = [:]) async throws {
-        try await self.init([service], replicas: count, environment: environment)
+    convenience init(_ service: ServiceName, replicas count: Int = 1, environment: [String: String] = [:], postgres: TestPostgres? = nil) async throws {
+        try await self.init([service], replicas: count, environment: environment, postgres: postgres)
     }
 
-    /// Several services on one broker (a saga across them): `replicas` of each.
-    init(_ services: [ServiceName], replicas count: Int = 1, environment: [String: String] = [:]) async throws {
+    /// Several services on one broker (a saga across them): `replicas` of each, on the
+    /// shared Postgres cluster unless `postgres` names another.
+    init(_ services: [ServiceName], replicas count: Int = 1, environment: [String: String] = [:], postgres: TestPostgres? = nil) async throws {
         service = services[0]
-        self.environment = environment
+        self.environment = (postgres?.serviceEnvironment ?? [:]).merging(environment) { $1 }
+        let environment = self.environment
         broker = try await DevBrokerProcess()
         let schemas = services.map { TestStack.unique($0.rawValue) }
         schema = schemas[0]
-        for schema in schemas { try await TestStack.createServiceSchema(schema) }
+        for schema in schemas { try await TestStack.createServiceSchema(schema, on: postgres) }
         producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: broker.bootstrap, clientID: schema + "-channel")), logger: TestStack.quietLogger)
         watcher = try await EventWatcher(bootstrap: broker.bootstrap, topics: services.map { Topics.events($0) })
         for (service, schema) in zip(services, schemas) {

@@ -4,6 +4,35 @@ import OmniKafka
 import OmniPersistence
 import PostgresNIO
 
+/// A Postgres cluster `scripts/omni test` started: the shared one every test uses, or the
+/// one the Postgres-crash tests restart under live services.
+struct TestPostgres: Sendable {
+    var host: String
+    var port: Int
+    var database: String
+    var adminUser: String
+    var adminPassword: String
+
+    /// The cluster most tests share.
+    static func shared() throws -> TestPostgres {
+        TestPostgres(host: try TestStack.env("OMNI_TEST_PG_HOST"), port: Int(try TestStack.env("OMNI_TEST_PG_PORT"))!,
+                     database: try TestStack.env("OMNI_TEST_PG_DATABASE"), adminUser: try TestStack.env("OMNI_TEST_PG_USER"),
+                     adminPassword: try TestStack.env("OMNI_TEST_PG_PASSWORD"))
+    }
+
+    /// The second cluster, which only the Postgres-crash tests use (and restart).
+    static func crashable() throws -> TestPostgres {
+        var cluster = try shared()
+        cluster.port = Int(try TestStack.env("OMNI_TEST_CRASH_PG_PORT"))!
+        return cluster
+    }
+
+    /// The environment a service process needs to use this cluster.
+    var serviceEnvironment: [String: String] {
+        ["OMNI_PG_HOST": host, "OMNI_PG_PORT": String(port), "OMNI_PG_DATABASE": database]
+    }
+}
+
 /// The real stack `scripts/omni test` starts: a project-local Postgres and the dev broker.
 enum TestStack {
     struct Missing: Error, CustomStringConvertible {
@@ -39,11 +68,13 @@ enum TestStack {
         "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    /// Runs `body` with a superuser client (to create roles and schemas as the init SQL does).
-    static func withAdmin<T: Sendable>(_ body: (PostgresClient) async throws -> T) async throws -> T {
+    /// Runs `body` with a superuser client (to create roles and schemas as the init SQL does),
+    /// on the shared cluster unless `cluster` says otherwise.
+    static func withAdmin<T: Sendable>(on cluster: TestPostgres? = nil, _ body: (PostgresClient) async throws -> T) async throws -> T {
+        let cluster = try cluster ?? .shared()
         let config = PostgresClient.Configuration(
-            host: try env("OMNI_TEST_PG_HOST"), port: Int(try env("OMNI_TEST_PG_PORT"))!, username: try env("OMNI_TEST_PG_USER"),
-            password: try env("OMNI_TEST_PG_PASSWORD"), database: try env("OMNI_TEST_PG_DATABASE"), tls: .disable)
+            host: cluster.host, port: cluster.port, username: cluster.adminUser,
+            password: cluster.adminPassword, database: cluster.database, tls: .disable)
         return try await withClient(PostgresClient(configuration: config, backgroundLogger: quietLogger), body)
     }
 
@@ -69,9 +100,9 @@ enum TestStack {
     }
 
     /// A fresh role owning a fresh schema, created like compose/postgres/init does it.
-    static func createServiceSchema(_ name: String) async throws {
-        let database = try env("OMNI_TEST_PG_DATABASE")
-        try await withAdmin { admin in
+    static func createServiceSchema(_ name: String, on cluster: TestPostgres? = nil) async throws {
+        let database = try (cluster ?? .shared()).database
+        try await withAdmin(on: cluster) { admin in
             // Concurrent GRANTs on one database row collide ("tuple concurrently updated"): serialize.
             try await admin.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(7411)", logger: logger)

@@ -86,21 +86,21 @@ struct CatalogQueries: Sendable {
     func notFound(_ what: String) -> ProblemDetails { ProblemDetails(status: .notFound, title: "Not found", detail: what) }
 
     func product(_ sku: String) async throws -> ProductView {
-        let row = try await database.client.query("""
+        let row = try await database.query("""
             SELECT sku, name, description, category, attributes::text, active, version FROM products WHERE sku = \(sku)
-            """, logger: logger).decode((String, String, String, String, String, Bool, Int).self).first { _ in true }
+            """).decode((String, String, String, String, String, Bool, Int).self).first
         guard let (sku, name, description, category, attributes, active, version) = row else { throw notFound("no product with sku \(sku)") }
         return ProductView(sku: sku, name: name, description: description, category: category,
                            attributes: try JSONCoding.decoder.decode([String: String].self, from: Data(attributes.utf8)), active: active, version: version)
     }
 
     func products(category: String?, limit: Int) async throws -> [ProductView] {
-        let rows = try await database.client.query("""
+        let rows = try await database.query("""
             SELECT sku, name, description, category, attributes::text, active, version FROM products
             WHERE \(category)::text IS NULL OR category = \(category) ORDER BY sku LIMIT \(limit)
-            """, logger: logger)
+            """)
         var products: [ProductView] = []
-        for try await (sku, name, description, category, attributes, active, version) in rows.decode((String, String, String, String, String, Bool, Int).self) {
+        for (sku, name, description, category, attributes, active, version) in try rows.decode((String, String, String, String, String, Bool, Int).self) {
             products.append(ProductView(sku: sku, name: name, description: description, category: category,
                                         attributes: try JSONCoding.decoder.decode([String: String].self, from: Data(attributes.utf8)), active: active, version: version))
         }
@@ -110,7 +110,7 @@ struct CatalogQueries: Sendable {
     func price(sku: String, channel: String, storeId: String?, at instant: Date) async throws -> PriceView {
         if channel != PriceResolution.defaultChannel { _ = try channelOrBadRequest(channel) }
         _ = try await product(sku)
-        let entries = try await database.client.withConnection { try await CatalogRecords.prices(sku: sku, on: $0, logger: logger) }
+        let entries = try await database.withConnection { try await CatalogRecords.prices(sku: sku, on: $0, logger: logger) }
         guard let entry = PriceResolution.price(among: entries, channel: channel, storeId: storeId, at: instant) else {
             throw notFound("no price for \(sku) on \(channel)\(storeId.map { " at \($0)" } ?? "") at \(Timestamp.format(instant))")
         }
@@ -119,12 +119,12 @@ struct CatalogQueries: Sendable {
     }
 
     func locations() async throws -> [UpsertLocation] {
-        let rows = try await database.client.query("""
+        let rows = try await database.query("""
             SELECT location_id, kind, name, address::text, opening_hours::text, latitude, longitude, click_and_collect, ship_from_store, active
             FROM locations ORDER BY location_id
-            """, logger: logger)
+            """)
         var result: [UpsertLocation] = []
-        for try await row in rows.decode((String, String, String, String, String, Double, Double, Bool, Bool, Bool).self) {
+        for row in try rows.decode((String, String, String, String, String, Double, Double, Bool, Bool, Bool).self) {
             result.append(try locationView(row))
         }
         return result
@@ -148,7 +148,7 @@ struct CatalogQueries: Sendable {
     func availability(sku: String, channel channelText: String, storeId: String?) async throws -> AvailabilityView {
         let channel = try channelOrBadRequest(channelText)
         _ = try await product(sku)
-        let all = try await database.client.withConnection { try await CatalogRecords.locations(ids: nil, on: $0, logger: logger) }
+        let all = try await database.withConnection { try await CatalogRecords.locations(ids: nil, on: $0, logger: logger) }
         let serving: [LocationProfile]
         do {
             serving = try ChannelServing.locations(for: channel, storeId: storeId, among: all)
@@ -168,7 +168,7 @@ struct CatalogQueries: Sendable {
     /// Stores near a store or a point, nearest first, with what each has of `sku`.
     func nearby(sku: String, origin: NearbyOrigin, radiusKm: Double, limit: Int) async throws -> NearbyView {
         _ = try await product(sku)
-        let all = try await database.client.withConnection { try await CatalogRecords.locations(ids: nil, on: $0, logger: logger) }
+        let all = try await database.withConnection { try await CatalogRecords.locations(ids: nil, on: $0, logger: logger) }
         let point: GeoPoint
         var exclude: String?
         switch origin {
@@ -192,13 +192,13 @@ struct CatalogQueries: Sendable {
 
     /// One row per location, zero where the sku was never stocked.
     private func levels(sku: String, locationIds: [String]) async throws -> [LocationAvailability] {
-        let rows = try await database.client.query("""
+        let rows = try await database.query("""
             SELECT l.location_id, l.name, l.kind, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0), COALESCE(s.safety_stock, 0)
             FROM locations l LEFT JOIN stock_levels s ON s.location_id = l.location_id AND s.sku = \(sku)
             WHERE l.location_id = ANY(\(locationIds)) ORDER BY l.location_id
-            """, logger: logger)
+            """)
         var result: [LocationAvailability] = []
-        for try await (id, name, kind, onHand, reserved, safety) in rows.decode((String, String, String, Int, Int, Int).self) {
+        for (id, name, kind, onHand, reserved, safety) in try rows.decode((String, String, String, Int, Int, Int).self) {
             let level = StockLevel(onHand: onHand, reserved: reserved, safetyStock: safety)
             result.append(LocationAvailability(locationId: id, name: name, kind: kind, onHand: onHand, reserved: reserved,
                                                safetyStock: safety, available: level.available))
@@ -208,15 +208,15 @@ struct CatalogQueries: Sendable {
 
     func stock(sku: String, locationId: String, movements limit: Int) async throws -> StockView {
         let level = try await availability(sku: sku, locationId: locationId)
-        let ledger = try await database.client.query("""
+        let ledger = try await database.query("""
             SELECT COALESCE(sum(quantity), 0)::int FROM stock_ledger WHERE sku = \(sku) AND location_id = \(locationId)
-            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
-        let rows = try await database.client.query("""
+            """).decode(Int.self).first ?? 0
+        let rows = try await database.query("""
             SELECT movement_id, kind, quantity, on_hand_after, reason, reference, recorded_at FROM stock_ledger
             WHERE sku = \(sku) AND location_id = \(locationId) ORDER BY movement_id DESC LIMIT \(limit)
-            """, logger: logger)
+            """)
         var movements: [Movement] = []
-        for try await (id, kind, quantity, after, reason, reference, at) in rows.decode((Int64, String, Int, Int, String?, String?, Date).self) {
+        for (id, kind, quantity, after, reason, reference, at) in try rows.decode((Int64, String, Int, Int, String?, String?, Date).self) {
             movements.append(Movement(movementId: id, kind: kind, quantity: quantity, onHandAfter: after, reason: reason, reference: reference, recordedAt: at))
         }
         return StockView(sku: sku, locationId: locationId, onHand: level.onHand, reserved: level.reserved, safetyStock: level.safetyStock,
@@ -224,11 +224,11 @@ struct CatalogQueries: Sendable {
     }
 
     func reservation(_ id: String) async throws -> ReservationView {
-        let row = try await database.client.query("""
+        let row = try await database.query("""
             SELECT order_id, channel, status, close_reason, fulfilment::text, expires_at, created_at FROM reservations WHERE reservation_id = \(id)
-            """, logger: logger).decode((String, String, String, String?, String, Date, Date).self).first { _ in true }
+            """).decode((String, String, String, String?, String, Date, Date).self).first
         guard let (orderId, channel, status, reason, fulfilment, expiresAt, createdAt) = row else { throw notFound("no reservation \(id)") }
-        let allocations = try await database.client.withConnection { try await ReservationRecords.allocations(id, on: $0, logger: logger) }
+        let allocations = try await database.withConnection { try await ReservationRecords.allocations(id, on: $0, logger: logger) }
         return ReservationView(reservationId: id, orderId: orderId, channel: channel, status: status, closeReason: reason,
                                fulfilment: try JSONCoding.decoder.decode(Fulfilment.self, from: Data(fulfilment.utf8)),
                                allocations: allocations, expiresAt: expiresAt, createdAt: createdAt)

@@ -82,7 +82,7 @@ struct CustomerViews: Sendable {
     }
 
     func view(_ reference: CustomerReference) async throws -> CustomerView {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let id = try await resolve(reference, on: connection)
             let entry = try await connection.query("SELECT entry_channel FROM customers WHERE customer_id = \(id)", logger: logger)
                 .decode(String?.self).first { _ in true } ?? nil
@@ -114,7 +114,7 @@ struct CustomerViews: Sendable {
     }
 
     func timeline(_ reference: CustomerReference, before: Int64?, limit: Int) async throws -> TimelinePage {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let id = try await resolve(reference, on: connection)
             let entries = try await EngagementRecords.timeline(id, before: before, limit: limit, on: connection, logger: logger)
             return TimelinePage(customerId: id.uuidString.lowercased(), entries: entries, nextBefore: entries.count == limit ? entries.last?.entryId : nil)
@@ -122,13 +122,13 @@ struct CustomerViews: Sendable {
     }
 
     func consents(_ reference: CustomerReference, history: Bool) async throws -> [EngagementRecords.ConsentState] {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             try await EngagementRecords.consents(try await resolve(reference, on: connection), history: history, on: connection, logger: logger)
         }
     }
 
     func export(_ reference: CustomerReference) async throws -> Export {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let id = try await resolve(reference, on: connection)
             let rows = try await connection.query("""
                 SELECT kind, points, reason, reference, recorded_at FROM loyalty_ledger WHERE customer_id = \(id) ORDER BY entry_id

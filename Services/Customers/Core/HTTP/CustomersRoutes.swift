@@ -57,20 +57,20 @@ enum CustomersRoutes {
                 }
                 assignee = LeadAssignee(kind: kind, id: id)
             }
-            return Response.json(try await database.client.withConnection { connection in
+            return Response.json(try await database.withConnection { [assignee] connection in
                 try await LeadRecords.leads(id: nil, assignee: assignee, limit: 200, on: connection, logger: database.logger)
             })
         }
         router.get("/leads/:id") { _, context in
             let id = try context.parameters.require("id")
-            let found = try await database.client.withConnection { connection in
+            let found = try await database.withConnection { connection in
                 try await LeadRecords.leads(id: id, assignee: nil, limit: 1, on: connection, logger: database.logger)
             }
             guard let lead = found.first else { throw ProblemDetails(status: .notFound, title: "Unknown lead", detail: "no lead \(id)") }
             return Response.json(lead)
         }
         router.get("/lead-rules") { _, _ in
-            let (version, rules) = try await database.client.withConnection { connection in
+            let (version, rules) = try await database.withConnection { connection in
                 try await LeadRecords.currentRules(on: connection, logger: database.logger)
             }
             return Response.json(LeadRulesChanged(version: version, rules: rules))

@@ -40,7 +40,7 @@ struct JourneyViews {
     }
 
     func customer(_ reference: CustomerReference) async throws -> CustomerJourney {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let logger = database.logger
             // Unknown → 404, erased → 410, as every customer route answers.
             let id = try await CustomerViews(database: database).resolve(reference, on: connection)
@@ -73,7 +73,7 @@ struct JourneyViews {
     }
 
     func shop() async throws -> ShopJourneys {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let logger = database.logger
             var entries: [String: Int] = [:], customers = 0
             for try await (channel, count) in try await connection.query("""

@@ -29,14 +29,14 @@ enum NotificationsRoutes {
         router.get("/customers/:id/messages") { request, context in
             let id = try context.parameters.require("id")
             let limit = try request.limit(default: 100)
-            let entries = try await database.client.withConnection { connection in
+            let entries = try await database.withConnection { connection in
                 try await MessageRecords.log(id, limit: limit, on: connection, logger: database.logger)
             }
             return Response.json(Log(customerId: id, messages: entries))
         }
         router.get("/customers/:id/contact") { _, context in
             let id = try context.parameters.require("id")
-            guard let recipient = try await database.client.withConnection({ connection in
+            guard let recipient = try await database.withConnection({ connection in
                 try await RecipientRecords.find(id, on: connection, logger: database.logger)
             }) else {
                 throw ProblemDetails(status: .notFound, title: "Unknown customer", detail: "notifications knows no customer \(id)")

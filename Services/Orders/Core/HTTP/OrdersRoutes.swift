@@ -17,7 +17,7 @@ enum OrdersRoutes {
         }
         router.get("/quotes/:id") { _, context in
             let id = try context.parameters.require("id")
-            let quote = try await database.client.withConnection { connection in
+            let quote = try await database.withConnection { connection in
                 try await QuoteRecords.find(id, on: connection, logger: database.logger)
             }
             guard let quote else { throw ProblemDetails.notFound("no quote \(id)") }
@@ -86,7 +86,7 @@ struct OrdersQueries: Sendable {
     let database: Database
 
     func order(_ id: String) async throws -> OrderView {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             guard let record = try await OrderRecords.find(id, on: connection, logger: database.logger) else {
                 throw ProblemDetails.notFound("no order \(id)")
             }
@@ -99,14 +99,14 @@ struct OrdersQueries: Sendable {
     }
 
     func customerOrders(_ customerId: String, limit: Int, before: Date?) async throws -> OrderList {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let records = try await OrderRecords.customerOrders(customerId, limit: limit, before: before, on: connection, logger: database.logger)
             return OrderList(customerId: customerId, orders: records.map(\.snapshot), next: records.count == limit ? records.last?.placedAt : nil)
         }
     }
 
     func cart(_ owner: String, channel: String, storeId: String?) async throws -> CartView {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             let logger = database.logger
             let stored = try await CartRecords.find(owner, on: connection, logger: logger)
             let lines = stored?.cart.lines ?? []

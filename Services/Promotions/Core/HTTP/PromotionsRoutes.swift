@@ -56,14 +56,14 @@ enum PromotionsRoutes {
                 throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: "every line needs a quantity above 0 and a price of 0 or more")
             }
             if let problem = quote.basket.pricingProblem { throw ProblemDetails(status: .badRequest, title: "Invalid basket", detail: problem) }
-            let evaluation = try await database.client.withConnection { connection in
+            let evaluation = try await database.withConnection { connection in
                 try await Evaluation.run(quote.basket, codes: quote.codes ?? [], lockingLimits: false, on: connection, logger: database.logger)
             }
             return Response.json(Quote(pricing: evaluation.pricing, rejections: evaluation.rejections))
         }
         router.get("/promotions") { request, _ in
             let limit = try request.limit(default: 100)
-            let all = try await database.client.withConnection { connection in
+            let all = try await database.withConnection { connection in
                 try await PromotionRecords.all(limit: limit, on: connection, logger: database.logger)
             }
             return Response.json(PromotionList(promotions: all.map { PromotionView(promotion: $0.0, version: $0.1, uses: $0.2) }))
@@ -72,7 +72,7 @@ enum PromotionsRoutes {
             let id = try context.parameters.require("id")
             let query = request.uri.queryParameters
             let limit = try request.limit(default: 1_000)
-            let codes = try await database.client.withConnection { connection -> [String]? in
+            let codes = try await database.withConnection { connection -> [String]? in
                 guard try await PromotionRecords.find(id, on: connection, logger: database.logger) != nil else { return nil }
                 return try await UniqueCodeRecords.codes(of: id, batch: query.get("batch"), after: query.get("after"), limit: limit,
                                                          on: connection, logger: database.logger)
@@ -82,7 +82,7 @@ enum PromotionsRoutes {
         }
         router.get("/promotions/:id") { _, context in
             let id = try context.parameters.require("id")
-            let found = try await database.client.withConnection { connection -> PromotionView? in
+            let found = try await database.withConnection { connection -> PromotionView? in
                 guard let (promotion, version) = try await PromotionRecords.find(id, on: connection, logger: database.logger) else { return nil }
                 let uses = try await PromotionRecords.uses(of: id, customerId: nil, on: connection, logger: database.logger)
                 return PromotionView(promotion: promotion, version: version, uses: uses.total)
