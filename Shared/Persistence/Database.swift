@@ -48,11 +48,17 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    /// The outbox rows it appends are written together before COMMIT (`OutboxBuffer`).
     /// Throws `DatabaseError.connectionLost` if the connection dies and `body` hangs on it.
     public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await withConnection { [logger] connection in
-                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+                try await connection.withTransaction(logger: logger) { connection in
+                    let outbox = OutboxBuffer()
+                    let result = try await OutboxBuffer.$current.withValue(outbox) { try await body(connection) }
+                    try await outbox.flush(on: connection, logger: logger)
+                    return result
+                }
             }
         } catch let error as PostgresTransactionError {
             throw error.underlying

@@ -94,13 +94,16 @@ public final class OutboxRelay: Service, Sendable {
             guard locked else { return 0 }
             var ids: [UUID] = []
             var messages: [OutgoingMessage] = []
+            // Postgres splits the headers (jsonb_each_text): no JSON decoding here.
             let rows = try await connection.query("""
-                SELECT id, topic, message_key, headers::text, payload FROM outbox
-                WHERE published_at IS NULL ORDER BY sequence LIMIT \(limit) FOR UPDATE
+                SELECT o.id, o.topic, o.message_key, h.names, h.values, o.payload FROM outbox o
+                CROSS JOIN LATERAL (
+                    SELECT COALESCE(array_agg(key ORDER BY key), '{}') AS names, COALESCE(array_agg(value ORDER BY key), '{}') AS values
+                    FROM jsonb_each_text(o.headers)) h
+                WHERE o.published_at IS NULL ORDER BY o.sequence LIMIT \(limit) FOR UPDATE OF o
                 """, logger: logger)
-            for try await (id, topic, key, headersJSON, payload) in rows.decode((UUID, String, String, String, ByteBuffer).self) {
-                let headerMap = try JSONCoding.decoder.decode([String: String].self, from: Data(headersJSON.utf8))
-                let headers = headerMap.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, string: $0.value) }
+            for try await (id, topic, key, names, values, payload) in rows.decode((UUID, String, String, [String], [String], ByteBuffer).self) {
+                let headers = zip(names, values).map { KafkaHeader(key: $0, string: $1) }
                 ids.append(id)
                 messages.append(OutgoingMessage(topic: topic, key: key, value: Array(buffer: payload), headers: headers))
             }
