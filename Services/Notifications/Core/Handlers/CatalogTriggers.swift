@@ -23,19 +23,24 @@ struct CatalogTriggers: Sendable {
             var places: [String] = []
             if change.available > 0 { places.append(change.locationId) }
             if change.onlineAvailable > 0 { places.append("") }
-            for place in places { try await tell(change.sku, at: place, event, context) }
+            guard !places.isEmpty else { return }
+            try await tell(change.sku, at: places, event, context)
         }
     }
 
-    /// Everyone waiting for `sku` at `locationId` ("" online), once each.
-    private func tell(_ sku: String, at locationId: String, _ event: CloudEvent, _ context: HandlerContext) async throws {
+    /// Everyone waiting for `sku` at one of `locationIds` ("" online), once each.
+    private func tell(_ sku: String, at locationIds: [String], _ event: CloudEvent, _ context: HandlerContext) async throws {
         let connection = context.connection, logger = context.logger
-        let waiting = try await StockSubscriptionRecords.takeWaiting(sku: sku, locationId: locationId, on: connection, logger: logger)
+        let waiting = try await StockSubscriptionRecords.takeWaiting(sku: sku, at: locationIds, on: connection, logger: logger)
         guard !waiting.isEmpty else { return }
         let product = try await StockSubscriptionRecords.productName(sku, on: connection, logger: logger) ?? sku
-        let store = locationId.isEmpty ? nil : try await StoreRecords.find(locationId, on: connection, logger: logger)
         let emitter = OutboxEmitter(context, service: .notifications, cause: event)
-        for (customerId, since) in waiting {
+        var stores: [String: StoreRecords.Store?] = [:]
+        for (customerId, locationId, since) in waiting {
+            if !locationId.isEmpty, stores[locationId] == nil {
+                stores[locationId] = .some(try await StoreRecords.find(locationId, on: connection, logger: logger))
+            }
+            let store = stores[locationId] ?? nil
             // The customer asked for it: not marketing (no cap), on a medium they have not refused.
             var values: [String: Any] = ["productName": product, "sku": sku]
             values["storeName"] = locationId.isEmpty ? nil : store?.name ?? locationId  // absent: online

@@ -51,15 +51,16 @@ enum StockSubscriptionRecords {
         return false
     }
 
-    /// Takes the customers waiting for `sku` at `locationId` ("" online), marking them told.
-    static func takeWaiting(sku: String, locationId: String, on connection: PostgresConnection, logger: Logger) async throws -> [(String, Date)] {
-        var waiting: [(String, Date)] = []
+    /// Takes the customers waiting for `sku` at any of `locationIds` ("" online), marking
+    /// them told: (customer, location, since), in one statement for every place.
+    static func takeWaiting(sku: String, at locationIds: [String], on connection: PostgresConnection, logger: Logger) async throws -> [(String, String, Date)] {
+        var waiting: [(String, String, Date)] = []
         let rows = try await connection.query("""
-            UPDATE stock_subscriptions SET notified_at = now() WHERE sku = \(sku) AND location_id = \(locationId) AND notified_at IS NULL
-            RETURNING customer_id, subscribed_at
+            UPDATE stock_subscriptions SET notified_at = now() WHERE sku = \(sku) AND location_id = ANY(\(locationIds)) AND notified_at IS NULL
+            RETURNING customer_id, location_id, subscribed_at
             """, logger: logger)
-        for try await row in rows.decode((String, Date).self) { waiting.append(row) }
-        return waiting
+        for try await row in rows.decode((String, String, Date).self) { waiting.append(row) }
+        return waiting.sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }
     }
 }
 

@@ -45,8 +45,10 @@ enum OrderRecords {
         reserve_command_id, promotions_command_id, pickup_code, collect_by, reject_code, reject_message, correlation_id, placed_at
         """
 
+    /// The new order and the first line of its history, in one statement.
     static func insert(_ order: OrderRecord, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
+            WITH placed AS (
             INSERT INTO orders (order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines, promo_codes,
                                 fulfilment, contact, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
                                 reserve_command_id, promotions_command_id, correlation_id, placed_at)
@@ -55,13 +57,20 @@ enum OrderRecords {
                     \(try json(order.fulfilment))::jsonb, \(try order.contact.map(json))::jsonb, \(order.paymentReference), \(order.subtotalMinor),
                     \(order.discountMinor), \(order.totalMinor), \(order.reservationId), \(order.reserveCommandId), \(order.promotionsCommandId),
                     \(order.correlationId), \(order.placedAt))
+            RETURNING order_id, status
+            )
+            INSERT INTO order_history (order_id, status) SELECT order_id, status FROM placed
             """, logger: logger)
-        try await history(order.orderId, order.status, detail: nil, on: connection, logger: logger)
     }
 
-    /// Writes back what a step changed, and records the status in the history when it moved.
+    /// Writes back what a step changed, and records the status in the history when it
+    /// moved (in the same statement: one round trip per saga step, not two).
     static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
+            WITH moved AS (
+                INSERT INTO order_history (order_id, status, detail)
+                SELECT \(order.orderId)::text, \(order.status.rawValue)::text, \(detail)::text WHERE \(order.status != previous)::boolean
+            )
             UPDATE orders SET status = \(order.status.rawValue), saga_step = \(order.sagaStep.rawValue), saga_deadline = \(order.sagaDeadline),
                 customer_id = \(order.customerId), lines = \(try json(order.lines))::jsonb, contact = \(try order.contact.map(json))::jsonb,
                 fulfilment = \(try json(order.fulfilment))::jsonb, subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
@@ -69,7 +78,6 @@ enum OrderRecords {
                 collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage), updated_at = now()
             WHERE order_id = \(order.orderId)
             """, logger: logger)
-        if order.status != previous { try await history(order.orderId, order.status, detail: detail, on: connection, logger: logger) }
     }
 
     /// The order, locked for the rest of the transaction (one step at a time per order).
@@ -130,10 +138,6 @@ enum OrderRecords {
 
     static func reassignCustomer(from merged: [String], to survivor: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("UPDATE orders SET customer_id = \(survivor), updated_at = now() WHERE customer_id = ANY(\(merged))", logger: logger)
-    }
-
-    private static func history(_ orderId: String, _ status: OrderStatus, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("INSERT INTO order_history (order_id, status, detail) VALUES (\(orderId), \(status.rawValue), \(detail))", logger: logger)
     }
 
     private static func one(_ sql: String, _ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
