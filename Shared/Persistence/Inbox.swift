@@ -18,12 +18,16 @@ public enum Inbox {
 
     /// Records a run of messages in one statement; the ids recorded now (the others were
     /// handled before). A message id that appears twice in the run is recorded once.
-    public static func claim(consumer: String, _ run: [(event: CloudEvent, message: ConsumedMessage)], on connection: PostgresConnection,
-                             logger: Logger) async throws -> Set<UUID> {
+    /// `lockTimeout` (e.g. `200ms`) becomes the transaction's `lock_timeout` in the same
+    /// statement, before any row is written: one round trip fewer per shared transaction.
+    public static func claim(consumer: String, _ run: [(event: CloudEvent, message: ConsumedMessage)], lockTimeout: String = "0",
+                             on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
         let rows = try await connection.query("""
+            WITH settings AS MATERIALIZED (SELECT set_config('lock_timeout', \(lockTimeout), true))
             INSERT INTO inbox (consumer, message_id, type, topic, kafka_partition, kafka_offset)
-            SELECT \(consumer), * FROM unnest(\(run.map(\.event.id))::uuid[], \(run.map(\.event.type))::text[], \(run.map(\.message.topic))::text[],
-                                              \(run.map { Int($0.message.partition) })::int[], \(run.map(\.message.offset))::int8[])
+            SELECT \(consumer), m.* FROM settings,
+                unnest(\(run.map(\.event.id))::uuid[], \(run.map(\.event.type))::text[], \(run.map(\.message.topic))::text[],
+                       \(run.map { Int($0.message.partition) })::int[], \(run.map(\.message.offset))::int8[]) AS m
             ON CONFLICT DO NOTHING RETURNING message_id
             """, logger: logger)
         var claimed: Set<UUID> = []

@@ -143,9 +143,8 @@ public final class EventConsumer: Service, Sendable {
         let started = ContinuousClock.now
         do {
             let outcomes = try await database.withTransaction { connection in
-                try await connection.query("SELECT set_config('lock_timeout', \(lockTimeout), true)", logger: logger)
                 let decoded = run.compactMap { pending in pending.event.map { (event: $0, message: pending.message) } }
-                var firstTime = try await Inbox.claim(consumer: consumerName, decoded, on: connection, logger: logger)
+                var firstTime = try await Inbox.claim(consumer: consumerName, decoded, lockTimeout: lockTimeout, on: connection, logger: logger)
                 var outcomes: [Outcome] = []
                 for pending in run {
                     guard let event = pending.event, let handler = pending.handler else {
