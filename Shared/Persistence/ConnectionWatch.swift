@@ -32,7 +32,8 @@ final class ConnectionWatch: Sendable {
     /// Runs `body` on `connection`; throws `DatabaseError.connectionLost` if the connection
     /// closes and `body` has not finished `grace` later.
     func run<T: Sendable>(on connection: PostgresConnection, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let work = Mutex<Task<Void, Never>?>(nil)
+        // The work's task, or that the caller was cancelled before the task existed.
+        let work = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 let answer = AnswerOnce(continuation)
@@ -52,10 +53,18 @@ final class ConnectionWatch: Sendable {
                     self.unwatch(connection.id, token)
                     answer.resume(with: result)
                 }
-                work.withLock { $0 = task }
+                let cancelled = work.withLock { state in
+                    state.task = task
+                    return state.cancelled
+                }
+                if cancelled { task.cancel() }
             }
         } onCancel: {
-            work.withLock { $0?.cancel() }
+            let task = work.withLock { state in
+                state.cancelled = true
+                return state.task
+            }
+            task?.cancel()
         }
     }
 

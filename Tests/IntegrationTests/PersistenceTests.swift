@@ -26,6 +26,26 @@ struct PersistenceTests {
         }
     }
 
+    @Test("work on a connection that closes under it ends with an error, never hangs (PostgresNIO loses queries written after a close)",
+          .timeLimit(.minutes(1)))
+    func closedConnectionNeverHangs() async throws {
+        let name = TestStack.unique("closed")
+        try await TestStack.createServiceSchema(name)
+        try await TestStack.withDatabase(name) { db in
+            let started = ContinuousClock.now
+            await #expect(throws: (any Error).self) {
+                try await db.withConnection { connection in
+                    try await connection.close()
+                    try await connection.query("SELECT 1", logger: TestStack.logger)
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
+            // The pool serves again on a new connection.
+            let answer = try await db.query("SELECT 41 + 1").decode(Int.self)
+            #expect(answer == [42])
+        }
+    }
+
     @Test("two replicas migrating at the same moment apply each migration once")
     func concurrentMigrations() async throws {
         let name = TestStack.unique("mig")
