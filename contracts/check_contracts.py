@@ -256,14 +256,21 @@ def _int64(value) -> bool:
     return INT64[0] <= value <= INT64[1]
 
 
-def _nulls(node, path="") -> list[str]:
-    if node is None:
-        return [path or "(root)"]
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _nulls(v, f"{path}/{k}" if path else k)]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _nulls(v, f"{path}/{i}" if path else str(i))]
-    return []
+def _walk(node):
+    """(path, value) for every value in a JSON document, without recursion (documents can be
+    nested hundreds deep)."""
+    stack = [("", node, 1)]
+    while stack:
+        path, value, depth = stack.pop()
+        yield path, value, depth
+        if isinstance(value, dict):
+            stack += [(f"{path}/{k}" if path else str(k), v, depth + 1) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(f"{path}/{i}" if path else str(i), v, depth + 1) for i, v in enumerate(value)]
+
+
+def _nulls(node) -> list[str]:
+    return sorted(path or "(root)" for path, value, _ in _walk(node) if value is None)
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -298,19 +305,13 @@ def parse_json(raw: bytes):
         raise Unparseable("nested too deeply")
     except ValueError as error:
         raise Unparseable(str(error))
-    if _has_surrogate(value):
-        raise Unparseable("a lone UTF-16 surrogate")
+    for path, node, depth in _walk(value):
+        if depth > 512:
+            raise Unparseable("nested deeper than 512 levels")
+        texts = [node] if isinstance(node, str) else list(node) if isinstance(node, dict) else []
+        if any(0xD800 <= ord(ch) <= 0xDFFF for text in texts for ch in text):
+            raise Unparseable(f"{path or '(root)'}: a lone UTF-16 surrogate")
     return value
-
-
-def _has_surrogate(node) -> bool:
-    if isinstance(node, str):
-        return any(0xD800 <= ord(c) <= 0xDFFF for c in node)
-    if isinstance(node, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in node.items())
-    if isinstance(node, list):
-        return any(_has_surrogate(v) for v in node)
-    return False
 
 
 # =========================================================================== static check
