@@ -14,6 +14,7 @@ final class EventWatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [CloudEvent] = []
     private var arrival: [UUID: ContinuousClock.Instant] = [:]
+    private var lastBatch = ContinuousClock.now
     private var task: Task<Void, Never>?
 
     init(bootstrap: String, topics: [String]) async throws {
@@ -35,6 +36,7 @@ final class EventWatcher: @unchecked Sendable {
                 for message in batch { consumer.storeOffset(message) }
                 guard let self else { return }
                 self.lock.withLock {
+                    self.lastBatch = now
                     self.received += events
                     for event in events { self.arrival[event.id] = now }
                 }
@@ -44,8 +46,20 @@ final class EventWatcher: @unchecked Sendable {
     }
 
     func close() async {
+        if ContractRecorder.isOn { await catchUp() }
         await consumer.close()
         task?.cancel()
+    }
+
+    /// Lets the recording take in what is still on the broker (the stack's services are
+    /// stopped by now): until no partition lags and no batch came for 200 ms, 5 s at most.
+    private func catchUp() async {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            let quiet = lock.withLock { ContinuousClock.now - lastBatch > .milliseconds(200) }
+            if quiet, consumer.lag().values.allSatisfy({ $0 == 0 }) { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     var events: [CloudEvent] { lock.withLock { received } }
