@@ -34,6 +34,15 @@ struct CatalogStockTests {
         #expect(try await stack.getJSON("/prices/\(f.sku)?channel=web&at=\(later)", as: Price.self).amountMinor == 8999)
         struct Product: Decodable { var name: String; var category: String }
         #expect(try await stack.getJSON("/products/\(f.sku)", as: Product.self).category == "shoes")
+
+        // The network as the channels read it: the flags resolved (absent ones false, active by default).
+        let network = try await stack.getJSON("/locations", as: [UpsertLocation].self)
+        #expect(Set(network.map(\.locationId)) == Set(f.locations.map(\.locationId)))
+        let warehouse = try #require(network.first { $0.locationId == f.warehouse })
+        #expect(warehouse.clickAndCollect == false && warehouse.shipFromStore == false && warehouse.active == true && warehouse.openingHours == [])
+        let station = try await stack.getJSON("/locations/\(f.nearbyStore)", as: UpsertLocation.self)
+        #expect(station.name == "Lille Gare" && station.clickAndCollect == true && station.shipFromStore == true && station.openingHours?.count == 2)
+        #expect(try await stack.http.get("/locations/nowhere").0 == 404)
         await stack.stop()
     }
 

@@ -194,9 +194,16 @@ struct CustomersTests {
         let visits = summaries.filter { $0.hasPrefix("store-visit") }
         #expect(visits == (0..<7).reversed().map { "store-visit n=\($0)" }, "newest first, every entry once across pages")
 
+        // Before erasure, the GDPR access request gives everything held on her.
+        struct Export: Decodable { var customerId: String; var profile: CustomerProfile; var timeline: [View.Entry]; var loyaltyLedger: [Ledger]; struct Ledger: Decodable {} }
+        let export = try await stack.getJSON("/customers/\(id)/export", as: Export.self)
+        #expect(export.customerId == id && export.profile.identifiers.contains(email))
+        #expect(export.timeline.filter { $0.summary.hasPrefix("store-visit") }.count == 7 && export.loyaltyLedger.isEmpty)
+
         let erased = try await stack.perform(CustomersType.eraseCustomer, EraseCustomer(customer: .id(id), reason: "customer request"), key: id)
         #expect(try erased.payload(CustomerErased.self).customerId == id)
         #expect(try await stack.http.get("/customers/\(id)").0 == 410)
+        #expect(try await stack.http.get("/customers/\(id)/export").0 == 410)
         #expect(try await stack.http.get("/customers/lookup?email=\(email.value.replacingOccurrences(of: "@", with: "%40"))").0 == 404)
         let leftovers = try await TestStack.withAdmin { admin in
             try await admin.query(PostgresQuery(unsafeSQL: """

@@ -17,6 +17,9 @@ struct LeadsTests {
                                   assignee: LeadAssignee(kind: .fieldRep, id: "rep-\(tag)"))],
             fallback: LeadAssignee(kind: .telesales, id: "queue-\(tag)")), key: "lead-rules")
         #expect(rulesSet.type == CustomersType.leadRulesChanged)
+        let inForce = try await stack.getJSON("/lead-rules", as: LeadRulesChanged.self)
+        #expect(inForce.version == (try rulesSet.payload(LeadRulesChanged.self)).version)
+        #expect(inForce.rules.routing.map(\.ruleId) == ["nord"] && inForce.rules.fallback == LeadAssignee(kind: .telesales, id: "queue-\(tag)"))
 
         let email = CustomerIdentifier(.email, "buyer.\(tag)@acme.example")
         let routed = try await stack.perform(CustomersType.submitLead, SubmitLead(

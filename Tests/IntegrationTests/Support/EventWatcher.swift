@@ -4,16 +4,24 @@ import OmniMessaging
 
 /// Follows topics from the beginning, like a channel would, and keeps every decodable
 /// event, so a test can wait for the outcome of the commands it published.
+///
+/// When the contract check records (`OMNI_CONTRACT_RECORD`), it follows every topic of the
+/// broker instead (the commands tests and services send, the events, the interactions and
+/// the dead letters) and hands each record to `ContractRecorder`; the test still sees only
+/// the events of `topics`.
 final class EventWatcher: @unchecked Sendable {
     private let consumer: KafkaConsumer
     private let lock = NSLock()
     private var received: [CloudEvent] = []
     private var arrival: [UUID: ContinuousClock.Instant] = [:]
+    private var lastBatch = ContinuousClock.now
     private var task: Task<Void, Never>?
 
     init(bootstrap: String, topics: [String]) async throws {
         let group = TestStack.unique("watcher")
-        var configuration = KafkaConsumerConfiguration(kafka: .init(bootstrapServers: bootstrap, clientID: group), groupID: group, topics: topics)
+        let wanted = Set(topics)
+        let followed = ContractRecorder.isOn ? wanted.union(Topics.all).sorted() : topics
+        var configuration = KafkaConsumerConfiguration(kafka: .init(bootstrapServers: bootstrap, clientID: group), groupID: group, topics: followed)
         configuration.fetchWaitMaxMilliseconds = 2
         consumer = try KafkaConsumer(configuration: configuration, logger: TestStack.quietLogger)
         task = Task { [consumer, weak self] in
@@ -21,10 +29,14 @@ final class EventWatcher: @unchecked Sendable {
                 let batch = await consumer.nextBatch(max: 500)
                 if batch.isEmpty { return }
                 let now = ContinuousClock.now
-                let events = batch.compactMap { try? CloudEvent(message: $0) }
+                if ContractRecorder.isOn {
+                    for message in batch { ContractRecorder.record(message, broker: bootstrap) }
+                }
+                let events = batch.filter { wanted.contains($0.topic) }.compactMap { try? CloudEvent(message: $0) }
                 for message in batch { consumer.storeOffset(message) }
                 guard let self else { return }
                 self.lock.withLock {
+                    self.lastBatch = now
                     self.received += events
                     for event in events { self.arrival[event.id] = now }
                 }
@@ -34,8 +46,20 @@ final class EventWatcher: @unchecked Sendable {
     }
 
     func close() async {
+        if ContractRecorder.isOn { await catchUp() }
         await consumer.close()
         task?.cancel()
+    }
+
+    /// Lets the recording take in what is still on the broker (the stack's services are
+    /// stopped by now): until no partition lags and no batch came for 200 ms, 5 s at most.
+    private func catchUp() async {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            let quiet = lock.withLock { ContinuousClock.now - lastBatch > .milliseconds(200) }
+            if quiet, consumer.lag().values.allSatisfy({ $0 == 0 }) { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     var events: [CloudEvent] { lock.withLock { received } }

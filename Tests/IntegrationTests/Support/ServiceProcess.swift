@@ -8,6 +8,8 @@ import FoundationNetworking
 /// its own environment, its log in `OMNI_TEST_LOG_DIR`, HTTP on a free port.
 final class ServiceProcess: @unchecked Sendable {
     let name: String
+    /// The executable: a service's name for the five services (what `ContractRecorder` records).
+    let executable: String
     private let process = Process()
     private let portFile: URL
     let logFile: URL
@@ -16,6 +18,7 @@ final class ServiceProcess: @unchecked Sendable {
     /// for the role and schema `schema`, plus `environment`.
     init(_ executable: String, name: String, schema: String, bootstrap: String? = nil, environment: [String: String] = [:]) throws {
         self.name = name
+        self.executable = executable
         let binDir = try TestStack.env("OMNI_BIN_DIR")
         let logDir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["OMNI_TEST_LOG_DIR"] ?? NSTemporaryDirectory())
         try FileManager.default.createDirectory(at: logDir, withIntermediateDirectories: true)
@@ -77,7 +80,10 @@ final class ServiceProcess: @unchecked Sendable {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.timeoutInterval = 20
         let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let http = response as? HTTPURLResponse
+        ContractRecorder.record(service: executable, method: "GET", path: path, status: http?.statusCode ?? 0,
+                                contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "", body: data)
+        return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
     /// POST `body` as JSON to `path`: (status, content type, body).
@@ -90,6 +96,8 @@ final class ServiceProcess: @unchecked Sendable {
         request.timeoutInterval = 20
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
+        ContractRecorder.record(service: executable, method: "POST", path: path, status: http?.statusCode ?? 0,
+                                contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "", body: data, requestBody: body)
         return (http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Type") ?? "", String(decoding: data, as: UTF8.self))
     }
 
