@@ -54,8 +54,10 @@ struct PostgresCrashTests {
             }
         }
         #expect(reserved == 240 && sold == 120)
-        // Once each: a handler redone after a lost COMMIT answer must not answer twice.
-        #expect(stack.watcher.events(CatalogType.stockReserved).count == 240)
+        // Once each: a handler redone after a lost COMMIT answer must not answer twice. (The
+        // relay may publish an event again when Postgres died before it stamped the row:
+        // the same ce_id, which every consumer's inbox drops.)
+        #expect(Set(stack.watcher.events(CatalogType.stockReserved).map(\.id)).count == 240)
 
         let store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: CatalogReservationTests.Availability.Location.self)
         #expect(store.onHand == 100_000 - 120 && store.reserved == 240)

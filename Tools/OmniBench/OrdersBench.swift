@@ -136,11 +136,18 @@ final class OrdersBench: Sendable {
         }
         let last = try await channel.waitForOutcomes(correlations: placed.map(\.0), types: Self.outcomes, timeout: .seconds(900))
         progress.finish()
-        let rejected = placed.filter { channel.outcome(correlation: $0.0, types: Self.outcomes) == OrdersType.orderRejected }.count
         let samples = self.samples(placed, since: started)
         return BenchFigure(name: label == "orders" ? "orders: full saga, max rate (web, app, POS, telesales)" : "\(label): orders at the maximum (web, app, POS, telesales)",
                            count: count, seconds: (last - started).seconds, latencies: LatencySummary(milliseconds: samples.map(\.milliseconds)),
-                           note: rejected == 0 ? "all confirmed" : "\(rejected) rejected")
+                           note: outcomeNote(placed, seconds: (last - started).seconds))
+    }
+
+    /// "all confirmed", or how many were rejected (the saga's timeout, above saturation)
+    /// and the rate of the confirmed ones alone: the rate of outcomes counts both.
+    private func outcomeNote(_ placed: [(String, ContinuousClock.Instant)], seconds: Double) -> String {
+        let rejected = placed.filter { channel.outcome(correlation: $0.0, types: Self.outcomes) == OrdersType.orderRejected }.count
+        guard rejected > 0 else { return "all confirmed" }
+        return "\(rejected) rejected, \(Int((Double(placed.count - rejected) / max(seconds, 0.001)).rounded()))/s confirmed"
     }
 
     /// Orders at `rate`/s for `seconds`: placement → OrderConfirmed received.
@@ -164,7 +171,8 @@ final class OrdersBench: Sendable {
         progress.finish()
         let samples = self.samples(placed, since: started)
         return BenchFigure(name: "\(label): placement → confirmation at \(rate)/s", count: total, seconds: (last - started).seconds,
-                           latencies: LatencySummary(milliseconds: samples.map(\.milliseconds)), samples: samples)
+                           latencies: LatencySummary(milliseconds: samples.map(\.milliseconds)), note: outcomeNote(placed, seconds: (last - started).seconds),
+                           samples: samples)
     }
 
     /// POS sales at the bench store while orders run: sale → `AvailabilityChanged`.

@@ -84,4 +84,27 @@ struct OtherTriggersTests {
         }
         #expect(log.count == 3 && log.allSatisfy { $0.subject == nil }, "\(log.map { "\($0.template) \($0.status) \($0.subject ?? "-")" })")
     }
+
+    @Test("a B2B quote reaches the lead's contact by email with its lines, discount, total and date, once however often it is issued")
+    func quoteIssued() async throws {
+        let smtp = try await SMTPServerProcess()
+        let stack = try await ServiceStack([.notifications], environment: ["OMNI_SMTP_PORT": "\(smtp.port)"])
+        defer { Task { await stack.stop() } }
+        let tag = UUID().uuidString.prefix(6).lowercased()
+        let quote = QuoteSnapshot(
+            quoteId: "q-\(tag)", status: "open", channel: "telesales", customerId: nil, leadId: "lead-\(tag)", currency: "EUR",
+            lines: [OrderLine(lineId: "1", sku: "desk", name: "Standing desk", category: "office", quantity: 20, unitPriceMinor: 45_000, discountMinor: 90_000)],
+            promoCodes: ["B2B10"], subtotalMinor: 900_000, discountMinor: 90_000, totalMinor: 810_000,
+            validUntil: Date(timeIntervalSince1970: 1_893_456_000), contact: OrderContact(firstName: "Paul", email: "paul.\(tag)@acme.example"),
+            note: "Delivery to the Lille office included.", orderId: nil)
+        // Issued, then asked for again (CreateQuote of the same id answers QuoteIssued again).
+        for _ in 0..<2 { try await stack.publishEvent(OrdersType.quoteIssued, QuoteEvent(quote: quote), of: .orders, key: quote.quoteId) }
+        let mails = try await smtp.waitForMessages(1)
+        let mail = try #require(mails.first)
+        #expect(mail.contains("To: <paul.\(tag)@acme.example>") && mail.contains("Your quote q-\(tag)"), "\(mail)")
+        #expect(mail.contains("Hello Paul") && mail.contains("20 × Standing desk") && mail.contains("Discount: 900.00 EUR")
+                && mail.contains("Total: 8100.00 EUR") && mail.contains("valid until 2030-01-01") && mail.contains("Lille office"), "\(mail)")
+        try await Task.sleep(for: .seconds(1))
+        #expect(smtp.messages.count == 1, "one email per quote")
+    }
 }

@@ -49,6 +49,23 @@ struct OrderTriggers: Sendable {
                                          values: ["lines": cart.lines.map { ["quantity": $0.quantity, "sku": $0.sku] as [String: Any] }])
             try await dispatch.dispatch(request, emitter: OutboxEmitter(context, service: .notifications, cause: event))
         }
+        handlers.on(OrdersType.quoteIssued) { event, context in
+            // B2B quotes (telesales, field sales) reach the customer's or the lead's contact.
+            let quote = try event.decode(QuoteEvent.self).quote
+            guard quote.status == "open" else { return }
+            var given: [DeliveryRules.Medium: String] = [:]
+            given[.email] = quote.contact?.email
+            given[.sms] = quote.contact?.phone
+            var values: [String: Any] = [
+                "quoteId": quote.quoteId, "total": Self.amount(quote.totalMinor, quote.currency), "validUntil": Self.day(quote.validUntil),
+                "lines": quote.lines.map { ["quantity": $0.quantity, "name": $0.name] as [String: Any] },
+            ]
+            if quote.discountMinor > 0 { values["discount"] = Self.amount(quote.discountMinor, quote.currency) }
+            values["note"] = quote.note
+            let request = MessageRequest(trigger: "quote-issued", template: "quote-issued", customerId: quote.customerId, transactional: true,
+                                         dedupeKey: "quote-issued/\(quote.quoteId)", values: values, given: given, firstName: quote.contact?.firstName)
+            try await dispatch.dispatch(request, emitter: OutboxEmitter(context, service: .notifications, cause: event))
+        }
         handlers.on(OrdersType.itemsReturned) { event, context in
             let returned = try event.decode(ItemsReturned.self)
             guard returned.refundMinor > 0 else { return }
