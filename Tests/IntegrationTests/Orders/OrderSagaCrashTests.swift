@@ -25,7 +25,9 @@ struct OrderSagaCrashTests {
         var orderIds: [String] = []
 
         for (index, fault) in Self.faults.enumerated() {
-            try await stack.restart(.orders, environment: ["OMNI_FAULT_POINTS": fault])
+            // Not waiting for readiness: the saga of the order before may reach the fault
+            // point first, as soon as the process starts; the kill is what matters.
+            try await stack.restart(.orders, environment: ["OMNI_FAULT_POINTS": fault], waitUntilReady: false)
             let orderId = "ord-crash-\(run)-\(index)"
             orderIds.append(orderId)
             try await stack.send(OrdersType.placeOrder, fixtures.pickupOrder(orderId, quantity: 1, customerId: "cust-\(run)-\(index)", codes: ["SAVE5"]),

@@ -51,8 +51,9 @@ final class ServiceStack: @unchecked Sendable {
     func http(_ service: ServiceName) -> ServiceProcess { processes[service]![0] }
 
     /// Starts replica `index` of `service` again, as after a crash (stopping it first if it
-    /// still runs), with `environment` on top of the stack's; waits until it is ready.
-    func restart(_ service: ServiceName, index: Int = 0, environment extra: [String: String] = [:]) async throws {
+    /// still runs), with `environment` on top of the stack's; waits until it is ready unless
+    /// `waitUntilReady` is false (a fault point may end it before: work left from before).
+    func restart(_ service: ServiceName, index: Int = 0, environment extra: [String: String] = [:], waitUntilReady: Bool = true) async throws {
         guard let schema = schemas[service], let old = processes[service]?[index] else { throw ServiceProcess.ProcessFailure(description: "no \(service) in this stack") }
         if old.isRunning { _ = await old.terminate() }
         restarts += 1
@@ -60,7 +61,7 @@ final class ServiceStack: @unchecked Sendable {
                                          environment: ["OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_LOG_LEVEL": "notice"].merging(environment) { $1 }.merging(extra) { $1 })
         processes[service]![index] = process
         if let position = replicas.firstIndex(where: { $0 === old }) { replicas[position] = process }
-        try await process.waitUntilReady()
+        if waitUntilReady { try await process.waitUntilReady() }
     }
 
     func process(_ service: ServiceName, index: Int = 0) -> ServiceProcess { processes[service]![index] }
