@@ -77,7 +77,10 @@ struct ProcessTests {
         try await Self.commitPings(sender, run: run, 0..<count)
 
         let relay = try Self.probe("\(sender)-relay", schema: sender, broker: broker, ["OMNI_PROBE_CONSUME": "0"])
-        let doomed = try Self.probe("\(receiver)-a", schema: receiver, broker: broker, ["OMNI_FAULT_POINTS": "consumer.after-commit@10"])
+        // One message per transaction, so the 10th commit is the 10th message whatever the
+        // poll batches (shared transactions would reach it only after all 60).
+        let doomed = try Self.probe("\(receiver)-a", schema: receiver, broker: broker,
+                                    ["OMNI_FAULT_POINTS": "consumer.after-commit@10", "OMNI_CONSUMER_MESSAGES_PER_TRANSACTION": "1"])
         _ = await doomed.waitForExit(timeout: .seconds(90))
         #expect(doomed.wasKilled, "the fault point should have SIGKILLed the consumer")
         let atKill = try await Self.tally(receiver, run: run)
