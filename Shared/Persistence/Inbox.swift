@@ -7,7 +7,7 @@ import PostgresNIO
 public enum Inbox {
     /// Records `event` for `consumer`; false when it was handled before (skip it).
     public static func claim(consumer: String, event: CloudEvent, message: ConsumedMessage, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             INSERT INTO inbox (consumer, message_id, type, topic, kafka_partition, kafka_offset)
             VALUES (\(consumer), \(event.id), \(event.type), \(message.topic), \(Int(message.partition)), \(message.offset))
             ON CONFLICT DO NOTHING RETURNING 1
@@ -22,7 +22,7 @@ public enum Inbox {
     /// statement, before any row is written: one round trip fewer per shared transaction.
     public static func claim(consumer: String, _ run: [(event: CloudEvent, message: ConsumedMessage)], lockTimeout: String = "0",
                              on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             WITH settings AS MATERIALIZED (SELECT set_config('lock_timeout', \(lockTimeout), true))
             INSERT INTO inbox (consumer, message_id, type, topic, kafka_partition, kafka_offset)
             SELECT \(consumer), m.* FROM settings,

@@ -66,13 +66,13 @@ public final class OutboxBuffer: Sendable {
             return
         case 1:
             let row = rows[0]
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO outbox (id, topic, message_key, type, headers, payload)
                 VALUES (\(row.id), \(row.topic), \(row.key), \(row.type), \(row.headersJSON)::jsonb, \(row.payload))
                 """, logger: logger)
         default:
             // `sequence` follows the order of the arrays: the relay publishes in that order.
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO outbox (id, topic, message_key, type, headers, payload)
                 SELECT id, topic, message_key, type, headers::jsonb, payload
                 FROM unnest(\(rows.map(\.id)), \(rows.map(\.topic)), \(rows.map(\.key)), \(rows.map(\.type)),

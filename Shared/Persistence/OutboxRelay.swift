@@ -89,13 +89,13 @@ public final class OutboxRelay: Service, Sendable {
         let lockKey = "omni.outbox-relay." + database.schema
         let limit = configuration.batchSize
         return try await database.withTransaction { [producer, failures, published] connection in
-            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
+            let locked = try await connection.run("SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
                 .decode(Bool.self).first { _ in true } ?? false
             guard locked else { return 0 }
             var ids: [UUID] = []
             var messages: [OutgoingMessage] = []
             // Postgres splits the headers (jsonb_each_text): no JSON decoding here.
-            let rows = try await connection.query("""
+            let rows = try await connection.run("""
                 SELECT o.id, o.topic, o.message_key, h.names, h.values, o.payload FROM outbox o
                 CROSS JOIN LATERAL (
                     SELECT COALESCE(array_agg(key ORDER BY key), '{}') AS names, COALESCE(array_agg(value ORDER BY key), '{}') AS values
@@ -116,12 +116,12 @@ public final class OutboxRelay: Service, Sendable {
                 case .success: delivered.append(id)
                 case .failure(let error):
                     failures.increment()
-                    try await connection.query(
+                    try await connection.run(
                         "UPDATE outbox SET attempts = attempts + 1, last_error = \(error.description) WHERE id = \(id)",
                         logger: logger)
                 }
             }
-            try await connection.query(
+            try await connection.run(
                 "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(\(delivered))", logger: logger)
             published.increment(by: delivered.count)
             if delivered.count < ids.count { throw RelayError.someDeliveriesFailed(ids.count - delivered.count) }

@@ -48,12 +48,12 @@ extension EventHandlers {
             // Never released: a transaction of up to `messagesPerTransaction` commands keeps
             // that many nested savepoints until COMMIT, which saves a statement per command;
             // ROLLBACK TO names the newest one.
-            try await handlerContext.connection.query("SAVEPOINT command", logger: handlerContext.logger)
+            try await handlerContext.connection.run("SAVEPOINT command", logger: handlerContext.logger)
             let outboxMark = OutboxBuffer.current?.mark()
             do {
                 try await body(command, context)
             } catch let rejection as Rejection {
-                try await handlerContext.connection.query("ROLLBACK TO SAVEPOINT command", logger: handlerContext.logger)
+                try await handlerContext.connection.run("ROLLBACK TO SAVEPOINT command", logger: handlerContext.logger)
                 if let outboxMark { OutboxBuffer.current?.rollback(to: outboxMark) }
                 handlerContext.logger.info("command rejected", metadata: [
                     "type": "\(event.type)", "id": "\(event.id)", "reason": "\(rejection.code)", "message": "\(rejection.message)",

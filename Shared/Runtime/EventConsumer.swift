@@ -30,6 +30,8 @@ public final class EventConsumer: Service, Sendable {
         /// Topics where a type without a handler is skipped, not dead-lettered: another
         /// service's `*.events`, of which a consumer handles only what it needs.
         public var skipUnhandledTypesOn: Set<String> = []
+        /// How many transactions may run at once (nil: one per partition in the poll batch).
+        public var transactionsAtOnce: Int?
         public init(consumerName: String) { self.consumerName = consumerName }
     }
 
@@ -39,6 +41,7 @@ public final class EventConsumer: Service, Sendable {
     private let handlers: EventHandlers
     private let configuration: Configuration
     private let logger: Logger
+    private let slots: TransactionSlots?
 
     public init(consumer: KafkaConsumer, producer: KafkaProducer, database: Database, handlers: EventHandlers,
                 configuration: Configuration, logger: Logger) {
@@ -48,6 +51,13 @@ public final class EventConsumer: Service, Sendable {
         self.handlers = handlers
         self.configuration = configuration
         self.logger = logger
+        slots = configuration.transactionsAtOnce.map { TransactionSlots($0) }
+    }
+
+    /// A transaction, once `transactionsAtOnce` lets it run.
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard let slots else { return try await database.withTransaction(body) }
+        return try await slots.withSlot { try await database.withTransaction(body) }
     }
 
     public func run() async throws {
@@ -142,7 +152,7 @@ public final class EventConsumer: Service, Sendable {
         let lockTimeout = "\(Int(configuration.sharedTransactionLockTimeout / .milliseconds(1)))ms"
         let started = ContinuousClock.now
         do {
-            let outcomes = try await database.withTransaction { connection in
+            let outcomes = try await transaction { connection in
                 let decoded = run.compactMap { pending in pending.event.map { (event: $0, message: pending.message) } }
                 var firstTime = try await Inbox.claim(consumer: consumerName, decoded, lockTimeout: lockTimeout, on: connection, logger: logger)
                 var outcomes: [Outcome] = []
@@ -197,7 +207,7 @@ public final class EventConsumer: Service, Sendable {
             do {
                 let consumerName = configuration.consumerName
                 let logger = self.logger
-                let firstTime = try await database.withTransaction { connection in
+                let firstTime = try await transaction { connection in
                     guard try await Inbox.claim(consumer: consumerName, event: event, message: message, on: connection, logger: logger) else {
                         return false
                     }

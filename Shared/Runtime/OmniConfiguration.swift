@@ -13,6 +13,8 @@ public struct OmniConfiguration: Sendable {
     public var consumerGroup: String
     /// How many consecutive messages of a partition may share one transaction.
     public var messagesPerTransaction: Int
+    /// How many consumer transactions may run at once (nil: the service's own choice).
+    public var transactionsAtOnce: Int?
     public var database: DatabaseConfiguration
     public var httpHost: String
     public var httpPort: Int
@@ -62,6 +64,7 @@ public struct OmniConfiguration: Sendable {
             fetchWaitMaxMilliseconds: try integer("OMNI_KAFKA_FETCH_WAIT_MAX_MS", default: 10),
             consumerGroup: value("OMNI_CONSUMER_GROUP") ?? "omni-\(name)",
             messagesPerTransaction: try positive("OMNI_CONSUMER_MESSAGES_PER_TRANSACTION", default: 32),
+            transactionsAtOnce: value("OMNI_CONSUMER_TRANSACTIONS_AT_ONCE") == nil ? nil : try positive("OMNI_CONSUMER_TRANSACTIONS_AT_ONCE", default: 1),
             database: DatabaseConfiguration(
                 host: value("OMNI_PG_HOST") ?? "127.0.0.1",
                 port: try integer("OMNI_PG_PORT", default: 5432),

@@ -199,6 +199,7 @@ final class ConsumerService: Service, Sendable {
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
         var loopConfiguration = EventConsumer.Configuration(consumerName: configuration.consumerGroup)
         loopConfiguration.messagesPerTransaction = configuration.messagesPerTransaction
+        loopConfiguration.transactionsAtOnce = configuration.transactionsAtOnce ?? definition.consumerTransactionsAtOnce
         loopConfiguration.skipUnhandledTypesOn = Set(definition.subscriptions.filter { $0.hasSuffix(".events") })
         let loop = EventConsumer(
             consumer: consumer, producer: resources.producer, database: resources.database, handlers: definition.handlers,

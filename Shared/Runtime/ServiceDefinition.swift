@@ -18,11 +18,15 @@ public struct ServiceDefinition: Sendable {
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void
     /// Background work of the service (pollers, timers), started once the schema is migrated.
     public var workers: @Sendable (ServiceResources) -> [any Service]
+    /// How many consumer transactions may run at once (nil: one per partition). One where
+    /// every message locks the same hot rows: they would only wait for each other in Postgres.
+    public var consumerTransactionsAtOnce: Int?
 
     public init(
         name: String, migrations: [MigrationSet], subscriptions: [String], handlers: EventHandlers = EventHandlers(),
         routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void = { _, _ in },
-        workers: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] }
+        workers: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] },
+        consumerTransactionsAtOnce: Int? = nil
     ) {
         self.name = name
         self.migrations = migrations
@@ -30,6 +34,7 @@ public struct ServiceDefinition: Sendable {
         self.handlers = handlers
         self.routes = routes
         self.workers = workers
+        self.consumerTransactionsAtOnce = consumerTransactionsAtOnce
     }
 }
 

@@ -11,6 +11,18 @@ struct ConfigurationTests {
         #expect(configuration.consumerGroup == "omni-orders")
         #expect(configuration.httpPort == 8083)
         #expect(configuration.fetchWaitMaxMilliseconds == 10)
+        #expect(configuration.transactionsAtOnce == nil)  // the service's own choice
+    }
+
+    @Test("how many consumer transactions run at once can be set, never to zero")
+    func transactionsAtOnce() throws {
+        let configuration = try OmniConfiguration.fromEnvironment(service: "catalog", environment: [
+            "OMNI_KAFKA_BOOTSTRAP": "x:1", "OMNI_CONSUMER_TRANSACTIONS_AT_ONCE": "4",
+        ])
+        #expect(configuration.transactionsAtOnce == 4)
+        #expect(throws: ConfigurationError.self) {
+            try OmniConfiguration.fromEnvironment(service: "catalog", environment: ["OMNI_KAFKA_BOOTSTRAP": "x:1", "OMNI_CONSUMER_TRANSACTIONS_AT_ONCE": "0"])
+        }
     }
 
     @Test("bad values are refused with the variable named")

@@ -13,7 +13,11 @@ public enum CatalogService {
             subscriptions: [Topics.commands(.catalog)],
             handlers: CatalogHandlers.all(),
             routes: { router, resources in CatalogRoutes.add(to: router, database: resources.database) },
-            workers: { resources in [ReservationExpiry(database: resources.database, logger: resources.logger)] }
+            workers: { resources in [ReservationExpiry(database: resources.database, logger: resources.logger)] },
+            // Every reservation locks the stock rows of its skus, and a bestseller's rows
+            // are in most of them: the partitions' transactions take turns here instead of
+            // queueing (and deadlocking) on those locks in Postgres.
+            consumerTransactionsAtOnce: 1
         )
     }
 }

@@ -1,5 +1,6 @@
 import CatalogContracts
 import OmniMessaging
+import OmniPersistence
 import OmniRuntime
 
 /// Movements of stock: each locks its rows, applies the pure `StockLevel` rules, writes a
@@ -59,7 +60,7 @@ enum StockHandlers {
         for line in lines { try await CatalogRecords.requireProduct(line.sku, on: context.connection, logger: context.logger) }
         // A return is put back on sale once, whatever sends its id again.
         let kind = StockMovementRecorded.Kind.returnRestock.rawValue
-        if try await context.connection.query("SELECT 1 FROM stock_ledger WHERE kind = \(kind) AND reference = \(command.returnId) LIMIT 1",
+        if try await context.connection.run("SELECT 1 FROM stock_ledger WHERE kind = \(kind) AND reference = \(command.returnId) LIMIT 1",
                                               logger: context.logger).decode(Int.self).first(where: { _ in true }) != nil {
             throw Rejection("already-restocked", "return \(command.returnId) was already put back on sale")
         }

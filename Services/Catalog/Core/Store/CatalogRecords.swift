@@ -1,6 +1,7 @@
 import CatalogContracts
 import Foundation
 import OmniMessaging
+import OmniPersistence
 import PostgresNIO
 
 /// Reads and writes of products, locations and prices (the stock lives in `StockChanges`).
@@ -8,7 +9,7 @@ enum CatalogRecords {
     /// Refuses lines whose sku is unknown or no longer sold.
     static func requireSellable(_ skus: [String], on connection: PostgresConnection, logger: Logger) async throws {
         let unique = Array(Set(skus)).sorted()
-        let rows = try await connection.query("SELECT sku, active FROM products WHERE sku = ANY(\(unique))", logger: logger)
+        let rows = try await connection.run("SELECT sku, active FROM products WHERE sku = ANY(\(unique))", logger: logger)
         var found: [String: Bool] = [:]
         for try await (sku, active) in rows.decode((String, Bool).self) { found[sku] = active }
         for sku in unique {
@@ -18,7 +19,7 @@ enum CatalogRecords {
     }
 
     static func requireProduct(_ sku: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let exists = try await connection.query("SELECT 1 FROM products WHERE sku = \(sku)", logger: logger).decode(Int.self).first { _ in true }
+        let exists = try await connection.run("SELECT 1 FROM products WHERE sku = \(sku)", logger: logger).decode(Int.self).first { _ in true }
         guard exists != nil else { throw Rejection("unknown-sku", "no product with sku \(sku)") }
     }
 
@@ -32,12 +33,12 @@ enum CatalogRecords {
     /// Profiles of `ids`, or of every location when `ids` is nil.
     static func locations(ids: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> [LocationProfile] {
         let rows = if let ids {
-            try await connection.query("""
+            try await connection.run("""
                 SELECT location_id, kind, latitude, longitude, click_and_collect, ship_from_store, active FROM locations
                 WHERE location_id = ANY(\(ids)) ORDER BY location_id
                 """, logger: logger)
         } else {
-            try await connection.query("""
+            try await connection.run("""
                 SELECT location_id, kind, latitude, longitude, click_and_collect, ship_from_store, active FROM locations ORDER BY location_id
                 """, logger: logger)
         }
@@ -54,7 +55,7 @@ enum CatalogRecords {
         let attributes = String(decoding: try JSONCoding.encoder.encode(command.attributes ?? [:]), as: UTF8.self)
         let description = command.description ?? ""
         let active = command.active ?? true
-        let version = try await connection.query("""
+        let version = try await connection.run("""
             INSERT INTO products (sku, name, description, category, attributes, active)
             VALUES (\(command.sku), \(command.name), \(description), \(command.category), \(attributes)::jsonb, \(active))
             ON CONFLICT (sku) DO UPDATE SET name = excluded.name, description = excluded.description, category = excluded.category,
@@ -68,7 +69,7 @@ enum CatalogRecords {
     static func upsertLocation(_ location: UpsertLocation, on connection: PostgresConnection, logger: Logger) async throws {
         let address = String(decoding: try JSONCoding.encoder.encode(location.address), as: UTF8.self)
         let hours = String(decoding: try JSONCoding.encoder.encode(location.openingHours ?? []), as: UTF8.self)
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO locations (location_id, kind, name, address, opening_hours, latitude, longitude, click_and_collect, ship_from_store, active)
             VALUES (\(location.locationId), \(location.kind.rawValue), \(location.name), \(address)::jsonb, \(hours)::jsonb,
                     \(location.coordinates.latitude), \(location.coordinates.longitude), \(location.clickAndCollect ?? false),
@@ -84,12 +85,12 @@ enum CatalogRecords {
     static func setPrice(_ price: SetPrice, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
         let store = price.storeId ?? ""
         // No bound is an open window: -infinity / infinity.
-        let previous = try await connection.query("""
+        let previous = try await connection.run("""
             SELECT amount_minor FROM prices WHERE sku = \(price.sku) AND channel = \(price.channel) AND store_id = \(store)
               AND valid_from = COALESCE(\(price.validFrom), '-infinity'::timestamptz)
             FOR UPDATE
             """, logger: logger).decode(Int64.self).first { _ in true }
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO prices (sku, channel, store_id, valid_from, valid_to, currency, amount_minor)
             VALUES (\(price.sku), \(price.channel), \(store), COALESCE(\(price.validFrom), '-infinity'::timestamptz),
                     COALESCE(\(price.validTo), 'infinity'::timestamptz), \(price.currency), \(price.amountMinor))
@@ -101,7 +102,7 @@ enum CatalogRecords {
 
     /// Every price-list entry of a sku.
     static func prices(sku: String, on connection: PostgresConnection, logger: Logger) async throws -> [PriceEntry] {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT channel, store_id, currency, amount_minor,
                    CASE WHEN valid_from = '-infinity' THEN NULL ELSE valid_from END,
                    CASE WHEN valid_to = 'infinity' THEN NULL ELSE valid_to END

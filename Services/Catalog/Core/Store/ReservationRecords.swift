@@ -1,6 +1,7 @@
 import CatalogContracts
 import Foundation
 import OmniMessaging
+import OmniPersistence
 import PostgresNIO
 
 /// The reservations table and its allocations.
@@ -17,7 +18,7 @@ enum ReservationRecords {
     }
 
     static func find(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Found? {
-        let row = try await connection.query("""
+        let row = try await connection.run("""
             SELECT order_id, channel, fulfilment::text, status, expires_at FROM reservations WHERE reservation_id = \(id)
             """, logger: logger).decode((String, String, String, String, Date).self).first { _ in true }
         guard let (orderId, channel, fulfilment, status, expiresAt) = row else { return nil }
@@ -28,7 +29,7 @@ enum ReservationRecords {
     }
 
     static func allocations(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> [Allocation] {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT sku, location_id, quantity FROM reservation_allocations WHERE reservation_id = \(id) ORDER BY sku, location_id
             """, logger: logger)
         var allocations: [Allocation] = []
@@ -42,13 +43,13 @@ enum ReservationRecords {
                        on connection: PostgresConnection, logger: Logger) async throws {
         let fulfilment = String(decoding: try JSONCoding.encoder.encode(command.fulfilment), as: UTF8.self)
         let closedAt: Date? = status == "held" ? nil : Date()
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason)
             VALUES (\(command.reservationId), \(command.orderId), \(command.channel), \(fulfilment)::jsonb, \(status), \(expiresAt), \(closedAt),
                     \(status == "failed" ? "insufficient-stock" : nil))
             """, logger: logger)
         for allocation in allocations {
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO reservation_allocations (reservation_id, sku, location_id, quantity)
                 VALUES (\(command.reservationId), \(allocation.sku), \(allocation.locationId), \(allocation.quantity))
                 """, logger: logger)
@@ -57,7 +58,7 @@ enum ReservationRecords {
 
     /// Locks a held reservation; a closed or unknown one is refused (nothing released twice).
     static func lockHeld(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Held {
-        let row = try await connection.query("""
+        let row = try await connection.run("""
             SELECT order_id, status FROM reservations WHERE reservation_id = \(id) FOR UPDATE
             """, logger: logger).decode((String, String).self).first { _ in true }
         guard let (orderId, status) = row else { throw Rejection("unknown-reservation", "no reservation \(id)") }
@@ -66,14 +67,14 @@ enum ReservationRecords {
     }
 
     static func close(_ id: String, status: String, reason: String?, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             UPDATE reservations SET status = \(status), close_reason = \(reason), closed_at = now() WHERE reservation_id = \(id)
             """, logger: logger)
     }
 
     /// Held reservations whose hold ran out, locked for this poller only.
     static func lockExpired(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Held] {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT reservation_id, order_id FROM reservations WHERE status = 'held' AND expires_at <= now()
             ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """, logger: logger)

@@ -2,6 +2,7 @@ import CatalogContracts
 import Foundation
 import OmniMessaging
 import OmniRuntime
+import OmniPersistence
 import PostgresNIO
 
 struct StockKey: Hashable, Comparable, Sendable {
@@ -25,12 +26,12 @@ struct StockChanges {
         let sorted = keys.sorted()
         let skus = sorted.map(\.sku), locations = sorted.map(\.locationId)
         if creating {
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO stock_levels (sku, location_id) SELECT * FROM unnest(\(skus)::text[], \(locations)::text[])
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT sku, location_id, on_hand, reserved, safety_stock FROM stock_levels
             WHERE (sku, location_id) IN (SELECT * FROM unnest(\(skus)::text[], \(locations)::text[]))
             ORDER BY sku, location_id FOR UPDATE
@@ -44,7 +45,7 @@ struct StockChanges {
 
     /// Locks every existing row of `skus` at `locations` (reservation candidates).
     static func lock(skus: [String], at locations: [String], on connection: PostgresConnection, logger: Logger) async throws -> StockChanges {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT sku, location_id, on_hand, reserved, safety_stock FROM stock_levels
             WHERE sku = ANY(\(skus)) AND location_id = ANY(\(locations))
             ORDER BY sku, location_id FOR UPDATE
@@ -73,7 +74,7 @@ struct StockChanges {
         let connection = emitter.connection, logger = emitter.logger
         for key in current.keys.sorted() where current[key] != original[key] {
             let level = current[key]!
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO stock_levels (sku, location_id, on_hand, reserved, safety_stock, updated_at)
                 VALUES (\(key.sku), \(key.locationId), \(level.onHand), \(level.reserved), \(level.safetyStock), now())
                 ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
@@ -84,7 +85,7 @@ struct StockChanges {
         for movement in movements {
             let after = (onHand[movement.key] ?? 0) + movement.quantity
             onHand[movement.key] = after
-            let id = try await connection.query("""
+            let id = try await connection.run("""
                 INSERT INTO stock_ledger (sku, location_id, kind, quantity, on_hand_after, reason, reference, command_id)
                 VALUES (\(movement.key.sku), \(movement.key.locationId), \(movement.kind.rawValue), \(movement.quantity), \(after),
                         \(movement.reason), \(movement.reference), \(emitter.commandID))
@@ -106,7 +107,7 @@ struct StockChanges {
 
     /// What the online channels may promise: the sum over warehouses and ship-from-store stores.
     static func onlineAvailable(sku: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        try await connection.query("""
+        try await connection.run("""
             SELECT COALESCE(sum(GREATEST(s.on_hand - s.reserved - s.safety_stock, 0)), 0)::int
             FROM stock_levels s JOIN locations l USING (location_id)
             WHERE s.sku = \(sku) AND l.active AND (l.kind = 'warehouse' OR l.ship_from_store)

@@ -84,7 +84,7 @@ struct CustomerViews: Sendable {
     func view(_ reference: CustomerReference) async throws -> CustomerView {
         try await database.withConnection { connection in
             let id = try await resolve(reference, on: connection)
-            let entry = try await connection.query("SELECT entry_channel FROM customers WHERE customer_id = \(id)", logger: logger)
+            let entry = try await connection.run("SELECT entry_channel FROM customers WHERE customer_id = \(id)", logger: logger)
                 .decode(String?.self).first { _ in true } ?? nil
             return CustomerView(
                 customerId: id.uuidString.lowercased(),
@@ -102,7 +102,7 @@ struct CustomerViews: Sendable {
     }
 
     private func recentOrders(_ id: UUID, on connection: PostgresConnection) async throws -> [RecentOrder] {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT order_id, channel, amount_minor, currency, fulfilment, occurred_at FROM purchases
             WHERE customer_id = \(id) AND reference = order_id ORDER BY occurred_at DESC LIMIT 10
             """, logger: logger)
@@ -130,14 +130,14 @@ struct CustomerViews: Sendable {
     func export(_ reference: CustomerReference) async throws -> Export {
         try await database.withConnection { connection in
             let id = try await resolve(reference, on: connection)
-            let rows = try await connection.query("""
+            let rows = try await connection.run("""
                 SELECT kind, points, reason, reference, recorded_at FROM loyalty_ledger WHERE customer_id = \(id) ORDER BY entry_id
                 """, logger: logger)
             var ledger: [LedgerEntry] = []
             for try await (kind, points, reason, reference, at) in rows.decode((String, Int, String, String, Date).self) {
                 ledger.append(LedgerEntry(kind: kind, points: points, reason: reason, reference: reference, recordedAt: at))
             }
-            let entry = try await connection.query("SELECT entry_channel FROM customers WHERE customer_id = \(id)", logger: logger)
+            let entry = try await connection.run("SELECT entry_channel FROM customers WHERE customer_id = \(id)", logger: logger)
                 .decode(String?.self).first { _ in true } ?? nil
             return Export(
                 exportedAt: Date(), customerId: id.uuidString.lowercased(),

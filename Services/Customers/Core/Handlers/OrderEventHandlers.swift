@@ -3,6 +3,7 @@ import Foundation
 import OmniMessaging
 import OmniRuntime
 import OrdersContracts
+import OmniPersistence
 import PostgresNIO
 
 /// What orders tells customers: purchases land on the timeline, earn points when they
@@ -19,7 +20,7 @@ enum OrderEventHandlers {
             orderId: order.orderId, channel: order.channel, amountMinor: order.totalMinor, currency: order.currency, at: event.time),
             fulfilment: order.fulfilment.mode.rawValue, on: context.connection, logger: context.logger)
         try await SegmentHandlers.reevaluate(customer, emitter: emitter)
-        let converted = try await context.connection.query("""
+        let converted = try await context.connection.run("""
             UPDATE leads SET status = 'converted', converted_order = \(order.orderId), converted_at = now()
             WHERE customer_id = \(customer) AND status = 'open' RETURNING lead_id
             """, logger: context.logger)
@@ -101,7 +102,7 @@ enum OrderEventHandlers {
     static func cartAbandoned(_ event: CloudEvent, _ context: HandlerContext) async throws {
         let cart = try event.decode(CartAbandoned.self)
         let owner = try await person(owning: cart.ownerId, context)
-        try await context.connection.query("""
+        try await context.connection.run("""
             INSERT INTO abandoned_carts (owner_id, customer_id, last_channel, abandoned_at) VALUES (\(cart.ownerId), \(owner), \(cart.lastChannel), \(event.time))
             ON CONFLICT DO NOTHING
             """, logger: context.logger)

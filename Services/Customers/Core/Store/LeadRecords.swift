@@ -1,6 +1,7 @@
 import CustomersContracts
 import Foundation
 import OmniMessaging
+import OmniPersistence
 import PostgresNIO
 
 /// Leads and the versioned rule table.
@@ -9,7 +10,7 @@ enum LeadRecords {
     static let defaultRules = SetLeadRules(scoring: [], routing: [], fallback: LeadAssignee(kind: .telesales, id: "queue"))
 
     static func currentRules(on connection: PostgresConnection, logger: Logger) async throws -> (version: Int, rules: SetLeadRules) {
-        let row = try await connection.query("SELECT version, rules::text FROM lead_rules ORDER BY version DESC LIMIT 1", logger: logger)
+        let row = try await connection.run("SELECT version, rules::text FROM lead_rules ORDER BY version DESC LIMIT 1", logger: logger)
             .decode((Int, String).self).first { _ in true }
         guard let (version, text) = row else { return (0, defaultRules) }
         return (version, try JSONCoding.decoder.decode(SetLeadRules.self, from: Data(text.utf8)))
@@ -17,21 +18,21 @@ enum LeadRecords {
 
     static func saveRules(_ rules: SetLeadRules, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let text = String(decoding: try JSONCoding.encoder.encode(rules), as: UTF8.self)
-        try await connection.query("LOCK TABLE lead_rules IN EXCLUSIVE MODE", logger: logger)
-        return try await connection.query("""
+        try await connection.run("LOCK TABLE lead_rules IN EXCLUSIVE MODE", logger: logger)
+        return try await connection.run("""
             INSERT INTO lead_rules (version, rules) SELECT COALESCE(max(version), 0) + 1, \(text)::jsonb FROM lead_rules RETURNING version
             """, logger: logger).decode(Int.self).first { _ in true } ?? 1
     }
 
     static func exists(_ leadId: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        try await connection.query("SELECT 1 FROM leads WHERE lead_id = \(leadId)", logger: logger).decode(Int.self).first { _ in true } != nil
+        try await connection.run("SELECT 1 FROM leads WHERE lead_id = \(leadId)", logger: logger).decode(Int.self).first { _ in true } != nil
     }
 
     static func insert(_ lead: SubmitLead, customer: UUID, decision: LeadRules.Decision, rulesVersion: Int,
                        on connection: PostgresConnection, logger: Logger) async throws {
         let submitted = String(decoding: try JSONCoding.encoder.encode(lead), as: UTF8.self)
         let explanation = String(decoding: try JSONCoding.encoder.encode(decision.explanation), as: UTF8.self)
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO leads (lead_id, customer_id, submitted, score, assignee_kind, assignee_id, rule_id, rules_version, explanation, source_channel)
             VALUES (\(lead.leadId), \(customer), \(submitted)::jsonb, \(decision.score), \(decision.assignee.kind.rawValue), \(decision.assignee.id),
                     \(decision.ruleId), \(rulesVersion), \(explanation)::jsonb, \(lead.sourceChannel))
@@ -39,11 +40,11 @@ enum LeadRecords {
     }
 
     static func customer(ofLead leadId: String, on connection: PostgresConnection, logger: Logger) async throws -> UUID? {
-        try await connection.query("SELECT customer_id FROM leads WHERE lead_id = \(leadId)", logger: logger).decode(UUID.self).first { _ in true }
+        try await connection.run("SELECT customer_id FROM leads WHERE lead_id = \(leadId)", logger: logger).decode(UUID.self).first { _ in true }
     }
 
     static func addVisit(_ visit: RecordLeadVisit, at time: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO lead_visits (lead_id, visited_by, notes, visited_at) VALUES (\(visit.leadId), \(visit.visitedBy), \(visit.notes), \(time))
             """, logger: logger)
     }
@@ -65,7 +66,7 @@ enum LeadRecords {
     }
 
     static func leads(id: String?, assignee: LeadAssignee?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [LeadView] {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT lead_id, customer_id, score, assignee_kind, assignee_id, rule_id, explanation::text, source_channel, status, converted_order,
                    submitted_at, submitted::text
             FROM leads WHERE (\(id)::text IS NULL OR lead_id = \(id))
@@ -83,7 +84,7 @@ enum LeadRecords {
                 lead: try? JSONCoding.decoder.decode(SubmitLead.self, from: Data(submitted.utf8)), visits: []))
         }
         for index in views.indices {
-            let visits = try await connection.query("""
+            let visits = try await connection.run("""
                 SELECT visited_by, notes, visited_at FROM lead_visits WHERE lead_id = \(views[index].leadId) ORDER BY visited_at
                 """, logger: logger)
             for try await (by, notes, at) in visits.decode((String, String, Date).self) {

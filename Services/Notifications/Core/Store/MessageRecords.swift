@@ -1,5 +1,6 @@
 import Foundation
 import NotificationsContracts
+import OmniPersistence
 import PostgresNIO
 
 /// The message log: one row per (trigger, subject, template), the delivery queue
@@ -22,7 +23,7 @@ enum MessageRecords {
     /// Inserts the message once per dedupe key; false when it exists already.
     static func insert(_ message: NewMessage, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         let event = message.event
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             INSERT INTO messages (message_id, dedupe_key, customer_id, trigger, template, locale, medium, address, subject, body, transactional, status,
                                   reason, next_attempt_at, campaign_id, correlation_id)
             VALUES (\(UUID(uuidString: event.messageId)!), \(message.dedupeKey), \(event.customerId), \(event.trigger), \(event.template), \(event.locale),
@@ -36,7 +37,7 @@ enum MessageRecords {
 
     /// Marketing messages sent or queued for `customerId` over the last seven days.
     static func marketingThisWeek(_ customerId: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        try await connection.query("""
+        try await connection.run("""
             SELECT count(*)::int FROM messages WHERE customer_id = \(customerId) AND NOT transactional
                 AND status IN ('pending', 'sending', 'sent') AND created_at > now() - interval '7 days'
             """, logger: logger).decode(Int.self).first { _ in true } ?? 0
@@ -45,7 +46,7 @@ enum MessageRecords {
     /// A queued message that should no longer go (the parcel was collected before its
     /// reminder); true when one was cancelled.
     static func cancelPending(dedupeKey: String, reason: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             UPDATE messages SET status = 'cancelled', reason = \(reason) WHERE dedupe_key = \(dedupeKey) AND status = 'pending' RETURNING 1
             """, logger: logger)
         for try await _ in rows { return true }
@@ -66,7 +67,7 @@ enum MessageRecords {
     /// short transaction: nothing stays locked while providers are called).
     static func claimDue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Claimed] {
         var claimed: [Claimed] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             UPDATE messages SET status = 'sending', claimed_at = now(), attempts = attempts + 1
             WHERE message_id IN (SELECT message_id FROM messages WHERE status = 'pending' AND next_attempt_at <= now()
                                  ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
@@ -85,7 +86,7 @@ enum MessageRecords {
     /// out and it was failed as `outcome-unknown`).
     static func finish(_ messageId: String, status: String, reason: String?, retryIn seconds: Double? = nil,
                        on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             UPDATE messages SET status = \(status), reason = \(reason), sent_at = CASE WHEN \(status) = 'sent' THEN now() ELSE sent_at END,
                 next_attempt_at = now() + make_interval(secs => \(seconds ?? 0))
             WHERE message_id = \(UUID(uuidString: messageId)!) AND status = 'sending' RETURNING 1
@@ -98,7 +99,7 @@ enum MessageRecords {
     /// took it is unknown. They fail rather than risk a second copy (at most once).
     static func failAbandoned(lease: Double, on connection: PostgresConnection, logger: Logger) async throws -> [(NotificationEvent, String?)] {
         var failed: [(NotificationEvent, String?)] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             UPDATE messages SET status = 'failed', reason = 'outcome-unknown'
             WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => \(lease))
             RETURNING message_id, customer_id, trigger, template, locale, medium, transactional, correlation_id
@@ -113,7 +114,7 @@ enum MessageRecords {
 
     static func storeName(_ id: String?, on connection: PostgresConnection, logger: Logger) async throws -> String? {
         guard let id else { return nil }
-        return try await connection.query("SELECT name FROM stores WHERE location_id = \(id)", logger: logger).decode(String.self).first { _ in true }
+        return try await connection.run("SELECT name FROM stores WHERE location_id = \(id)", logger: logger).decode(String.self).first { _ in true }
     }
 
     struct LogEntry: Codable, Sendable {
@@ -133,7 +134,7 @@ enum MessageRecords {
 
     static func log(_ customerId: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [LogEntry] {
         var entries: [LogEntry] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT message_id, trigger, template, locale, medium, transactional, status, reason, subject, created_at, next_attempt_at, sent_at FROM messages
             WHERE customer_id = \(customerId) ORDER BY created_at DESC LIMIT \(limit)
             """, logger: logger)

@@ -1,5 +1,6 @@
 import CatalogContracts
 import Foundation
+import OmniPersistence
 import PostgresNIO
 
 /// Stores: name, address and opening hours for templates (from catalog's events).
@@ -13,7 +14,7 @@ enum StoreRecords {
     static func upsert(_ location: UpsertLocation, on connection: PostgresConnection, logger: Logger) async throws {
         let address = "\(location.address.street), \(location.address.postalCode) \(location.address.city)"
         let hours = location.openingHours.map { $0.map { "\($0.day) \($0.opens)–\($0.closes)" }.joined(separator: ", ") }
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO stores (location_id, name, address, opening_hours) VALUES (\(location.locationId), \(location.name), \(address), \(hours))
             ON CONFLICT (location_id) DO UPDATE SET name = excluded.name, address = excluded.address, opening_hours = excluded.opening_hours
             """, logger: logger)
@@ -21,7 +22,7 @@ enum StoreRecords {
 
     static func find(_ id: String?, on connection: PostgresConnection, logger: Logger) async throws -> Store? {
         guard let id else { return nil }
-        return try await connection.query("SELECT name, address, opening_hours FROM stores WHERE location_id = \(id)", logger: logger)
+        return try await connection.run("SELECT name, address, opening_hours FROM stores WHERE location_id = \(id)", logger: logger)
             .decode((String, String?, String?).self).first { _ in true }.map { Store(name: $0.0, address: $0.1, openingHours: $0.2) }
     }
 }
@@ -29,19 +30,19 @@ enum StoreRecords {
 /// Product names (from catalog's events) and who waits for which sku where.
 enum StockSubscriptionRecords {
     static func upsertProduct(sku: String, name: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO products (sku, name) VALUES (\(sku), \(name)) ON CONFLICT (sku) DO UPDATE SET name = excluded.name
             """, logger: logger)
     }
 
     static func productName(_ sku: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        try await connection.query("SELECT name FROM products WHERE sku = \(sku)", logger: logger).decode(String.self).first { _ in true }
+        try await connection.run("SELECT name FROM products WHERE sku = \(sku)", logger: logger).decode(String.self).first { _ in true }
     }
 
     /// False when the customer already waits for it there.
     static func subscribe(_ customerId: String, sku: String, locationId: String?, channel: String, on connection: PostgresConnection,
                           logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             INSERT INTO stock_subscriptions (customer_id, sku, location_id, channel) VALUES (\(customerId), \(sku), \(locationId ?? ""), \(channel))
             ON CONFLICT (customer_id, sku, location_id) DO UPDATE SET notified_at = NULL, subscribed_at = now(), channel = excluded.channel
             WHERE stock_subscriptions.notified_at IS NOT NULL
@@ -55,7 +56,7 @@ enum StockSubscriptionRecords {
     /// them told: (customer, location, since), in one statement for every place.
     static func takeWaiting(sku: String, at locationIds: [String], on connection: PostgresConnection, logger: Logger) async throws -> [(String, String, Date)] {
         var waiting: [(String, String, Date)] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             UPDATE stock_subscriptions SET notified_at = now() WHERE sku = \(sku) AND location_id = ANY(\(locationIds)) AND notified_at IS NULL
             RETURNING customer_id, location_id, subscribed_at
             """, logger: logger)
@@ -73,14 +74,14 @@ enum AssigneeRecords {
     }
 
     static func upsert(kind: String, id: String, name: String, email: String?, phone: String?, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO assignees (kind, id, name, email, phone) VALUES (\(kind), \(id), \(name), \(email), \(phone))
             ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone
             """, logger: logger)
     }
 
     static func find(kind: String, id: String, on connection: PostgresConnection, logger: Logger) async throws -> Assignee? {
-        try await connection.query("SELECT name, email, phone FROM assignees WHERE kind = \(kind) AND id = \(id)", logger: logger)
+        try await connection.run("SELECT name, email, phone FROM assignees WHERE kind = \(kind) AND id = \(id)", logger: logger)
             .decode((String, String?, String?).self).first { _ in true }.map { Assignee(name: $0.0, email: $0.1, phone: $0.2) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OmniPersistence
 import PostgresNIO
 
 /// What notifications knows of each person, kept from customers' events: name, language,
@@ -16,7 +17,7 @@ enum RecipientRecords {
     static func find(_ customerId: String?, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> Recipient? {
         guard let customerId else { return nil }
         let lock = forUpdate ? " FOR UPDATE" : ""
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: """
             SELECT first_name, locale, email, phone, email_consent, sms_consent, push_consent, preferred_medium, quiet_start, quiet_end, time_zone
             FROM recipients WHERE customer_id = $1\(lock)
             """, binds: { var binds = PostgresBindings(); binds.append(customerId); return binds }()), logger: logger)
@@ -39,7 +40,7 @@ enum RecipientRecords {
     /// Sets the given fields (nil leaves a field as it is).
     static func upsert(_ customerId: String, firstName: String? = nil, locale: String? = nil, timeZone: String? = nil, email: String? = nil,
                        phone: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO recipients (customer_id, first_name, locale, time_zone, email, phone)
             VALUES (\(customerId), \(firstName), \(locale), \(timeZone), \(email), \(phone))
             ON CONFLICT (customer_id) DO UPDATE SET first_name = COALESCE(excluded.first_name, recipients.first_name),
@@ -50,7 +51,7 @@ enum RecipientRecords {
 
     static func setConsent(_ customerId: String, medium: DeliveryRules.Medium, granted: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         let column = "\(medium.rawValue)_consent"  // from the enum, never from input
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await connection.run(PostgresQuery(unsafeSQL: """
             INSERT INTO recipients (customer_id, \(column)) VALUES ($1, $2)
             ON CONFLICT (customer_id) DO UPDATE SET \(column) = excluded.\(column), updated_at = now()
             """, binds: { var binds = PostgresBindings(); binds.append(customerId); binds.append(granted); return binds }()), logger: logger)
@@ -58,7 +59,7 @@ enum RecipientRecords {
 
     static func setPreferences(_ customerId: String, preferred: String?, quietStart: String?, quietEnd: String?, timeZone: String?,
                                on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO recipients (customer_id, preferred_medium, quiet_start, quiet_end, time_zone)
             VALUES (\(customerId), \(preferred), \(quietStart), \(quietEnd), \(timeZone))
             ON CONFLICT (customer_id) DO UPDATE SET preferred_medium = excluded.preferred_medium, quiet_start = excluded.quiet_start,
@@ -69,8 +70,8 @@ enum RecipientRecords {
     /// Profiles that proved to be one person: the survivor keeps what it lacks from the
     /// merged ones; their messages and subscriptions move to it.
     static func merge(_ mergedIds: [String], into survivor: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("INSERT INTO recipients (customer_id) VALUES (\(survivor)) ON CONFLICT DO NOTHING", logger: logger)
-        try await connection.query("""
+        try await connection.run("INSERT INTO recipients (customer_id) VALUES (\(survivor)) ON CONFLICT DO NOTHING", logger: logger)
+        try await connection.run("""
             UPDATE recipients s SET first_name = COALESCE(s.first_name, m.first_name), locale = COALESCE(s.locale, m.locale),
                 email = COALESCE(s.email, m.email), phone = COALESCE(s.phone, m.phone), email_consent = COALESCE(s.email_consent, m.email_consent),
                 sms_consent = COALESCE(s.sms_consent, m.sms_consent), push_consent = COALESCE(s.push_consent, m.push_consent),
@@ -79,24 +80,24 @@ enum RecipientRecords {
             FROM (SELECT * FROM recipients WHERE customer_id = ANY(\(mergedIds)) ORDER BY updated_at DESC LIMIT 1) m
             WHERE s.customer_id = \(survivor)
             """, logger: logger)
-        try await connection.query("DELETE FROM recipients WHERE customer_id = ANY(\(mergedIds))", logger: logger)
-        try await connection.query("UPDATE messages SET customer_id = \(survivor) WHERE customer_id = ANY(\(mergedIds))", logger: logger)
-        try await connection.query("""
+        try await connection.run("DELETE FROM recipients WHERE customer_id = ANY(\(mergedIds))", logger: logger)
+        try await connection.run("UPDATE messages SET customer_id = \(survivor) WHERE customer_id = ANY(\(mergedIds))", logger: logger)
+        try await connection.run("""
             UPDATE stock_subscriptions SET customer_id = \(survivor) WHERE customer_id = ANY(\(mergedIds))
                 AND NOT EXISTS (SELECT 1 FROM stock_subscriptions o WHERE o.customer_id = \(survivor) AND o.sku = stock_subscriptions.sku
                                 AND o.location_id = stock_subscriptions.location_id)
             """, logger: logger)
-        try await connection.query("DELETE FROM stock_subscriptions WHERE customer_id = ANY(\(mergedIds))", logger: logger)
+        try await connection.run("DELETE FROM stock_subscriptions WHERE customer_id = ANY(\(mergedIds))", logger: logger)
     }
 
     /// Forget me: contact data, message bodies and subscriptions go; the log keeps what was
     /// sent when.
     static func erase(_ ids: [String], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM recipients WHERE customer_id = ANY(\(ids))", logger: logger)
-        try await connection.query("DELETE FROM stock_subscriptions WHERE customer_id = ANY(\(ids))", logger: logger)
-        try await connection.query("UPDATE messages SET address = NULL, subject = NULL, body = NULL WHERE customer_id = ANY(\(ids))", logger: logger)
+        try await connection.run("DELETE FROM recipients WHERE customer_id = ANY(\(ids))", logger: logger)
+        try await connection.run("DELETE FROM stock_subscriptions WHERE customer_id = ANY(\(ids))", logger: logger)
+        try await connection.run("UPDATE messages SET address = NULL, subject = NULL, body = NULL WHERE customer_id = ANY(\(ids))", logger: logger)
         // Anything still queued for them will not go.
-        try await connection.query("""
+        try await connection.run("""
             UPDATE messages SET status = 'cancelled', reason = 'customer-erased' WHERE customer_id = ANY(\(ids)) AND status = 'pending'
             """, logger: logger)
     }

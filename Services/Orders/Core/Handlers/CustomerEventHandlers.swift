@@ -1,6 +1,7 @@
 import CustomersContracts
 import Foundation
 import OmniMessaging
+import OmniPersistence
 import OmniRuntime
 import OrdersContracts
 
@@ -16,10 +17,10 @@ enum CustomerEventHandlers {
     /// stock and sales still add up. The customer's carts go.
     static func erased(_ erased: CustomerErased, _ context: HandlerContext) async throws {
         let ids = [erased.customerId] + erased.formerIds
-        try await context.connection.query("""
+        try await context.connection.run("""
             UPDATE orders SET contact = NULL, fulfilment = fulfilment - 'address', payment_reference = 'erased', updated_at = now()
             WHERE customer_id = ANY(\(ids))
             """, logger: context.logger)
-        try await context.connection.query("DELETE FROM carts WHERE owner_id = ANY(\(ids))", logger: context.logger)
+        try await context.connection.run("DELETE FROM carts WHERE owner_id = ANY(\(ids))", logger: context.logger)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OmniMessaging
 import OrdersContracts
+import OmniPersistence
 import PostgresNIO
 
 /// The carts table: one live cart per owner.
@@ -14,10 +15,10 @@ enum CartRecords {
 
     /// The owner's cart, locked; created empty when it doesn't exist (or was checked out).
     static func lock(_ ownerId: String, on connection: PostgresConnection, logger: Logger) async throws -> Stored {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO carts (owner_id) VALUES (\(ownerId)) ON CONFLICT (owner_id) DO NOTHING
             """, logger: logger)
-        let row = try await connection.query("""
+        let row = try await connection.run("""
             SELECT lines::text, last_channel, updated_at FROM carts WHERE owner_id = \(ownerId) FOR UPDATE
             """, logger: logger).decode((String, String?, Date).self).first { _ in true }
         guard let (lines, channel, updatedAt) = row else { throw CartStoreError.vanished(ownerId) }
@@ -26,7 +27,7 @@ enum CartRecords {
     }
 
     static func find(_ ownerId: String, on connection: PostgresConnection, logger: Logger) async throws -> Stored? {
-        let row = try await connection.query("""
+        let row = try await connection.run("""
             SELECT lines::text, last_channel, updated_at FROM carts WHERE owner_id = \(ownerId)
             """, logger: logger).decode((String, String?, Date).self).first { _ in true }
         guard let (lines, channel, updatedAt) = row else { return nil }
@@ -36,7 +37,7 @@ enum CartRecords {
 
     static func save(_ ownerId: String, _ cart: Cart, channel: String?, on connection: PostgresConnection, logger: Logger) async throws {
         let lines = String(decoding: try JSONCoding.encoder.encode(cart.lines), as: UTF8.self)
-        try await connection.query("""
+        try await connection.run("""
             UPDATE carts SET lines = \(lines)::jsonb, last_channel = COALESCE(\(channel), last_channel), updated_at = now(), merged_into = NULL,
                 abandoned_at = NULL
             WHERE owner_id = \(ownerId)
@@ -45,7 +46,7 @@ enum CartRecords {
 
     /// Empties `ownerId`'s cart and notes where it went (merged into another, checked out).
     static func close(_ ownerId: String, mergedInto: String?, checkedOutOrder: String?, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             UPDATE carts SET lines = '[]'::jsonb, updated_at = now(), merged_into = \(mergedInto), checked_out_order = \(checkedOutOrder)
             WHERE owner_id = \(ownerId)
             """, logger: logger)
@@ -57,7 +58,7 @@ extension CartRecords {
     /// this replica (`SKIP LOCKED`: replicas share the work); each is marked announced.
     static func claimAbandoned(idleSince: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Stored] {
         var carts: [Stored] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             UPDATE carts SET abandoned_at = now()
             WHERE owner_id IN (SELECT owner_id FROM carts WHERE abandoned_at IS NULL AND lines <> '[]'::jsonb AND updated_at < \(idleSince)
                                ORDER BY updated_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)

@@ -1,12 +1,13 @@
 import CatalogContracts
 import Foundation
+import OmniPersistence
 import PostgresNIO
 
 /// The orders service's copy of what it needs from the catalog (products, prices,
 /// locations), kept from `catalog.events`, so placing an order asks no other service.
 enum CatalogReadModel {
     static func upsert(_ product: ProductUpserted, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO products (sku, name, category, active, version) VALUES (\(product.sku), \(product.name), \(product.category), \(product.active), \(product.version))
             ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category, active = excluded.active, version = excluded.version
             WHERE products.version <= excluded.version
@@ -14,7 +15,7 @@ enum CatalogReadModel {
     }
 
     static func upsert(_ price: PriceChanged, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO prices (sku, channel, store_id, valid_from, valid_to, currency, amount_minor)
             VALUES (\(price.sku), \(price.channel), \(price.storeId ?? ""), COALESCE(\(price.validFrom), '-infinity'::timestamptz),
                     COALESCE(\(price.validTo), 'infinity'::timestamptz), \(price.currency), \(price.amountMinor))
@@ -25,7 +26,7 @@ enum CatalogReadModel {
 
     static func upsert(_ location: LocationUpserted, on connection: PostgresConnection, logger: Logger) async throws {
         let loc = location.location
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO locations (location_id, kind, name, click_and_collect, active)
             VALUES (\(loc.locationId), \(loc.kind.rawValue), \(loc.name), \(loc.clickAndCollect ?? false), \(loc.active ?? true))
             ON CONFLICT (location_id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
@@ -42,7 +43,7 @@ enum CatalogReadModel {
     }
 
     static func location(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Location? {
-        try await connection.query("""
+        try await connection.run("""
             SELECT kind, name, click_and_collect, active FROM locations WHERE location_id = \(id)
             """, logger: logger).decode((String, String, Bool, Bool).self).first { _ in true }
             .map { Location(id: id, kind: $0.0, name: $0.1, clickAndCollect: $0.2, active: $0.3) }
@@ -51,11 +52,11 @@ enum CatalogReadModel {
     /// The products of `skus` with every price entry they have.
     static func products(_ skus: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: ProductInfo] {
         var products: [String: ProductInfo] = [:]
-        let rows = try await connection.query("SELECT sku, name, category, active FROM products WHERE sku = ANY(\(skus))", logger: logger)
+        let rows = try await connection.run("SELECT sku, name, category, active FROM products WHERE sku = ANY(\(skus))", logger: logger)
         for try await (sku, name, category, active) in rows.decode((String, String, String, Bool).self) {
             products[sku] = ProductInfo(sku: sku, name: name, category: category, active: active, prices: [])
         }
-        let prices = try await connection.query("""
+        let prices = try await connection.run("""
             SELECT sku, channel, store_id, currency, amount_minor,
                    CASE WHEN valid_from = '-infinity' THEN NULL ELSE valid_from END,
                    CASE WHEN valid_to = 'infinity' THEN NULL ELSE valid_to END

@@ -1,6 +1,7 @@
 import Foundation
 import OmniMessaging
 import OrdersContracts
+import OmniPersistence
 import PostgresNIO
 
 /// An order row: the order itself and where its saga stands.
@@ -47,7 +48,7 @@ enum OrderRecords {
 
     /// The new order and the first line of its history, in one statement.
     static func insert(_ order: OrderRecord, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             WITH placed AS (
             INSERT INTO orders (order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines, promo_codes,
                                 fulfilment, contact, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
@@ -66,7 +67,7 @@ enum OrderRecords {
     /// Writes back what a step changed, and records the status in the history when it
     /// moved (in the same statement: one round trip per saga step, not two).
     static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             WITH moved AS (
                 INSERT INTO order_history (order_id, status, detail)
                 SELECT \(order.orderId)::text, \(order.status.rawValue)::text, \(detail)::text WHERE \(order.status != previous)::boolean
@@ -82,71 +83,55 @@ enum OrderRecords {
 
     /// The order, locked for the rest of the transaction (one step at a time per order).
     static func lock(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await one("SELECT \(columns) FROM orders WHERE order_id = $1 FOR UPDATE", orderId, on: connection, logger: logger)
+        try await decode(connection.run("SELECT \(unescaped: columns) FROM orders WHERE order_id = \(orderId) FOR UPDATE", logger: logger)).first
     }
 
     static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await one("SELECT \(columns) FROM orders WHERE order_id = $1", orderId, on: connection, logger: logger)
+        try await decode(connection.run("SELECT \(unescaped: columns) FROM orders WHERE order_id = \(orderId)", logger: logger)).first
     }
 
     /// The order a saga command was sent for (to match a participant's CommandRejected).
     static func lockBySagaCommand(_ commandId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        var bindings = PostgresBindings()
-        bindings.append(commandId)
-        let query = PostgresQuery(unsafeSQL: "SELECT \(columns) FROM orders WHERE reserve_command_id = $1 OR promotions_command_id = $1 FOR UPDATE", binds: bindings)
-        return try await decode(connection.query(query, logger: logger)).first
+        try await decode(connection.run("""
+            SELECT \(unescaped: columns) FROM orders WHERE reserve_command_id = \(commandId) OR promotions_command_id = \(commandId) FOR UPDATE
+            """, logger: logger)).first
     }
 
     static func customerOrders(_ customerId: String, limit: Int, before: Date?, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        var bindings = PostgresBindings()
-        bindings.append(customerId)
-        bindings.append(before ?? Date.distantFuture)
-        bindings.append(limit)
-        let query = PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM orders WHERE customer_id = $1 AND placed_at < $2 ORDER BY placed_at DESC, order_id LIMIT $3
-            """, binds: bindings)
-        return try await decode(connection.query(query, logger: logger))
+        try await decode(connection.run("""
+            SELECT \(unescaped: columns) FROM orders WHERE customer_id = \(customerId) AND placed_at < \(before ?? Date.distantFuture)
+            ORDER BY placed_at DESC, order_id LIMIT \(limit)
+            """, logger: logger))
     }
 
     /// Orders whose saga step waited past its deadline, locked, skipping rows another
     /// replica is working on.
     static func lockOverdue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        var bindings = PostgresBindings()
-        bindings.append(limit)
-        let query = PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM orders WHERE saga_deadline < now() ORDER BY saga_deadline LIMIT $1 FOR UPDATE SKIP LOCKED
-            """, binds: bindings)
-        return try await decode(connection.query(query, logger: logger))
+        try await decode(connection.run("""
+            SELECT \(unescaped: columns) FROM orders WHERE saga_deadline < now() ORDER BY saga_deadline LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            """, logger: logger))
     }
 
     /// Click & collect orders still waiting at the store after their collect-by date.
     static func lockUncollected(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        var bindings = PostgresBindings()
-        bindings.append(limit)
-        let query = PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM orders WHERE status = 'ready-for-pickup' AND collect_by < now() ORDER BY collect_by LIMIT $1 FOR UPDATE SKIP LOCKED
-            """, binds: bindings)
-        return try await decode(connection.query(query, logger: logger))
+        try await decode(connection.run("""
+            SELECT \(unescaped: columns) FROM orders WHERE status = 'ready-for-pickup' AND collect_by < now()
+            ORDER BY collect_by LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            """, logger: logger))
     }
 
     static func history(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> [(String, String?, Date)] {
-        let rows = try await connection.query("SELECT status, detail, at FROM order_history WHERE order_id = \(orderId) ORDER BY seq", logger: logger)
+        let rows = try await connection.run("SELECT status, detail, at FROM order_history WHERE order_id = \(orderId) ORDER BY seq", logger: logger)
         var history: [(String, String?, Date)] = []
         for try await row in rows.decode((String, String?, Date).self) { history.append(row) }
         return history
     }
 
     static func reassignCustomer(from merged: [String], to survivor: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE orders SET customer_id = \(survivor), updated_at = now() WHERE customer_id = ANY(\(merged))", logger: logger)
+        try await connection.run("UPDATE orders SET customer_id = \(survivor), updated_at = now() WHERE customer_id = ANY(\(merged))", logger: logger)
     }
 
-    private static func one(_ sql: String, _ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        var bindings = PostgresBindings()
-        bindings.append(orderId)
-        return try await decode(connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)).first
-    }
-
-    private static func decode(_ rows: PostgresRowSequence) async throws -> [OrderRecord] {
+    private static func decode(_ rows: PostgresRows) async throws -> [OrderRecord] {
         var records: [OrderRecord] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()

@@ -1,6 +1,7 @@
 import Foundation
 import OmniMessaging
 import OrdersContracts
+import OmniPersistence
 import PostgresNIO
 import PromotionsContracts
 
@@ -16,7 +17,7 @@ enum QuoteRecords {
 
     static func save(_ quote: QuoteSnapshot, on connection: PostgresConnection, logger: Logger) async throws {
         let snapshot = String(decoding: try JSONCoding.encoder.encode(quote), as: UTF8.self)
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO quotes (quote_id, status, customer_id, lead_id, valid_until, snapshot, order_id)
             VALUES (\(quote.quoteId), \(quote.status), \(quote.customerId), \(quote.leadId), \(quote.validUntil), \(snapshot)::jsonb, \(quote.orderId))
             ON CONFLICT (quote_id) DO UPDATE SET status = excluded.status, snapshot = excluded.snapshot, order_id = excluded.order_id
@@ -26,7 +27,7 @@ enum QuoteRecords {
     /// Open quotes past their date, locked for this replica.
     static func lockExpired(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [QuoteSnapshot] {
         var quotes: [QuoteSnapshot] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT snapshot::text FROM quotes WHERE status = 'open' AND valid_until <= now() ORDER BY valid_until LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """, logger: logger)
         for try await text in rows.decode(String.self) { quotes.append(try JSONCoding.decoder.decode(QuoteSnapshot.self, from: Data(text.utf8))) }
@@ -34,7 +35,7 @@ enum QuoteRecords {
     }
 
     private static func one(_ sql: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> QuoteSnapshot? {
-        try await connection.query(sql, logger: logger).decode(String.self).first { _ in true }
+        try await connection.run(sql, logger: logger).decode(String.self).first { _ in true }
             .map { try JSONCoding.decoder.decode(QuoteSnapshot.self, from: Data($0.utf8)) }
     }
 
@@ -42,7 +43,7 @@ enum QuoteRecords {
 
     static func upsert(_ upserted: PromotionUpserted, on connection: PostgresConnection, logger: Logger) async throws {
         let definition = String(decoding: try JSONCoding.encoder.encode(upserted.promotion), as: UTF8.self)
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO promotions (promotion_id, definition, version) VALUES (\(upserted.promotion.promotionId), \(definition)::jsonb, \(upserted.version))
             ON CONFLICT (promotion_id) DO UPDATE SET definition = excluded.definition, version = excluded.version
             WHERE promotions.version < excluded.version
@@ -51,7 +52,7 @@ enum QuoteRecords {
 
     static func promotions(on connection: PostgresConnection, logger: Logger) async throws -> [Promotion] {
         var promotions: [Promotion] = []
-        let rows = try await connection.query("SELECT definition::text FROM promotions ORDER BY promotion_id", logger: logger)
+        let rows = try await connection.run("SELECT definition::text FROM promotions ORDER BY promotion_id", logger: logger)
         for try await text in rows.decode(String.self) { promotions.append(try JSONCoding.decoder.decode(Promotion.self, from: Data(text.utf8))) }
         return promotions
     }

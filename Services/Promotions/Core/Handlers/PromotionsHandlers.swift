@@ -2,6 +2,7 @@ import CustomersContracts
 import Foundation
 import OmniMessaging
 import OmniRuntime
+import OmniPersistence
 import PostgresNIO
 import PromotionsContracts
 
@@ -98,7 +99,7 @@ enum RedemptionHandlers {
             return
         }
         for applied in evaluation.pricing.applied {
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO redemptions (order_id, promotion_id, customer_id, code, channel, status, discount_minor)
                 VALUES (\(command.orderId), \(applied.promotionId), \(command.basket.customerId), \(applied.code), \(command.basket.channel), 'held', \(applied.discountMinor))
                 """, logger: logger)
@@ -114,7 +115,7 @@ enum RedemptionHandlers {
             throw Rejection("unknown-order", "no promotions were applied to order \(command.orderId)")
         }
         guard application.status != "released" else { throw Rejection("redemptions-released", "order \(command.orderId)'s promotions were released") }
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             WITH committed AS (
                 UPDATE redemptions SET status = 'committed' WHERE order_id = \(command.orderId) AND status = 'held'
                 RETURNING promotion_id, code, discount_minor
@@ -136,7 +137,7 @@ enum RedemptionHandlers {
     /// `released` row, so an `ApplyPromotions` arriving late holds nothing.
     static func release(_ command: ReleaseRedemptions, _ context: CommandContext) async throws {
         let connection = context.connection, logger = context.logger
-        let count = try await connection.query("""
+        let count = try await connection.run("""
             WITH released AS (UPDATE redemptions SET status = 'released' WHERE order_id = \(command.orderId) AND status <> 'released' RETURNING 1)
             SELECT count(*)::int FROM released
             """, logger: logger).decode(Int.self).first { _ in true } ?? 0

@@ -1,25 +1,26 @@
 import Foundation
 import OmniMessaging
+import OmniPersistence
 import PostgresNIO
 import PromotionsContracts
 
 /// The promotions table and the usage ledger (redemptions).
 enum PromotionRecords {
     static func find(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> (Promotion, Int)? {
-        let row = try await connection.query("SELECT definition::text, version FROM promotions WHERE promotion_id = \(id)", logger: logger)
+        let row = try await connection.run("SELECT definition::text, version FROM promotions WHERE promotion_id = \(id)", logger: logger)
             .decode((String, Int).self).first { _ in true }
         guard let (definition, version) = row else { return nil }
         return (try JSONCoding.decoder.decode(Promotion.self, from: Data(definition.utf8)), version)
     }
 
     static func promotionId(forCode code: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        try await connection.query("SELECT promotion_id FROM promotions WHERE code = \(code)", logger: logger).decode(String.self).first { _ in true }
+        try await connection.run("SELECT promotion_id FROM promotions WHERE code = \(code)", logger: logger).decode(String.self).first { _ in true }
     }
 
     static func upsert(_ promotion: Promotion, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let definition = String(decoding: try JSONCoding.encoder.encode(promotion), as: UTF8.self)
         let code = promotion.code.map(Promotion.normalise(code:))
-        return try await connection.query("""
+        return try await connection.run("""
             INSERT INTO promotions (promotion_id, code, definition, active, version)
             VALUES (\(promotion.promotionId), \(code), \(definition)::jsonb, \(promotion.active ?? true), 1)
             ON CONFLICT (promotion_id) DO UPDATE SET code = excluded.code, definition = excluded.definition, active = excluded.active,
@@ -31,7 +32,7 @@ enum PromotionRecords {
     /// Every active promotion (the engine sorts them out).
     static func active(on connection: PostgresConnection, logger: Logger) async throws -> [Promotion] {
         var promotions: [Promotion] = []
-        let rows = try await connection.query("SELECT definition::text FROM promotions WHERE active ORDER BY promotion_id", logger: logger)
+        let rows = try await connection.run("SELECT definition::text FROM promotions WHERE active ORDER BY promotion_id", logger: logger)
         for try await definition in rows.decode(String.self) {
             promotions.append(try JSONCoding.decoder.decode(Promotion.self, from: Data(definition.utf8)))
         }
@@ -40,7 +41,7 @@ enum PromotionRecords {
 
     static func all(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [(Promotion, Int, Int)] {
         var result: [(Promotion, Int, Int)] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.run("""
             SELECT p.definition::text, p.version,
                    (SELECT count(*)::int FROM redemptions r WHERE r.promotion_id = p.promotion_id AND r.status <> 'released')
             FROM promotions p ORDER BY p.promotion_id LIMIT \(limit)
@@ -55,13 +56,13 @@ enum PromotionRecords {
     /// across channels and replicas (two uses at the same instant are serialised here).
     static func lock(_ ids: [String], on connection: PostgresConnection, logger: Logger) async throws {
         guard !ids.isEmpty else { return }
-        try await connection.query("SELECT promotion_id FROM promotions WHERE promotion_id = ANY(\(ids.sorted())) ORDER BY promotion_id FOR UPDATE",
+        try await connection.run("SELECT promotion_id FROM promotions WHERE promotion_id = ANY(\(ids.sorted())) ORDER BY promotion_id FOR UPDATE",
                                    logger: logger)
     }
 
     /// Uses that count (held or committed), in total and by `customerId`.
     static func uses(of id: String, customerId: String?, on connection: PostgresConnection, logger: Logger) async throws -> (total: Int, customer: Int) {
-        let row = try await connection.query("""
+        let row = try await connection.run("""
             SELECT count(*)::int, count(*) FILTER (WHERE customer_id = \(customerId))::int
             FROM redemptions WHERE promotion_id = \(id) AND status <> 'released'
             """, logger: logger).decode((Int, Int).self).first { _ in true }
@@ -78,7 +79,7 @@ enum ApplicationRecords {
 
     static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> (status: String, answer: Answer?, customerId: String?, channel: String?)? {
-        let row = try await connection.query("SELECT status, answer::text, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE",
+        let row = try await connection.run("SELECT status, answer::text, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE",
                                              logger: logger)
             .decode((String, String?, String?, String?).self).first { _ in true }
         guard let (status, answer, customer, channel) = row else { return nil }
@@ -87,13 +88,13 @@ enum ApplicationRecords {
 
     static func insert(_ orderId: String, status: String, basket: Basket?, answer: Answer?, on connection: PostgresConnection, logger: Logger) async throws {
         let text = try answer.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO applications (order_id, status, customer_id, channel, answer)
             VALUES (\(orderId), \(status), \(basket?.customerId), \(basket?.channel), \(text)::jsonb)
             """, logger: logger)
     }
 
     static func setStatus(_ orderId: String, _ status: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE applications SET status = \(status), updated_at = now() WHERE order_id = \(orderId)", logger: logger)
+        try await connection.run("UPDATE applications SET status = \(status), updated_at = now() WHERE order_id = \(orderId)", logger: logger)
     }
 }
