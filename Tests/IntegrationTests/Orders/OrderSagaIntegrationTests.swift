@@ -70,6 +70,27 @@ struct OrderSagaIntegrationTests {
         #expect(try released.payload(ReservationReleased.self).reason == "order-rejected")
     }
 
+    @Test("Catalog and promotions are asked at once: refused for want of stock, the one-use code it held goes back, and the next order gets it")
+    func noStockReleasesTheCode() async throws {
+        let stack = try await OrdersFixtures.stack()
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.store: 1])
+        let promotion = Promotion(promotionId: "once10", name: "ONCE10", kind: .percentOff, percent: 10, code: "ONCE10", perCustomerLimit: 1)
+        #expect(try await stack.perform(PromotionsType.upsertPromotion, promotion, key: "once10").type == PromotionsType.promotionUpserted)
+        let customer = "cust-\(UUID().uuidString.prefix(6))"
+
+        let tooManyId = "ord-many-\(customer)"
+        let tooMany = try await OrdersFixtures.place(fixtures.pickupOrder(tooManyId, quantity: 3, customerId: customer, codes: ["ONCE10"]), on: stack)
+        #expect(try tooMany.payload(OrderRejected.self).reasonCode == "insufficient-stock")
+        let released = try await stack.watcher.first(PromotionsType.redemptionsReleased) { try $0.payload(RedemptionsReleased.self).orderId == tooManyId }
+        #expect(try released.payload(RedemptionsReleased.self).reason == "order-rejected")
+
+        let next = try await OrdersFixtures.place(fixtures.pickupOrder("ord-next-\(customer)", quantity: 1, customerId: customer, codes: ["ONCE10"]), on: stack)
+        #expect(next.type == OrdersType.orderConfirmed, "\(String(decoding: next.data, as: UTF8.self))")
+        #expect(try next.payload(OrderEvent.self).order.discountMinor == fixtures.price / 10)
+    }
+
     @Test("Refusals a channel can show: no stock, unknown sku, no click & collect, quantity 0; nothing is held")
     func refusals() async throws {
         let stack = try await OrdersFixtures.stack()
@@ -120,7 +141,7 @@ struct OrderSagaIntegrationTests {
 
     @Test("A participant that never answers: the order is rejected on timeout and its stock released")
     func timeout() async throws {
-        // No promotions process: the saga's second step never hears back.
+        // No promotions process: its answer never comes (the stock is held meanwhile).
         let stack = try await OrdersFixtures.stack([.orders, .catalog], environment: ["OMNI_ORDERS_SAGA_TIMEOUT_SECONDS": "3"])
         defer { Task { await stack.stop() } }
         let fixtures = OrdersFixtures()

@@ -1,8 +1,17 @@
 /// The steps of placing an order, orchestrated by the orders service and persisted with
-/// the order so a restarted process goes on where the last one stopped.
+/// the order so a restarted process goes on where the last one stopped. Catalog and
+/// promotions are asked at once (one round trip less than one after the other); the step
+/// says which answers are still awaited.
 public enum SagaStep: String, Codable, Sendable {
-    case reservingStock = "reserving-stock"
+    /// Both asked, neither answered.
+    case reservingAndApplying = "reserving-and-applying"
+    /// Promotions held, the stock not answered yet.
+    case awaitingStock = "awaiting-stock"
+    /// The stock held, promotions not answered yet.
     case applyingPromotions = "applying-promotions"
+    /// Only the stock asked: orders placed before both were asked at once, whose
+    /// promotions are asked once the stock is held.
+    case reservingStock = "reserving-stock"
     case done
 }
 
@@ -43,24 +52,44 @@ public enum OrderSaga {
     public static func decide(step: SagaStep, status: OrderStatus, reply: SagaReply) -> SagaDecision {
         let running = status == .placed
         switch (step, reply) {
-        case (.reservingStock, .stockReserved) where running:
-            return SagaDecision(step: .applyingPromotions, outcome: nil, commands: [.applyPromotions])
-        case (.reservingStock, .stockRefused(let code, let message, let details)) where running:
-            return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: details), commands: [])
-        case (.reservingStock, .timedOut) where running:
+        // Both asked: the first answer.
+        case (.reservingAndApplying, .stockReserved) where running:
+            return SagaDecision(step: .applyingPromotions, outcome: nil, commands: [])
+        case (.reservingAndApplying, .promotionsApplied) where running:
+            return SagaDecision(step: .awaitingStock, outcome: nil, commands: [])
+        case (.reservingAndApplying, .stockRefused(let code, let message, let details)) where running,
+             (.awaitingStock, .stockRefused(let code, let message, let details)) where running:
+            // Promotions may hold (or be about to hold) redemptions: release them.
+            return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: details),
+                                commands: [.releaseRedemptions(reason: "order-rejected")])
+        case (.reservingAndApplying, .timedOut) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "stock and promotions could not be confirmed in time", details: []),
+                                commands: [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
+        // The last answer.
+        case (.awaitingStock, .stockReserved) where running,
+             (.applyingPromotions, .promotionsApplied) where running:
+            return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
+        case (.awaitingStock, .timedOut) where running:
             // The reservation may still land: release it (catalog ignores an unknown one).
             return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "stock could not be confirmed in time", details: []),
-                                commands: [.releaseStock(reason: "saga-timeout")])
-        case (.applyingPromotions, .promotionsApplied) where running:
-            return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
-        case (.applyingPromotions, .promotionsRefused(let code, let message, let details)) where running:
+                                commands: [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
+        case (.reservingAndApplying, .promotionsRefused(let code, let message, let details)) where running,
+             (.applyingPromotions, .promotionsRefused(let code, let message, let details)) where running:
             return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: details),
                                 commands: [.releaseStock(reason: "order-rejected")])
         case (.applyingPromotions, .timedOut) where running:
             return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "promotions could not be confirmed in time", details: []),
                                 commands: [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
+        // An order placed when promotions were asked only once the stock was held.
+        case (.reservingStock, .stockReserved) where running:
+            return SagaDecision(step: .applyingPromotions, outcome: nil, commands: [.applyPromotions])
+        case (.reservingStock, .stockRefused(let code, let message, let details)) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: details), commands: [])
+        case (.reservingStock, .timedOut) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "stock could not be confirmed in time", details: []),
+                                commands: [.releaseStock(reason: "saga-timeout")])
+        // Late: the order was rejected or cancelled meanwhile.
         case (_, .stockReserved) where !OrderLifecycle.holdsReservation(status):
-            // Late: the order was rejected or cancelled meanwhile.
             return SagaDecision(step: step, outcome: nil, commands: [.releaseStock(reason: "order-\(status.rawValue)")])
         case (_, .promotionsApplied) where !OrderLifecycle.holdsReservation(status):
             return SagaDecision(step: step, outcome: nil, commands: [.releaseRedemptions(reason: "order-\(status.rawValue)")])

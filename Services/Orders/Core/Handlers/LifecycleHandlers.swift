@@ -67,7 +67,8 @@ enum LifecycleHandlers {
         record.collectBy = nil
         try await OrderRecords.update(record, previous: order.status, detail: reason, on: emitter.connection, logger: emitter.logger)
         try await emitter.releaseStock(of: record, reason: "order-cancelled")
-        if !wasRunningSaga || order.sagaStep == .applyingPromotions || !order.promoCodes.isEmpty {
+        // Promotions were asked with the stock, but for orders placed before that was so.
+        if !wasRunningSaga || order.sagaStep != .reservingStock || !order.promoCodes.isEmpty {
             try await emitter.releaseRedemptions(of: record, reason: "order-cancelled")
         }
         try await emitter.event(OrdersType.orderCancelled, OrderCancelled(order: record.snapshot, reason: reason), orderId: record.orderId)

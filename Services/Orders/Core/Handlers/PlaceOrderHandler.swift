@@ -4,7 +4,7 @@ import OmniRuntime
 import OrdersContracts
 
 /// `PlaceOrder` from any channel: checked and priced here, then the saga starts by asking
-/// the catalog for the stock. A refused order gets `OrderRejected` and leaves no row, so
+/// the catalog for the stock and promotions for the discounts, both at once. A refused order gets `OrderRejected` and leaves no row, so
 /// the channel may correct it and retry with the same id.
 enum PlaceOrderHandler {
     /// `agreedPrices`: unit prices by sku that override today's (a converted quote).
@@ -79,7 +79,7 @@ enum PlaceOrderHandler {
         let codes = Array(Set((command.promoCodes ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })).sorted()
 
         var order = OrderRecord(
-            orderId: command.orderId, status: .placed, sagaStep: .reservingStock, sagaDeadline: policy.deadline(), channel: channel.rawValue,
+            orderId: command.orderId, status: .placed, sagaStep: .reservingAndApplying, sagaDeadline: policy.deadline(), channel: channel.rawValue,
             storeId: command.storeId, customerId: command.customerId, currency: priced.currency, lines: priced.lines, promoCodes: codes,
             fulfilment: fulfilment, contact: command.contact, paymentReference: command.paymentReference, subtotalMinor: priced.subtotalMinor,
             discountMinor: 0, totalMinor: priced.subtotalMinor, reservationId: "res-\(command.orderId)", reserveCommandId: nil, promotionsCommandId: nil,
@@ -87,6 +87,7 @@ enum PlaceOrderHandler {
             correlationId: context.command.correlationID ?? context.command.id.uuidString.lowercased(), placedAt: Date()
         )
         order.reserveCommandId = try await emitter.reserveStock(for: order, holdSeconds: policy.reservationHoldSeconds)
+        order.promotionsCommandId = try await emitter.applyPromotions(for: order)
         try await OrderRecords.insert(order, on: connection, logger: logger)
         if let cartOwner { try await CartRecords.close(cartOwner, mergedInto: nil, checkedOutOrder: order.orderId, on: connection, logger: logger) }
         try await emitter.event(OrdersType.orderPlaced, OrderEvent(order: order.snapshot), orderId: order.orderId)

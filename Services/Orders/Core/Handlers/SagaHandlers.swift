@@ -25,7 +25,7 @@ enum SagaHandlers {
 
     static func promotionsApplied(_ applied: PromotionsApplied, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
         guard var order = try await OrderRecords.lock(applied.orderId, on: context.connection, logger: context.logger) else { return }
-        if order.status == .placed, order.sagaStep == .applyingPromotions {
+        if order.status == .placed, [.applyingPromotions, .reservingAndApplying].contains(order.sagaStep) {
             let discounts = Dictionary(applied.pricing.lines.map { ($0.lineId, $0.discountMinor) }, uniquingKeysWith: +)
             for index in order.lines.indices { order.lines[index].discountMinor = discounts[order.lines[index].lineId] ?? 0 }
             order.discountMinor = applied.pricing.totalDiscountMinor
