@@ -43,17 +43,18 @@ enum ReservationRecords {
                        on connection: PostgresConnection, logger: Logger) async throws {
         let fulfilment = String(decoding: try JSONCoding.encoder.encode(command.fulfilment), as: UTF8.self)
         let closedAt: Date? = status == "held" ? nil : Date()
+        // The reservation and its allocations in one statement.
         try await connection.run("""
-            INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason)
-            VALUES (\(command.reservationId), \(command.orderId), \(command.channel), \(fulfilment)::jsonb, \(status), \(expiresAt), \(closedAt),
-                    \(status == "failed" ? "insufficient-stock" : nil))
+            WITH reservation AS (
+                INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason)
+                VALUES (\(command.reservationId), \(command.orderId), \(command.channel), \(fulfilment)::jsonb, \(status), \(expiresAt), \(closedAt),
+                        \(status == "failed" ? "insufficient-stock" : nil))
+                RETURNING reservation_id)
+            INSERT INTO reservation_allocations (reservation_id, sku, location_id, quantity)
+            SELECT reservation.reservation_id, a.sku, a.location_id, a.quantity
+            FROM reservation, unnest(\(allocations.map(\.sku))::text[], \(allocations.map(\.locationId))::text[], \(allocations.map(\.quantity))::int[])
+                AS a(sku, location_id, quantity)
             """, logger: logger)
-        for allocation in allocations {
-            try await connection.run("""
-                INSERT INTO reservation_allocations (reservation_id, sku, location_id, quantity)
-                VALUES (\(command.reservationId), \(allocation.sku), \(allocation.locationId), \(allocation.quantity))
-                """, logger: logger)
-        }
     }
 
     /// Locks a held reservation; a closed or unknown one is refused (nothing released twice).

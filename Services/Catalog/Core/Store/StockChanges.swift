@@ -72,11 +72,15 @@ struct StockChanges {
     /// even when their availability did not move (the command that set them needs an answer).
     func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = []) async throws {
         let connection = emitter.connection, logger = emitter.logger
-        for key in current.keys.sorted() where current[key] != original[key] {
-            let level = current[key]!
+        // One statement for every changed row (a reservation touches several).
+        let changed = current.keys.sorted().filter { current[$0] != original[$0] }
+        if !changed.isEmpty {
+            let levels = changed.map { current[$0]! }
             try await connection.run("""
                 INSERT INTO stock_levels (sku, location_id, on_hand, reserved, safety_stock, updated_at)
-                VALUES (\(key.sku), \(key.locationId), \(level.onHand), \(level.reserved), \(level.safetyStock), now())
+                SELECT sku, location_id, on_hand, reserved, safety_stock, now()
+                FROM unnest(\(changed.map(\.sku))::text[], \(changed.map(\.locationId))::text[], \(levels.map(\.onHand))::int[],
+                            \(levels.map(\.reserved))::int[], \(levels.map(\.safetyStock))::int[]) AS c(sku, location_id, on_hand, reserved, safety_stock)
                 ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
                     safety_stock = excluded.safety_stock, updated_at = now()
                 """, logger: logger)
@@ -95,22 +99,31 @@ struct StockChanges {
                 movementId: id, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind, quantity: movement.quantity,
                 onHandAfter: after, reason: movement.reason, reference: movement.reference), subject: movement.key.sku)
         }
-        for key in current.keys.sorted() {
+        let announced = current.keys.sorted().filter { key in
+            (original[key] ?? StockLevel()).available != current[key]!.available || announcing.contains(key)
+        }
+        guard !announced.isEmpty else { return }
+        let online = try await Self.onlineAvailable(skus: Set(announced.map(\.sku)), on: connection, logger: logger)
+        for key in announced {
             let before = original[key] ?? StockLevel(), after = current[key]!
-            guard before.available != after.available || announcing.contains(key) else { continue }
-            let online = try await Self.onlineAvailable(sku: key.sku, on: connection, logger: logger)
             try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(
                 sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,
-                available: after.available, previousAvailable: before.available, onlineAvailable: online), subject: key.sku)
+                available: after.available, previousAvailable: before.available, onlineAvailable: online[key.sku] ?? 0), subject: key.sku)
         }
     }
 
-    /// What the online channels may promise: the sum over warehouses and ship-from-store stores.
-    static func onlineAvailable(sku: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        try await connection.run("""
-            SELECT COALESCE(sum(GREATEST(s.on_hand - s.reserved - s.safety_stock, 0)), 0)::int
+    /// What the online channels may promise, per sku: the sum over warehouses and
+    /// ship-from-store stores (a sku they do not stock is absent: 0).
+    static func onlineAvailable(skus: Set<String>, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
+        var online: [String: Int] = [:]
+        for try await (sku, available) in try await connection.run("""
+            SELECT s.sku, COALESCE(sum(GREATEST(s.on_hand - s.reserved - s.safety_stock, 0)), 0)::int
             FROM stock_levels s JOIN locations l USING (location_id)
-            WHERE s.sku = \(sku) AND l.active AND (l.kind = 'warehouse' OR l.ship_from_store)
-            """, logger: logger).decode(Int.self).first { _ in true } ?? 0
+            WHERE s.sku = ANY(\(Array(skus))) AND l.active AND (l.kind = 'warehouse' OR l.ship_from_store)
+            GROUP BY s.sku
+            """, logger: logger).decode((String, Int).self) {
+            online[sku] = available
+        }
+        return online
     }
 }

@@ -86,6 +86,14 @@ enum ApplicationRecords {
         return (status, try answer.map { try JSONCoding.decoder.decode(Answer.self, from: Data($0.utf8)) }, customer, channel)
     }
 
+    /// The same row, locked, without decoding its answer (what a commit needs).
+    static func lockStatus(_ orderId: String, on connection: PostgresConnection, logger: Logger)
+        async throws -> (status: String, customerId: String?, channel: String?)? {
+        let row = try await connection.run("SELECT status, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE", logger: logger)
+            .decode((String, String?, String?).self).first { _ in true }
+        return row.map { (status: $0.0, customerId: $0.1, channel: $0.2) }
+    }
+
     static func insert(_ orderId: String, status: String, basket: Basket?, answer: Answer?, on connection: PostgresConnection, logger: Logger) async throws {
         let text = try answer.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
         try await connection.run("""
