@@ -81,7 +81,9 @@ final class ServiceUnderBench: @unchecked Sendable {
         ChildProcesses.ended(process.processIdentifier)
     }
 
+    /// SIGTERM, then its port file goes (the log stays, for reading afterwards).
     func stop() {
+        defer { try? FileManager.default.removeItem(at: portFile) }
         let process = lock.withLock { self.process }
         guard process.isRunning else { return }
         process.terminate()
