@@ -74,7 +74,7 @@ public final class Database: Sendable {
 
     /// Runs one statement and returns all its rows.
     @discardableResult
-    public func query(_ query: PreparedQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
+    public func query(_ query: PreparedSQL, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
         try await withConnection { [logger] connection in
             var rows: [PostgresRow] = []
             for try await row in try await connection.run(query, logger: logger, file: file, line: line) { rows.append(row) }

@@ -112,12 +112,7 @@ enum CustomerRecords {
         try await connection.run("DELETE FROM segment_memberships WHERE customer_id = ANY(\(merged))", logger: logger)
         try await connection.run("DELETE FROM segment_reviews WHERE customer_id = ANY(\(merged))", logger: logger)
         for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "leads", "purchases", "open_carts"] {
-            try await connection.run(PostgresQuery(unsafeSQL: "UPDATE \(table) SET customer_id = $1 WHERE customer_id = ANY($2)", binds: {
-                var binds = PostgresBindings()
-                binds.append(survivor)
-                binds.append(merged)
-                return binds
-            }()), logger: logger)
+            try await connection.run("UPDATE \(unescaped: table) SET customer_id = \(survivor) WHERE customer_id = ANY(\(merged))", logger: logger)
         }
         try await connection.run("""
             UPDATE customers s SET
@@ -154,11 +149,7 @@ enum CustomerRecords {
         try await connection.run("UPDATE leads SET submitted = '{}'::jsonb, explanation = '[]'::jsonb WHERE customer_id = ANY(\(all))", logger: logger)
         try await OpenCartRecords.removeAll(of: all, on: connection, logger: logger)
         for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "purchases", "segment_memberships", "segment_reviews"] {
-            try await connection.run(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE customer_id = ANY($1)", binds: {
-                var binds = PostgresBindings()
-                binds.append(all)
-                return binds
-            }()), logger: logger)
+            try await connection.run("DELETE FROM \(unescaped: table) WHERE customer_id = ANY(\(all))", logger: logger)
         }
         try await connection.run("""
             UPDATE customers SET status = CASE WHEN customer_id = \(id) THEN 'erased' ELSE status END,

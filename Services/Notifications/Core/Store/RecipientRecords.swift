@@ -17,10 +17,10 @@ enum RecipientRecords {
     static func find(_ customerId: String?, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> Recipient? {
         guard let customerId else { return nil }
         let lock = forUpdate ? " FOR UPDATE" : ""
-        let rows = try await connection.run(PostgresQuery(unsafeSQL: """
+        let rows = try await connection.run("""
             SELECT first_name, locale, email, phone, email_consent, sms_consent, push_consent, preferred_medium, quiet_start, quiet_end, time_zone
-            FROM recipients WHERE customer_id = $1\(lock)
-            """, binds: { var binds = PostgresBindings(); binds.append(customerId); return binds }()), logger: logger)
+            FROM recipients WHERE customer_id = \(customerId)\(unescaped: lock)
+            """, logger: logger)
         for try await (first, locale, email, phone, emailConsent, smsConsent, pushConsent, preferred, quietStart, quietEnd, zone)
             in rows.decode((String?, String?, String?, String?, Bool?, Bool?, Bool?, String?, String?, String?, String?).self) {
             var contact = DeliveryRules.Contact(preferred: preferred.flatMap(DeliveryRules.Medium.init(rawValue:)), timeZone: zone)
@@ -51,10 +51,10 @@ enum RecipientRecords {
 
     static func setConsent(_ customerId: String, medium: DeliveryRules.Medium, granted: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         let column = "\(medium.rawValue)_consent"  // from the enum, never from input
-        try await connection.run(PostgresQuery(unsafeSQL: """
-            INSERT INTO recipients (customer_id, \(column)) VALUES ($1, $2)
-            ON CONFLICT (customer_id) DO UPDATE SET \(column) = excluded.\(column), updated_at = now()
-            """, binds: { var binds = PostgresBindings(); binds.append(customerId); binds.append(granted); return binds }()), logger: logger)
+        try await connection.run("""
+            INSERT INTO recipients (customer_id, \(unescaped: column)) VALUES (\(customerId), \(granted))
+            ON CONFLICT (customer_id) DO UPDATE SET \(unescaped: column) = excluded.\(unescaped: column), updated_at = now()
+            """, logger: logger)
     }
 
     static func setPreferences(_ customerId: String, preferred: String?, quietStart: String?, quietEnd: String?, timeZone: String?,

@@ -34,7 +34,7 @@ enum QuoteRecords {
         return quotes
     }
 
-    private static func one(_ sql: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> QuoteSnapshot? {
+    private static func one(_ sql: PreparedSQL, on connection: PostgresConnection, logger: Logger) async throws -> QuoteSnapshot? {
         try await connection.run(sql, logger: logger).decode(String.self).first { _ in true }
             .map { try JSONCoding.decoder.decode(QuoteSnapshot.self, from: Data($0.utf8)) }
     }

@@ -4,7 +4,7 @@ import PostgresNIO
 import Testing
 
 @Suite("Prepared statements: parsed and planned once per connection (real Postgres)")
-struct PreparedQueryTests {
+struct PreparedSQLTests {
     /// A connection to a new service schema of its own.
     private func withFreshSchema(_ prefix: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Void) async throws {
         let name = TestStack.unique(prefix)

@@ -8,7 +8,7 @@ import Synchronization
 /// Why: a `PostgresQuery` is parsed, analysed and planned by Postgres at every call. Under
 /// load that was 40% of Postgres' CPU (perf, the system bench), for the same few hundred
 /// statements over and over. Prepared once per connection, each call is only bound and run.
-public struct PreparedQuery: ExpressibleByStringInterpolation, Sendable {
+public struct PreparedSQL: ExpressibleByStringInterpolation, Sendable {
     public private(set) var query: PostgresQuery
     /// Each parameter's type, as Parse declares it: nil when a nil had no static type.
     fileprivate var types: [PostgresDataType]?
@@ -92,7 +92,7 @@ extension PostgresConnection {
     /// Runs `statement` prepared: parsed and planned once per connection, then only bound
     /// and executed. Rows come back as from `query`.
     @discardableResult
-    public func run(_ statement: PreparedQuery, logger: Logger, file: String = #fileID, line: Int = #line)
+    public func run(_ statement: PreparedSQL, logger: Logger, file: String = #fileID, line: Int = #line)
         async throws -> PostgresRows {
         guard let base = statement.statementName, let types = statement.types,
               let name = PreparedNames.shared.name(base, on: id) else {
@@ -109,13 +109,6 @@ extension PostgresConnection {
             PreparedNames.shared.retire(base, on: id)
             throw error
         }
-    }
-
-    /// Runs a statement built at run time (`PostgresQuery(unsafeSQL:binds:)`), unprepared.
-    @_disfavoredOverload @discardableResult
-    public func run(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line)
-        async throws -> PostgresRows {
-        try await self.query(query, logger: logger, file: file, line: line).map { $0 }
     }
 }
 
