@@ -125,32 +125,74 @@ extension CloudEvent {
         public static let traceparent = "traceparent"
     }
 
-    /// `omni.<service>.<Name>.v<N>`
+    /// `omni.<service>.<Name>.v<N>`: service `[a-z]+`, name `[A-Z][A-Za-z0-9]*`, version
+    /// `v[0-9]+`. Checked on the UTF-8 bytes: it runs for every message consumed.
     public static func isValidType(_ type: String) -> Bool {
-        let parts = type.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "omni" else { return false }
+        let parts = type.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].elementsEqual("omni".utf8) else { return false }
         let service = parts[1], name = parts[2], version = parts[3]
-        return !service.isEmpty && service.allSatisfy { $0.isLowercase && $0.isLetter }
-            && name.first?.isUppercase == true && name.allSatisfy { $0.isLetter || $0.isNumber }
-            && version.count >= 2 && version.first == "v" && version.dropFirst().allSatisfy(\.isWholeNumber)
+        func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+        func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        return !service.isEmpty && service.allSatisfy(isLower)
+            && name.first.map(isUpper) == true && name.allSatisfy { isLower($0) || isUpper($0) || isDigit($0) }
+            && version.count >= 2 && version.first == UInt8(ascii: "v") && version.dropFirst().allSatisfy(isDigit)
     }
 
-    public var kafkaHeaders: [KafkaHeader] {
-        var headers: [KafkaHeader] = [
-            .init(key: Header.specVersion, string: Self.specVersion),
-            .init(key: Header.id, string: id.uuidString.lowercased()),
-            .init(key: Header.type, string: type),
-            .init(key: Header.source, string: source),
-            .init(key: Header.time, string: Timestamp.format(time)),
-            .init(key: Header.contentType, string: contentType),
-        ]
-        let optional: [(String, String?)] = [
-            (Header.subject, subject), (Header.correlationID, correlationID), (Header.causationID, causationID),
-            (Header.channel, channel), (Header.traceparent, traceparent),
-        ]
-        for (key, value) in optional { if let value { headers.append(.init(key: key, string: value)) } }
-        return headers
+    /// The attributes as they travel, as text: what the outbox stores beside the data.
+    public struct Attributes: Sendable, Equatable {
+        public var id: String
+        public var type: String
+        public var source: String
+        /// `ce_time` as sent (RFC 3339, milliseconds).
+        public var time: String
+        public var subject: String?
+        public var contentType: String
+        public var correlationID: String?
+        public var causationID: String?
+        public var channel: String?
+        public var traceparent: String?
+
+        public init(id: String, type: String, source: String, time: String, subject: String?, contentType: String,
+                    correlationID: String?, causationID: String?, channel: String?, traceparent: String?) {
+            self.id = id
+            self.type = type
+            self.source = source
+            self.time = time
+            self.subject = subject
+            self.contentType = contentType
+            self.correlationID = correlationID
+            self.causationID = causationID
+            self.channel = channel
+            self.traceparent = traceparent
+        }
+
+        /// One header per attribute that has a value.
+        public var kafkaHeaders: [KafkaHeader] {
+            var headers: [KafkaHeader] = [
+                .init(key: Header.specVersion, string: CloudEvent.specVersion),
+                .init(key: Header.id, string: id),
+                .init(key: Header.type, string: type),
+                .init(key: Header.source, string: source),
+                .init(key: Header.time, string: time),
+                .init(key: Header.contentType, string: contentType),
+            ]
+            headers.reserveCapacity(11)
+            if let subject { headers.append(.init(key: Header.subject, string: subject)) }
+            if let correlationID { headers.append(.init(key: Header.correlationID, string: correlationID)) }
+            if let causationID { headers.append(.init(key: Header.causationID, string: causationID)) }
+            if let channel { headers.append(.init(key: Header.channel, string: channel)) }
+            if let traceparent { headers.append(.init(key: Header.traceparent, string: traceparent)) }
+            return headers
+        }
     }
+
+    public var attributes: Attributes {
+        Attributes(id: id.uuidString.lowercased(), type: type, source: source, time: Timestamp.format(time), subject: subject,
+                   contentType: contentType, correlationID: correlationID, causationID: causationID, channel: channel, traceparent: traceparent)
+    }
+
+    public var kafkaHeaders: [KafkaHeader] { attributes.kafkaHeaders }
 
     /// Reads and validates an envelope from a Kafka record's headers and value.
     public init(kafkaHeaders headers: [KafkaHeader], value: [UInt8]) throws(EnvelopeError) {

@@ -14,8 +14,7 @@ import Synchronization
 /// not bytes, are what the system spends its CPU on). Elsewhere each is written at once.
 public enum Outbox {
     public static func append(_ event: CloudEvent, topic: String, key: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let row = OutboxBuffer.Row(id: event.id, topic: topic, key: key, type: event.type,
-                                   headersJSON: OutboxHeaders.json(event.kafkaHeaders), payload: ByteBuffer(bytes: event.data))
+        let row = OutboxBuffer.Row(id: event.id, topic: topic, key: key, attributes: event.attributes, payload: ByteBuffer(bytes: event.data))
         if let buffer = OutboxBuffer.current {
             buffer.append(row)
         } else {
@@ -31,8 +30,7 @@ public final class OutboxBuffer: Sendable {
         var id: UUID
         var topic: String
         var key: String
-        var type: String
-        var headersJSON: String
+        var attributes: CloudEvent.Attributes
         var payload: ByteBuffer
     }
 
@@ -65,61 +63,31 @@ public final class OutboxBuffer: Sendable {
         case 0:
             return
         case 1:
-            let row = rows[0]
+            let row = rows[0], a = row.attributes
             try await connection.run("""
-                INSERT INTO outbox (id, topic, message_key, type, headers, payload)
-                VALUES (\(row.id), \(row.topic), \(row.key), \(row.type), \(row.headersJSON)::jsonb, \(row.payload))
+                INSERT INTO outbox (id, topic, message_key, type, source, event_time, subject, content_type,
+                                    correlation_id, causation_id, channel, traceparent, payload)
+                VALUES (\(row.id), \(row.topic), \(row.key), \(a.type), \(a.source), \(a.time), \(a.subject), \(a.contentType),
+                        \(a.correlationID), \(a.causationID), \(a.channel), \(a.traceparent), \(row.payload))
                 """, logger: logger)
         default:
             // `sequence` follows the order of the arrays: the relay publishes in that order.
+            // Text arrays carry no NULLs here: an absent attribute travels as '' and is put back.
+            let attributes = rows.map(\.attributes)
+            func optional(_ values: [String?]) -> [String] { values.map { $0 ?? "" } }
             try await connection.run("""
-                INSERT INTO outbox (id, topic, message_key, type, headers, payload)
-                SELECT id, topic, message_key, type, headers::jsonb, payload
-                FROM unnest(\(rows.map(\.id)), \(rows.map(\.topic)), \(rows.map(\.key)), \(rows.map(\.type)),
-                            \(rows.map(\.headersJSON)), \(rows.map(\.payload)))
-                     WITH ORDINALITY AS r (id, topic, message_key, type, headers, payload, position)
+                INSERT INTO outbox (id, topic, message_key, type, source, event_time, subject, content_type,
+                                    correlation_id, causation_id, channel, traceparent, payload)
+                SELECT id, topic, message_key, type, source, event_time, NULLIF(subject, ''), content_type,
+                       NULLIF(correlation_id, ''), NULLIF(causation_id, ''), NULLIF(channel, ''), NULLIF(traceparent, ''), payload
+                FROM unnest(\(rows.map(\.id)), \(rows.map(\.topic)), \(rows.map(\.key)), \(attributes.map(\.type)), \(attributes.map(\.source)),
+                            \(attributes.map(\.time)), \(optional(attributes.map(\.subject))), \(attributes.map(\.contentType)),
+                            \(optional(attributes.map(\.correlationID))), \(optional(attributes.map(\.causationID))),
+                            \(optional(attributes.map(\.channel))), \(optional(attributes.map(\.traceparent))), \(rows.map(\.payload)))
+                     WITH ORDINALITY AS r (id, topic, message_key, type, source, event_time, subject, content_type,
+                                           correlation_id, causation_id, channel, traceparent, payload, position)
                 ORDER BY position
                 """, logger: logger)
         }
-    }
-}
-
-/// The outbox's `headers` column: a flat JSON object of header name → text value.
-/// Written by hand (a few string appends instead of a `JSONEncoder` run per event) and
-/// split back into pairs by Postgres (`jsonb_each_text`) when the relay reads it.
-public enum OutboxHeaders {
-    /// `{"name":"value",...}`; a repeated name keeps its last value, a header that is not
-    /// UTF-8 text is left out.
-    public static func json(_ headers: [KafkaHeader]) -> String {
-        var json = "{"
-        var written = Set<String>()
-        // Backwards, so the last of a repeated name is the one kept.
-        for header in headers.reversed() where written.insert(header.key).inserted {
-            guard let value = header.stringValue else { continue }
-            if json.utf8.count > 1 { json += "," }
-            appendQuoted(header.key, to: &json)
-            json += ":"
-            appendQuoted(value, to: &json)
-        }
-        return json + "}"
-    }
-
-    /// A JSON string literal (RFC 8259): quote, backslash and control characters escaped.
-    private static func appendQuoted(_ text: String, to json: inout String) {
-        json += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        json += "\""
     }
 }

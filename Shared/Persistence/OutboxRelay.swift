@@ -8,17 +8,15 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Publishes committed outbox rows to Kafka, in sequence order, with the aggregate id as
-/// key, and stamps them once the broker acknowledged. One relay at a time works a schema
-/// (a transaction-scoped advisory lock), so several replicas never reorder a key; a relay
-/// killed between publishing and stamping republishes on restart, and the consumers'
-/// inbox drops the duplicates.
+/// key. A batch is claimed by deleting it, in a transaction that commits only once the
+/// broker acknowledged every message: a failed or killed relay rolls back and the rows go
+/// out again, and the consumers' inbox drops the duplicates. One relay at a time works a
+/// schema (a transaction-scoped advisory lock), so several replicas never reorder a key.
 public final class OutboxRelay: Service, Sendable {
     public struct Configuration: Sendable {
         public var batchSize = 500
         /// Polling backs up LISTEN/NOTIFY (a lost notification, a relay that restarted).
         public var pollInterval: Duration = .milliseconds(500)
-        /// Published rows older than this are purged.
-        public var retention: Duration = .seconds(3600)
         public init() {}
     }
 
@@ -50,14 +48,7 @@ public final class OutboxRelay: Service, Sendable {
                 group.addTask { await self.listen(wake: wake) }
                 group.addTask { await self.tick(wake: wake) }
                 wake.yield()
-                var lastPurge = ContinuousClock.now
-                for await _ in wakeups {
-                    await drain()
-                    if ContinuousClock.now - lastPurge > .seconds(60) {
-                        lastPurge = .now
-                        await purge()
-                    }
-                }
+                for await _ in wakeups { await drain() }
                 group.cancelAll()
             }
         } onGracefulShutdown: {
@@ -83,49 +74,57 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Claims, publishes and stamps one batch in one transaction. Returns its size.
+    /// Claims (deletes), publishes and commits one batch in one transaction. Returns its size.
     public func publishBatch() async throws -> Int {
         let logger = self.logger
         let lockKey = "omni.outbox-relay." + database.schema
         let limit = configuration.batchSize
-        return try await database.withTransaction { [producer, failures, published] connection in
-            let locked = try await connection.run("SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
-                .decode(Bool.self).first { _ in true } ?? false
-            guard locked else { return 0 }
-            var ids: [UUID] = []
-            var messages: [OutgoingMessage] = []
-            // Postgres splits the headers (jsonb_each_text): no JSON decoding here.
-            let rows = try await connection.run("""
-                SELECT o.id, o.topic, o.message_key, h.names, h.values, o.payload FROM outbox o
-                CROSS JOIN LATERAL (
-                    SELECT COALESCE(array_agg(key ORDER BY key), '{}') AS names, COALESCE(array_agg(value ORDER BY key), '{}') AS values
-                    FROM jsonb_each_text(o.headers)) h
-                WHERE o.published_at IS NULL ORDER BY o.sequence LIMIT \(limit) FOR UPDATE OF o
-                """, logger: logger)
-            for try await (id, topic, key, names, values, payload) in rows.decode((UUID, String, String, [String], [String], ByteBuffer).self) {
-                let headers = zip(names, values).map { KafkaHeader(key: $0, string: $1) }
-                ids.append(id)
-                messages.append(OutgoingMessage(topic: topic, key: key, value: Array(buffer: payload), headers: headers))
-            }
-            guard !messages.isEmpty else { return 0 }
-            let results = try await producer.send(messages)
-            FaultPoints.hit("relay.after-publish")
-            var delivered: [UUID] = []
-            for (id, result) in zip(ids, results) {
-                switch result {
-                case .success: delivered.append(id)
-                case .failure(let error):
-                    failures.increment()
-                    try await connection.run(
-                        "UPDATE outbox SET attempts = attempts + 1, last_error = \(error.description) WHERE id = \(id)",
-                        logger: logger)
+        do {
+            return try await database.withTransaction { [producer, failures, published] connection in
+                // One statement: the replica lock and the claim. `= ANY(ARRAY(…))`, not `IN (…)`:
+                // the prepared statement's generic plan, not knowing the limit, turned `IN`
+                // into a hash join over the whole table.
+                let rows = try await connection.run("""
+                    WITH relay AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey))) AS locked)
+                    DELETE FROM outbox WHERE id = ANY(ARRAY(
+                        SELECT o.id FROM outbox o, relay WHERE relay.locked ORDER BY o.sequence LIMIT \(limit)))
+                    RETURNING sequence, id, topic, message_key, type, source, event_time, subject, content_type,
+                              correlation_id, causation_id, channel, traceparent, payload
+                    """, logger: logger)
+                var claimed: [(sequence: Int64, id: UUID, message: OutgoingMessage)] = []
+                for try await row in rows {
+                    let (sequence, id, topic, key, type, source, time, subject, contentType, correlation, causation, channel, traceparent, payload) =
+                        try row.decode((Int64, UUID, String, String, String, String, String, String?, String, String?, String?, String?, String?, ByteBuffer).self)
+                    let attributes = CloudEvent.Attributes(id: id.uuidString.lowercased(), type: type, source: source, time: time, subject: subject,
+                                                           contentType: contentType, correlationID: correlation, causationID: causation,
+                                                           channel: channel, traceparent: traceparent)
+                    claimed.append((sequence, id, OutgoingMessage(topic: topic, key: key, value: Array(buffer: payload), headers: attributes.kafkaHeaders)))
                 }
+                // RETURNING follows no order: publish in the outbox's.
+                claimed.sort { $0.sequence < $1.sequence }
+                let ids = claimed.map(\.id), messages = claimed.map(\.message)
+                guard !messages.isEmpty else { return 0 }
+                let results = try await producer.send(messages)
+                FaultPoints.hit("relay.after-publish")
+                let failed = zip(ids, results).compactMap { id, result -> FailedDelivery? in
+                    guard case .failure(let error) = result else { return nil }
+                    return FailedDelivery(id: id, error: error.description)
+                }
+                guard failed.isEmpty else {
+                    failures.increment(by: failed.count)
+                    // Every row of the batch goes back, so a key's messages stay in order.
+                    throw RelayError.someDeliveriesFailed(failed)
+                }
+                published.increment(by: messages.count)
+                return messages.count
             }
-            try await connection.run(
-                "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(\(delivered))", logger: logger)
-            published.increment(by: delivered.count)
-            if delivered.count < ids.count { throw RelayError.someDeliveriesFailed(ids.count - delivered.count) }
-            return messages.count
+        } catch RelayError.someDeliveriesFailed(let failed) {
+            // The batch rolled back; note on each failed row why, for whoever looks at a stuck outbox.
+            try await database.query("""
+                UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.error
+                FROM unnest(\(failed.map(\.id)), \(failed.map(\.error))) AS f (id, error) WHERE o.id = f.id
+                """)
+            throw RelayError.someDeliveriesFailed(failed)
         }
     }
 
@@ -152,23 +151,18 @@ public final class OutboxRelay: Service, Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.pollInterval)
             wake.yield()
-            if let count = try? await database.query("SELECT count(*) FROM outbox WHERE published_at IS NULL").decode(Int.self).first {
+            if let count = try? await database.query("SELECT count(*) FROM outbox").decode(Int.self).first {
                 backlog.record(count)
             }
         }
     }
+}
 
-    private func purge() async {
-        let seconds = Int(configuration.retention.components.seconds)
-        do {
-            try await database.query(
-                "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => \(seconds))")
-        } catch {
-            logger.warning("outbox purge failed", metadata: ["error": "\(error)"])
-        }
-    }
+struct FailedDelivery: Sendable {
+    var id: UUID
+    var error: String
 }
 
 enum RelayError: Error {
-    case someDeliveriesFailed(Int)
+    case someDeliveriesFailed([FailedDelivery])
 }

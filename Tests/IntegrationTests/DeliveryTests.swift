@@ -35,9 +35,12 @@ struct DeliveryTests {
                 }
             }
             let relay = OutboxRelay(database: db, producer: producer, logger: TestStack.logger)
+            // A relay that died after publishing, before its claim committed, leaves the rows
+            // behind: they are kept aside here and put back after publishing, so they go out again.
+            try await db.client.query("CREATE TABLE died_before_commit AS SELECT * FROM outbox")
             #expect(try await relay.publishBatch() == count)
-            // A relay that died after publishing, before stamping: the rows go out again.
-            try await db.client.query("UPDATE outbox SET published_at = NULL")
+            #expect(try await relay.publishBatch() == 0, "published rows leave the outbox")
+            try await db.client.query("INSERT INTO outbox SELECT * FROM died_before_commit")
             #expect(try await relay.publishBatch() == count)
             #expect(try await relay.publishBatch() == 0)
         }
@@ -80,6 +83,34 @@ struct DeliveryTests {
             #expect(envelope?.1 == run)
             #expect(envelope?.2 == "web")
             #expect(envelope?.3 == "/services/\(sender)")
+        }
+        await producer.shutdown()
+    }
+
+    @Test("a batch the broker partly refuses stays in the outbox, in order, with the reason on the refused row")
+    func refusedDelivery() async throws {
+        let sender = TestStack.unique("refused")
+        try await TestStack.createServiceSchema(sender)
+        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: try TestStack.bootstrap(), clientID: sender)), logger: TestStack.logger)
+        try await TestStack.withDatabase(sender) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing()])
+            let small = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k", payload: Ping(run: sender, n: 1))
+            // Past the producer's message.max.bytes (1 MB): refused, whatever the broker.
+            let huge = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k",
+                                      payload: Ping(run: String(repeating: "x", count: 1_200_000), n: 2))
+            try await db.withTransaction { connection in
+                try await Outbox.append(small, topic: Self.topic, key: "k", on: connection, logger: db.logger)
+                try await Outbox.append(huge, topic: Self.topic, key: "k", on: connection, logger: db.logger)
+            }
+            let relay = OutboxRelay(database: db, producer: producer, logger: TestStack.logger)
+            await #expect(throws: (any Error).self) { try await relay.publishBatch() }
+            var rows: [(UUID, Int, String?)] = []
+            for try await row in try await db.client.query("SELECT id, attempts, last_error FROM outbox ORDER BY sequence")
+                .decode((UUID, Int, String?).self) { rows.append(row) }
+            #expect(rows.map(\.0) == [small.id, huge.id], "both rows stay, in order: the key's messages must not be reordered")
+            #expect(rows.first?.1 == 0 && rows.first?.2 == nil)
+            #expect(rows.last?.1 == 1)
+            #expect(rows.last?.2?.contains("too large") == true, "\(rows.last?.2 ?? "no reason")")
         }
         await producer.shutdown()
     }

@@ -55,7 +55,7 @@ struct PostgresCrashTests {
         }
         #expect(reserved == 240 && sold == 120)
         // Once each: a handler redone after a lost COMMIT answer must not answer twice. (The
-        // relay may publish an event again when Postgres died before it stamped the row:
+        // relay may publish an event again when Postgres died before its claim committed:
         // the same ce_id, which every consumer's inbox drops.)
         #expect(Set(stack.watcher.events(CatalogType.stockReserved).map(\.id)).count == 240)
 

@@ -44,7 +44,7 @@ struct ProcessTests {
 
     static func unpublished(_ schema: String) async throws -> Int {
         try await TestStack.withAdmin { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(schema).outbox WHERE published_at IS NULL"))
+            try await admin.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(schema).outbox"))
                 .decode(Int.self).first { _ in true } ?? -1
         }
     }
@@ -97,7 +97,7 @@ struct ProcessTests {
         #expect(await relay.terminate() == 0)
     }
 
-    @Test("a relay killed between publishing and stamping republishes, and the consumer's inbox drops the copies")
+    @Test("a relay killed between publishing and committing its claim republishes, and the consumer's inbox drops the copies")
     func relayKilledAfterPublish() async throws {
         let sender = TestStack.unique("psend"), receiver = TestStack.unique("precv"), run = UUID().uuidString
         let broker = try await DevBrokerProcess(extraTopics: [Self.topic])
@@ -111,7 +111,7 @@ struct ProcessTests {
         let doomed = try Self.probe("\(sender)-relay-a", schema: sender, broker: broker, ["OMNI_PROBE_CONSUME": "0", "OMNI_FAULT_POINTS": "relay.after-publish"])
         _ = await doomed.waitForExit(timeout: .seconds(60))
         #expect(doomed.wasKilled, "the fault point should have SIGKILLed the relay")
-        #expect(try await Self.unpublished(sender) == count, "published but never stamped")
+        #expect(try await Self.unpublished(sender) == count, "published, but the claim never committed")
 
         let relay = try Self.probe("\(sender)-relay-b", schema: sender, broker: broker, ["OMNI_PROBE_CONSUME": "0"])
         let tally = try await Self.waitForAll(receiver, run: run, count: count)

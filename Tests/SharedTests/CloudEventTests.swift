@@ -71,6 +71,13 @@ struct CloudEventTests {
         #expect(!CloudEvent.isValidType("omni.Catalog.StockReserved.v2"))
         #expect(!CloudEvent.isValidType("omni.catalog.StockReserved"))
         #expect(!CloudEvent.isValidType("acme.catalog.StockReserved.v1"))
+        #expect(CloudEvent.isValidType("omni.orders.Order2Placed.v12"))
+        #expect(!CloudEvent.isValidType("omni.catalog.Stock-Reserved.v1"))
+        #expect(!CloudEvent.isValidType("omni.catalog.StockReserved.v"))
+        #expect(!CloudEvent.isValidType("omni.catalog.StockReserved.v1x"))
+        #expect(!CloudEvent.isValidType("omni.catalogé.StockReserved.v1"))
+        #expect(!CloudEvent.isValidType("omni..StockReserved.v1"))
+        #expect(!CloudEvent.isValidType("omni.catalog.StockReserved.v1."))
     }
 
     @Test("the topic catalogue has every topic of DESIGN.md and its dead-letter topic")

@@ -39,11 +39,11 @@ struct ChaosCheck {
         var quiet = 0
         while ContinuousClock.now < deadline, quiet < 3 {
             let busy = try await scalar("""
-                SELECT (SELECT count(*) FROM \(schema("orders")).outbox WHERE published_at IS NULL)
-                     + (SELECT count(*) FROM \(schema("catalog")).outbox WHERE published_at IS NULL)
-                     + (SELECT count(*) FROM \(schema("promotions")).outbox WHERE published_at IS NULL)
-                     + (SELECT count(*) FROM \(schema("customers")).outbox WHERE published_at IS NULL)
-                     + (SELECT count(*) FROM \(schema("notifications")).outbox WHERE published_at IS NULL)
+                SELECT (SELECT count(*) FROM \(schema("orders")).outbox)
+                     + (SELECT count(*) FROM \(schema("catalog")).outbox)
+                     + (SELECT count(*) FROM \(schema("promotions")).outbox)
+                     + (SELECT count(*) FROM \(schema("customers")).outbox)
+                     + (SELECT count(*) FROM \(schema("notifications")).outbox)
                      + (SELECT count(*) FROM \(schema("notifications")).messages WHERE status = 'sending'
                           OR (status = 'pending' AND next_attempt_at <= now()))
                      + (SELECT count(*) FROM \(schema("orders")).orders WHERE order_id LIKE '\(prefix)' AND status = 'placed')

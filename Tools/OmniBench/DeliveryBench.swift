@@ -6,8 +6,8 @@ import PostgresNIO
 
 /// The figure that matters: an event appended to the outbox in a business transaction,
 /// published by the relay, consumed and handled exactly once (inbox insert + handler
-/// write in one transaction, then the offset), measured from the outbox row's commit-time
-/// stamp to the handler's `clock_timestamp()`.
+/// write in one transaction, then the offset), measured from the ping's `ce_time`, taken
+/// just before its business transaction, to the handler's `clock_timestamp()`.
 ///
 /// The receiving side is `omni-probe`, the same runtime every service runs (migrations,
 /// relay, consumer loop), as a separate process; the bench plays the business code and
@@ -127,12 +127,12 @@ final class DeliveryBench {
     private func measure(run: String) async throws -> Measurement {
         let rows = try await database.client.query(PostgresQuery(unsafeSQL: """
             SELECT count(*)::int8, count(DISTINCT r.message_id)::int8,
-                   extract(epoch FROM max(r.handled_at) - min(o.created_at))::float8,
-                   (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8,
-                   (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8,
-                   (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8,
-                   (max(extract(epoch FROM r.handled_at - o.created_at)) * 1000)::float8
-            FROM \(schema).received r JOIN \(schema).outbox o ON o.id = r.message_id
+                   extract(epoch FROM max(r.handled_at) - min(r.sent_at))::float8,
+                   (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - r.sent_at)) * 1000)::float8,
+                   (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - r.sent_at)) * 1000)::float8,
+                   (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM r.handled_at - r.sent_at)) * 1000)::float8,
+                   (max(extract(epoch FROM r.handled_at - r.sent_at)) * 1000)::float8
+            FROM \(schema).received r
             WHERE r.run = '\(run)'
             """))
         for try await (total, distinct, span, p50, p95, p99, maximum) in rows.decode((Int64, Int64, Double, Double, Double, Double, Double).self) {

@@ -26,8 +26,8 @@ enum Probe {
         handlers.on(pingType) { event, context in
             let ping = try event.decode(Ping.self)
             try await context.connection.query("""
-                INSERT INTO received (message_id, run, n, message_key, partition_id, handled_by)
-                VALUES (\(event.id), \(ping.run), \(ping.n), \(context.message.keyString), \(Int(context.message.partition)), \(Int(getpid())))
+                INSERT INTO received (message_id, run, n, message_key, partition_id, handled_by, sent_at)
+                VALUES (\(event.id), \(ping.run), \(ping.n), \(context.message.keyString), \(Int(context.message.partition)), \(Int(getpid())), \(event.time))
                 """, logger: context.logger)
         }
         return ServiceDefinition(
@@ -45,6 +45,8 @@ enum Probe {
                     );
                     CREATE INDEX received_run ON received (run, n);
                     """),
+                // The ping's `ce_time` (milliseconds): the outbox forgets a row once it is published.
+                Migration(version: 2, name: "received-sent-at", sql: "ALTER TABLE received ADD COLUMN sent_at timestamptz"),
             ])],
             subscriptions: consumes ? [topic] : [],
             handlers: handlers

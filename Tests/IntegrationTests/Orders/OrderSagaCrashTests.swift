@@ -9,8 +9,8 @@ import Testing
 struct OrderSagaCrashTests {
     /// Each fault point SIGKILLs the orders process the first (or nth) time it is reached:
     /// inside PlaceOrder's transaction, inside a saga step's transaction, after a handler
-    /// committed but before its offset did, after the relay published but before it
-    /// stamped the outbox rows.
+    /// committed but before its offset did, after the relay published but before its
+    /// claim on the outbox rows committed.
     static let faults = ["orders.place-order@1", "orders.saga-step@1", "orders.saga-step@2", "consumer.after-commit@3", "relay.after-publish@2"]
 
     @Test("kill -9 at every step of the saga: every order ends confirmed, holding its stock and its code exactly once")
