@@ -156,6 +156,8 @@ var targets: [Target] = [
         dependencies: [
             "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts", "CustomersContracts",
             "OrdersContracts", "PromotionsContracts", "NotificationsContracts",
+            // Its SMTP client, against a real SMTP server.
+            "NotificationsCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             // A real HTTP receiver standing in for the SMS and push providers.
             .product(name: "Hummingbird", package: "hummingbird"),

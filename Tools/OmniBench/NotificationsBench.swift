@@ -47,7 +47,7 @@ final class NotificationsBench: @unchecked Sendable {
             }
             try await group.waitForAll()
         }
-        return BenchFigure(name: "SMTP server alone (our client, \(connections) connections)", count: count, seconds: (ContinuousClock.now - started).seconds)
+        return BenchFigure(name: "SMTP server alone (our client, \(connections) at a time)", count: count, seconds: (ContinuousClock.now - started).seconds)
     }
 
     /// `count` order confirmations published at once → rendered (Mustache, the customer's

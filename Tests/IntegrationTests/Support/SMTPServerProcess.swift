@@ -16,21 +16,43 @@ final class SMTPServerProcess: @unchecked Sendable {
         // binds it (the server then exits at once): try again on another.
         for _ in 1...5 {
             port = Self.freePort() ?? Int.random(in: 20_000...30_000)
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            ChildProcesses.started(process.processIdentifier)
-            let deadline = ContinuousClock.now + .seconds(15)
-            while !Self.accepts(port), process.isRunning {
-                guard ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start on \(port)") }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            if process.isRunning { return }
+            if try await start() { return }
         }
         throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start (last port \(port))")
+    }
+
+    /// Starts aiosmtpd on `port`; false if it exited (the port was taken).
+    private func start() async throws -> Bool {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        ChildProcesses.started(process.processIdentifier)
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !Self.accepts(port), process.isRunning {
+            guard ContinuousClock.now < deadline else { throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start on \(port)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return process.isRunning
+    }
+
+    /// Kills the server: its clients' connections drop.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Kills the server and starts a new one on the same port and maildir.
+    func restart() async throws {
+        stop()
+        for _ in 1...20 {
+            if try await start() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ServiceProcess.ProcessFailure(description: "aiosmtpd did not start again on \(port)")
     }
 
     private static func freePort() -> Int? {

@@ -1,20 +1,33 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
-/// A small SMTP client (RFC 5321) on SwiftNIO: one connection per message, plain text
-/// over TCP (a local relay, Mailpit, a test server). No package in our list speaks SMTP.
-public struct SMTPClient: Sendable {
+/// A small SMTP client (RFC 5321) on SwiftNIO: plain text over TCP (a local relay,
+/// Mailpit, a test server). No package in our list speaks SMTP.
+///
+/// Sessions are reused: after a message its connection stays open for the next one
+/// (`RSET` first if the last one was refused). A connection, its greeting, `EHLO` and
+/// `QUIT` for every message cost both sides more than the message itself, and relays
+/// limit how fast a client may connect.
+public final class SMTPClient: Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
         public var heloName: String
         public var timeout: Duration
-        public init(host: String, port: Int, heloName: String = "omni.local", timeout: Duration = .seconds(10)) {
+        /// Open sessions kept between messages.
+        public var maxIdleSessions: Int
+        /// A session idle longer than this is closed rather than used (servers drop idle clients).
+        public var idleTimeout: Duration
+        public init(host: String, port: Int, heloName: String = "omni.local", timeout: Duration = .seconds(10),
+                    maxIdleSessions: Int = 8, idleTimeout: Duration = .seconds(30)) {
             self.host = host
             self.port = port
             self.heloName = heloName
             self.timeout = timeout
+            self.maxIdleSessions = maxIdleSessions
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -42,34 +55,76 @@ public struct SMTPClient: Sendable {
         public var description: String { "SMTP \(code) \(text)" }
     }
 
+    /// The connection failed during a message. `mayHaveDelivered`: it failed after the
+    /// message's data went out, so the server may have taken it.
+    public struct SessionLost: Error, CustomStringConvertible {
+        public var mayHaveDelivered: Bool
+        public var underlying: String
+        public var description: String { "SMTP connection lost\(mayHaveDelivered ? " after the data was sent" : ""): \(underlying)" }
+    }
+
     public let configuration: Configuration
+    private let idle = Mutex<[(session: Session, since: ContinuousClock.Instant)]>([])
+
     public init(configuration: Configuration) { self.configuration = configuration }
 
+    deinit { closeIdleSessions() }
+
     public func send(_ message: Message) async throws {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(Int64(configuration.timeout.components.seconds)))
-            .connect(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        // A kept session may have been dropped by the server meanwhile: when it fails before
+        // any of this message went out, the message goes on the next session, or a new one.
+        while let session = takeIdle() {
+            do {
+                try await session.deliver(message)
+                keep(session)
+                return
+            } catch let lost as SessionLost where !lost.mayHaveDelivered {
+                continue
+            } catch {
+                keep(session)
+                throw error
             }
-        try await channel.executeThenClose { inbound, outbound in
-            var replies = ReplyReader(inbound.makeAsyncIterator())
-            func expect(_ codes: ClosedRange<Int>) async throws {
-                let (code, text) = try await replies.next()
-                guard codes.contains(code) else { throw Refused(code: code, text: text) }
-            }
-            func command(_ line: String, expecting codes: ClosedRange<Int>) async throws {
-                try await outbound.write(ByteBuffer(string: line + "\r\n"))
-                try await expect(codes)
-            }
-            try await expect(220...220)
-            try await command("EHLO \(configuration.heloName)", expecting: 250...250)
-            try await command("MAIL FROM:<\(message.from)>", expecting: 250...250)
-            try await command("RCPT TO:<\(message.to)>", expecting: 250...251)
-            try await command("DATA", expecting: 354...354)
-            try await outbound.write(ByteBuffer(string: Self.data(message)))
-            try await expect(250...250)
-            try await outbound.write(ByteBuffer(string: "QUIT\r\n"))
         }
+        let session = try await Session.open(configuration)
+        do {
+            try await session.deliver(message)
+        } catch {
+            keep(session)
+            throw error
+        }
+        keep(session)
+    }
+
+    /// Says QUIT on every kept session (the service is stopping).
+    public func closeIdleSessions() {
+        let sessions = idle.withLock { idle in
+            defer { idle = [] }
+            return idle
+        }
+        for (session, _) in sessions { session.close() }
+    }
+
+    /// The most recently used open session, closing the ones idle too long.
+    private func takeIdle() -> Session? {
+        let (session, stale) = idle.withLock { idle -> (Session?, [Session]) in
+            let now = ContinuousClock.now
+            let stale = idle.filter { now - $0.since > configuration.idleTimeout }.map(\.session)
+            idle.removeAll { now - $0.since > configuration.idleTimeout }
+            return (idle.popLast()?.session, stale)
+        }
+        for session in stale { session.close() }
+        return session
+    }
+
+    /// Keeps an open session for the next message (or closes it when enough are kept).
+    private func keep(_ session: Session) {
+        guard session.isOpen else { return }
+        let kept = idle.withLock { idle -> Bool in
+            guard idle.count < configuration.maxIdleSessions else { return false }
+            idle.append((session, .now))
+            return true
+        }
+        if !kept { session.close() }
     }
 
     /// Headers and body, dot-stuffed, CRLF line ends, ended by "." alone on a line.
@@ -85,6 +140,110 @@ public struct SMTPClient: Sendable {
             lines.append(line.hasPrefix(".") ? "." + line : String(line))
         }
         return lines.joined(separator: "\r\n") + "\r\n.\r\n"
+    }
+
+    /// One connection, served by a task of its own: the channel is only used inside its
+    /// `executeThenClose`, so messages come to the task one at a time (`deliver`).
+    final class Session: Sendable {
+        struct Job: Sendable {
+            var message: Message
+            var done: CheckedContinuation<Void, any Error>
+        }
+
+        private let jobs: AsyncStream<Job>.Continuation
+        private let open = Atomic<Bool>(true)
+
+        var isOpen: Bool { open.load(ordering: .acquiring) }
+
+        private init(jobs: AsyncStream<Job>.Continuation) { self.jobs = jobs }
+
+        static func open(_ configuration: Configuration) async throws -> Session {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(Int64(configuration.timeout.components.seconds)))
+                .connect(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                }
+            let (stream, jobs) = AsyncStream.makeStream(of: Job.self)
+            let session = Session(jobs: jobs)
+            Task { await session.serve(channel, stream, heloName: configuration.heloName) }
+            return session
+        }
+
+        /// Sends one message on this session; the session must not be in use.
+        func deliver(_ message: Message) async throws {
+            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+                if case .terminated = jobs.yield(Job(message: message, done: done)) {
+                    done.resume(throwing: SessionLost(mayHaveDelivered: false, underlying: "session closed"))
+                }
+            }
+        }
+
+        /// QUIT once the current message (if any) is done.
+        func close() { jobs.finish() }
+
+        private func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ stream: AsyncStream<Job>, heloName: String) async {
+            var pending = stream.makeAsyncIterator()
+            do {
+                try await channel.executeThenClose { inbound, outbound in
+                    var replies = ReplyReader(inbound.makeAsyncIterator())
+                    func expect(_ codes: ClosedRange<Int>) async throws {
+                        let (code, text) = try await replies.next()
+                        guard codes.contains(code) else { throw Refused(code: code, text: text) }
+                    }
+                    func command(_ line: String, expecting codes: ClosedRange<Int>) async throws {
+                        try await outbound.write(ByteBuffer(string: line + "\r\n"))
+                        try await expect(codes)
+                    }
+                    var greeted = false, refusedLast = false
+                    while let job = await pending.next() {
+                        var dataSent = false
+                        do {
+                            if !greeted {
+                                try await expect(220...220)
+                                try await command("EHLO \(heloName)", expecting: 250...250)
+                                greeted = true
+                            }
+                            if refusedLast {
+                                try await command("RSET", expecting: 250...250)
+                                refusedLast = false
+                            }
+                            try await command("MAIL FROM:<\(job.message.from)>", expecting: 250...250)
+                            try await command("RCPT TO:<\(job.message.to)>", expecting: 250...251)
+                            try await command("DATA", expecting: 354...354)
+                            dataSent = true
+                            try await outbound.write(ByteBuffer(string: SMTPClient.data(job.message)))
+                            try await expect(250...250)
+                            job.done.resume()
+                        } catch let refused as Refused where greeted && refused.code != 421 {
+                            // The server answered: the session stays usable.
+                            refusedLast = true
+                            job.done.resume(throwing: refused)
+                        } catch let refused as Refused where refused.code != 421 {
+                            // Refused at the greeting: this server will not talk to us.
+                            open.store(false, ordering: .releasing)
+                            job.done.resume(throwing: refused)
+                            return
+                        } catch {
+                            // Gone, or "421 closing" (a server's idle timeout): this session is over.
+                            open.store(false, ordering: .releasing)
+                            job.done.resume(throwing: SessionLost(mayHaveDelivered: dataSent, underlying: "\(error)"))
+                            return
+                        }
+                    }
+                    // Closed by the client: say goodbye.
+                    open.store(false, ordering: .releasing)
+                    try await outbound.write(ByteBuffer(string: "QUIT\r\n"))
+                }
+            } catch {
+                // QUIT on a connection the server had dropped: nothing was lost.
+            }
+            open.store(false, ordering: .releasing)
+            jobs.finish()
+            // A message handed over while the session was ending.
+            while let job = await pending.next() {
+                job.done.resume(throwing: SessionLost(mayHaveDelivered: false, underlying: "session closed"))
+            }
+        }
     }
 
     /// Reads replies line by line; a multi-line reply ("250-...") ends with "250 ...".
