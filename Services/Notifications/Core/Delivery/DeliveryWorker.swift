@@ -81,27 +81,32 @@ final class DeliveryWorker: Service, Sendable {
         return claimed.count
     }
 
+    /// Records the batch's outcomes in one statement, then the events of the ones still its own.
     private func record(_ outcomes: [(MessageRecords.Claimed, DeliveryFailure?)]) async throws {
         let logger = self.logger, maxAttempts = settings.maxAttempts
-        try await database.withTransaction { connection in
-            for (message, failure) in outcomes {
-                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications,
-                                            correlation: message.correlation ?? message.event.messageId)
+        var decided: [(message: MessageRecords.Claimed, outcome: MessageRecords.Outcome, event: String?)] = []
+        for (message, failure) in outcomes {
+            let id = UUID(uuidString: message.event.messageId)!
+            guard let failure else {
+                decided.append((message, .init(messageId: id, status: "sent"), NotificationsType.notificationSent))
+                continue
+            }
+            if failure.transient, message.attempts < maxAttempts {
+                let backoff = min(300, pow(2, Double(message.attempts - 1)))
+                decided.append((message, .init(messageId: id, status: "pending", reason: failure.description, retryIn: backoff), nil))
+            } else {
+                decided.append((message, .init(messageId: id, status: "failed", reason: failure.description), NotificationsType.notificationFailed))
+            }
+        }
+        try await database.withTransaction { [decided] connection in
+            let recorded = try await MessageRecords.finish(decided.map(\.outcome), on: connection, logger: logger)
+            for (message, outcome, type) in decided where recorded.contains(outcome.messageId) {
+                guard let type else { continue }
                 var event = message.event
-                let subject = event.customerId ?? event.messageId
-                guard let failure else {
-                    if try await MessageRecords.finish(event.messageId, status: "sent", reason: nil, on: connection, logger: logger) {
-                        try await emitter.emit(NotificationsType.notificationSent, event, subject: subject)
-                    }
-                    continue
-                }
-                event.reason = failure.description
-                if failure.transient, message.attempts < maxAttempts {
-                    let backoff = min(300, pow(2, Double(message.attempts - 1)))
-                    _ = try await MessageRecords.finish(event.messageId, status: "pending", reason: event.reason, retryIn: backoff, on: connection, logger: logger)
-                } else if try await MessageRecords.finish(event.messageId, status: "failed", reason: event.reason, on: connection, logger: logger) {
-                    try await emitter.emit(NotificationsType.notificationFailed, event, subject: subject)
-                }
+                event.reason = outcome.reason
+                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications,
+                                        correlation: message.correlation ?? event.messageId)
+                    .emit(type, event, subject: event.customerId ?? event.messageId)
             }
         }
     }

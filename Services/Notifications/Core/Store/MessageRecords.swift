@@ -82,17 +82,31 @@ enum MessageRecords {
         return claimed
     }
 
-    /// Records a send's outcome; false when the row is no longer this send's (its lease ran
-    /// out and it was failed as `outcome-unknown`).
-    static func finish(_ messageId: String, status: String, reason: String?, retryIn seconds: Double? = nil,
-                       on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    /// A send's outcome, to record.
+    struct Outcome {
+        var messageId: UUID
+        /// `sent`, `failed`, or `pending` again (retried in `retryIn` seconds).
+        var status: String
+        var reason: String?
+        var retryIn: Double = 0
+    }
+
+    /// Records a batch's outcomes in one statement; the ids still this batch's (a row whose
+    /// lease ran out was failed as `outcome-unknown` and is left alone).
+    static func finish(_ outcomes: [Outcome], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        guard !outcomes.isEmpty else { return [] }
         let rows = try await connection.run("""
-            UPDATE messages SET status = \(status), reason = \(reason), sent_at = CASE WHEN \(status) = 'sent' THEN now() ELSE sent_at END,
-                next_attempt_at = now() + make_interval(secs => \(seconds ?? 0))
-            WHERE message_id = \(UUID(uuidString: messageId)!) AND status = 'sending' RETURNING 1
+            UPDATE messages m SET status = o.status, reason = NULLIF(o.reason, ''),
+                sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE m.sent_at END,
+                next_attempt_at = now() + make_interval(secs => o.retry_in)
+            FROM unnest(\(outcomes.map(\.messageId)), \(outcomes.map(\.status)), \(outcomes.map { $0.reason ?? "" }), \(outcomes.map(\.retryIn)))
+                 AS o (message_id, status, reason, retry_in)
+            WHERE m.message_id = o.message_id AND m.status = 'sending'
+            RETURNING m.message_id
             """, logger: logger)
-        for try await _ in rows { return true }
-        return false
+        var recorded: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { recorded.insert(id) }
+        return recorded
     }
 
     /// `sending` rows older than `lease`: the process died mid-send, so whether the provider
