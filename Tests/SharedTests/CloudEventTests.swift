@@ -64,6 +64,22 @@ struct CloudEventTests {
         #expect(throws: EnvelopeError.self) { try event.decode(Placed.self) }
     }
 
+    @Test("an impossible date or time is refused, in ce_time and in payloads, never rolled over to another day")
+    func impossibleDates() throws {
+        for text in ["2026-02-31T10:00:00.000+0000", "2026-02-29T10:00:00Z", "2026-04-31T10:00:00Z", "2026-02-28T24:00:00Z",
+                     "2026-02-28T10:60:00Z", "2026-02-28T10:00:60Z", "2026-00-10T10:00:00Z", "2026-02-00T10:00:00Z", "2026-2-28T10:00:00Z", "2026-02-28"] {
+            #expect(Timestamp.parse(text) == nil, "\(text)")
+            #expect(throws: DecodingError.self, "\(text)") { try JSONCoding.decoder.decode([String: Date].self, from: Data("{\"at\":\"\(text)\"}".utf8)) }
+        }
+        for text in ["2024-02-29T23:59:59Z", "2000-02-29T00:00:00.5+01:00", "2026-12-31T23:59:59.999+0000", "2026-11-30T10:00:00+01:00"] {
+            #expect(Timestamp.parse(text) != nil, "\(text)")
+            #expect(try JSONCoding.decoder.decode([String: Date].self, from: Data("{\"at\":\"\(text)\"}".utf8))["at"] == Timestamp.parse(text))
+        }
+        let noon = try #require(Timestamp.parse("2026-11-30T12:00:00.250+0100"))
+        #expect(Timestamp.format(noon) == "2026-11-30T11:00:00.250Z")
+        #expect(Timestamp.parse(Timestamp.format(noon)) == noon)
+    }
+
     @Test("ce_type follows omni.<service>.<Name>.v<N>")
     func typeNames() {
         #expect(CloudEvent.isValidType("omni.catalog.StockReserved.v2"))

@@ -84,29 +84,28 @@ final class DeliveryWorker: Service, Sendable {
     /// Records the batch's outcomes in one statement, then the events of the ones still its own.
     private func record(_ outcomes: [(MessageRecords.Claimed, DeliveryFailure?)]) async throws {
         let logger = self.logger, maxAttempts = settings.maxAttempts
-        var decided: [(message: MessageRecords.Claimed, outcome: MessageRecords.Outcome, event: String?)] = []
-        for (message, failure) in outcomes {
+        let decided = outcomes.map { message, failure -> (message: MessageRecords.Claimed, outcome: MessageRecords.Outcome) in
             let id = UUID(uuidString: message.event.messageId)!
-            guard let failure else {
-                decided.append((message, .init(messageId: id, status: "sent"), NotificationsType.notificationSent))
-                continue
+            guard let failure else { return (message, .init(messageId: id, status: "sent")) }
+            guard failure.transient, message.attempts < maxAttempts else {
+                return (message, .init(messageId: id, status: "failed", reason: failure.description))
             }
-            if failure.transient, message.attempts < maxAttempts {
-                let backoff = min(300, pow(2, Double(message.attempts - 1)))
-                decided.append((message, .init(messageId: id, status: "pending", reason: failure.description, retryIn: backoff), nil))
-            } else {
-                decided.append((message, .init(messageId: id, status: "failed", reason: failure.description), NotificationsType.notificationFailed))
-            }
+            let backoff = min(300, pow(2, Double(message.attempts - 1)))
+            return (message, .init(messageId: id, status: "pending", reason: failure.description, retryIn: backoff))
         }
-        try await database.withTransaction { [decided] connection in
+        try await database.withTransaction { connection in
             let recorded = try await MessageRecords.finish(decided.map(\.outcome), on: connection, logger: logger)
-            for (message, outcome, type) in decided where recorded.contains(outcome.messageId) {
-                guard let type else { continue }
+            for (message, outcome) in decided where recorded.contains(outcome.messageId) {
                 var event = message.event
                 event.reason = outcome.reason
-                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications,
-                                        correlation: message.correlation ?? event.messageId)
-                    .emit(type, event, subject: event.customerId ?? event.messageId)
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications,
+                                            correlation: message.correlation ?? event.messageId)
+                let subject = event.customerId ?? event.messageId
+                switch outcome.status {
+                case "sent": try await emitter.emit(NotificationsType.notificationSent, event, subject: subject)
+                case "failed": try await emitter.emit(NotificationsType.notificationFailed, event, subject: subject)
+                default: continue  // pending again: nothing to tell yet
+                }
             }
         }
     }
