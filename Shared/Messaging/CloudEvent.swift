@@ -241,7 +241,7 @@ public enum Timestamp {
     /// an impossible date or time included.
     public static func parse(_ text: String) -> Date? {
         guard fieldsAreValid(text) else { return nil }
-        if text.utf8.count > 19, text.utf8.dropFirst(19).first == UInt8(ascii: "."),
+        if text.utf8.dropFirst(19).first == UInt8(ascii: "."),
            let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
             .timeSeparator(.colon).timeZone(separator: .omitted)) {
             return date

@@ -107,15 +107,13 @@ public final class CommandChannel: @unchecked Sendable {
         guard !keys.isEmpty else { return .now }
         let deadline = ContinuousClock.now + timeout
         var next = keys.startIndex
-        var last = ContinuousClock.Instant.now
-        var first = true
+        var last: ContinuousClock.Instant?
         while true {
             while next < keys.endIndex, let at = arrival(keys[next]) {
-                last = first ? at : max(last, at)
-                first = false
+                last = max(last ?? at, at)
                 next += 1
             }
-            if next == keys.endIndex { return last }
+            if next == keys.endIndex, let last { return last }
             guard ContinuousClock.now < deadline else {
                 let arrived = keys.filter { arrival($0) != nil }.count
                 throw ChannelTimeout("\(arrived) of \(keys.count) outcomes within \(timeout)")

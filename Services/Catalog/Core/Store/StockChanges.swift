@@ -72,8 +72,9 @@ struct StockChanges {
     /// even when their availability did not move (the command that set them needs an answer).
     func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = []) async throws {
         let connection = emitter.connection, logger = emitter.logger
+        let keys = current.keys.sorted()
         // One statement for every changed row (a reservation touches several).
-        let changed = current.keys.sorted().filter { current[$0] != original[$0] }
+        let changed = keys.filter { current[$0] != original[$0] }
         if !changed.isEmpty {
             let levels = changed.map { current[$0]! }
             try await connection.run("""
@@ -99,7 +100,7 @@ struct StockChanges {
                 movementId: id, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind, quantity: movement.quantity,
                 onHandAfter: after, reason: movement.reason, reference: movement.reference), subject: movement.key.sku)
         }
-        let announced = current.keys.sorted().filter { key in
+        let announced = keys.filter { key in
             (original[key] ?? StockLevel()).available != current[key]!.available || announcing.contains(key)
         }
         guard !announced.isEmpty else { return }

@@ -108,8 +108,12 @@ public final class SMTPClient: Sendable {
     private func takeIdle() -> Session? {
         let (session, stale) = idle.withLock { idle -> (Session?, [Session]) in
             let now = ContinuousClock.now
-            let stale = idle.filter { now - $0.since > configuration.idleTimeout }.map(\.session)
-            idle.removeAll { now - $0.since > configuration.idleTimeout }
+            var stale: [Session] = []
+            idle.removeAll { entry in
+                guard now - entry.since > configuration.idleTimeout else { return false }
+                stale.append(entry.session)
+                return true
+            }
             return (idle.popLast()?.session, stale)
         }
         for session in stale { session.close() }
