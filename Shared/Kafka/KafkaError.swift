@@ -19,6 +19,14 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// The local queue is full: back off and try again, never block.
     public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
 
+    /// The broker (or librdkafka before it) refuses this message as it is, however often it
+    /// is sent: too large, malformed, a topic name Kafka cannot have. A broker that is down
+    /// or a topic not created yet are not refusals: they pass.
+    public var refusesMessageForGood: Bool {
+        [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE,
+         RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION].contains { $0.rawValue == code }
+    }
+
     public var description: String { "KafkaError(\(code)): \(message)" }
 
     static func configuration(_ message: String) -> KafkaError {

@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// broker acknowledged every message: a failed or killed relay rolls back and the rows go
 /// out again, and the consumers' inbox drops the duplicates. One relay at a time works a
 /// schema (a transaction-scoped advisory lock), so several replicas never reorder a key.
+/// A message the broker refuses for good (too large, malformed) is moved to
+/// `outbox_parked` with the reason, so it does not hold back every row behind it.
 public final class OutboxRelay: Service, Sendable {
     public struct Configuration: Sendable {
         public var batchSize = 500
@@ -28,6 +30,8 @@ public final class OutboxRelay: Service, Sendable {
     private let published = Counter(label: "omni_outbox_published_total")
     private let failures = Counter(label: "omni_outbox_publish_failures_total")
     private let backlog = Gauge(label: "omni_outbox_backlog")
+    private let parkedTotal = Counter(label: "omni_outbox_parked_total")
+    private let parkedNow = Gauge(label: "omni_outbox_parked")
 
     /// `ready` is awaited before the first batch (the outbox table must exist).
     public init(database: Database, producer: KafkaProducer, configuration: Configuration = .init(), logger: Logger,
@@ -108,7 +112,7 @@ public final class OutboxRelay: Service, Sendable {
                 FaultPoints.hit("relay.after-publish")
                 let failed = zip(ids, results).compactMap { id, result -> FailedDelivery? in
                     guard case .failure(let error) = result else { return nil }
-                    return FailedDelivery(id: id, error: error.description)
+                    return FailedDelivery(id: id, error: error.description, refusedForGood: error.refusesMessageForGood)
                 }
                 guard failed.isEmpty else {
                     failures.increment(by: failed.count)
@@ -124,7 +128,34 @@ public final class OutboxRelay: Service, Sendable {
                 UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.error
                 FROM unnest(\(failed.map(\.id)), \(failed.map(\.error))) AS f (id, error) WHERE o.id = f.id
                 """)
-            throw RelayError.someDeliveriesFailed(failed)
+            let refused = failed.filter(\.refusedForGood)
+            guard refused.count == failed.count else { throw RelayError.someDeliveriesFailed(failed) }
+            // Only refusals: park them, and the batch goes out again without them (what was
+            // published of it is sent twice; the inbox drops the copies).
+            try await park(refused)
+            return try await publishBatch()
+        }
+    }
+
+    /// Moves refused rows from the outbox to `outbox_parked`, with the reason, in one statement.
+    private func park(_ refused: [FailedDelivery]) async throws {
+        let rows = try await database.query("""
+            WITH parked AS (
+                DELETE FROM outbox AS o USING unnest(\(refused.map(\.id)), \(refused.map(\.error))) AS f (id, error)
+                WHERE o.id = f.id
+                RETURNING o.*, f.error
+            )
+            INSERT INTO outbox_parked (id, sequence, topic, message_key, type, source, event_time, subject, content_type, correlation_id,
+                                       causation_id, channel, traceparent, payload, created_at, attempts, last_error)
+            SELECT id, sequence, topic, message_key, type, source, event_time, subject, content_type, correlation_id,
+                   causation_id, channel, traceparent, payload, created_at, attempts, error FROM parked
+            RETURNING id, type, topic, message_key, last_error
+            """)
+        for (id, type, topic, key, error) in try rows.decode((UUID, String, String, String, String).self) {
+            parkedTotal.increment()
+            logger.error("outbox message refused by the broker for good: parked in outbox_parked", metadata: [
+                "id": "\(id)", "type": "\(type)", "topic": "\(topic)", "key": "\(key)", "error": "\(error)",
+            ])
         }
     }
 
@@ -151,8 +182,10 @@ public final class OutboxRelay: Service, Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.pollInterval)
             wake.yield()
-            if let count = try? await database.query("SELECT count(*) FROM outbox").decode(Int.self).first {
-                backlog.record(count)
+            if let (waiting, parked) = try? await database.query("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_parked)")
+                .decode((Int, Int).self).first {
+                backlog.record(waiting)
+                parkedNow.record(parked)
             }
         }
     }
@@ -161,6 +194,8 @@ public final class OutboxRelay: Service, Sendable {
 struct FailedDelivery: Sendable {
     var id: UUID
     var error: String
+    /// The broker will never take it as it is (see `KafkaError.refusesMessageForGood`).
+    var refusedForGood: Bool
 }
 
 enum RelayError: Error {

@@ -87,30 +87,62 @@ struct DeliveryTests {
         await producer.shutdown()
     }
 
-    @Test("a batch the broker partly refuses stays in the outbox, in order, with the reason on the refused row")
+    @Test("a message the broker refuses for good is parked with the reason, and the messages behind it go out")
     func refusedDelivery() async throws {
         let sender = TestStack.unique("refused")
         try await TestStack.createServiceSchema(sender)
         let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: try TestStack.bootstrap(), clientID: sender)), logger: TestStack.logger)
         try await TestStack.withDatabase(sender) { db in
             try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing()])
-            let small = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k", payload: Ping(run: sender, n: 1))
+            let before = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k", payload: Ping(run: sender, n: 1))
             // Past the producer's message.max.bytes (1 MB): refused, whatever the broker.
             let huge = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k",
-                                      payload: Ping(run: String(repeating: "x", count: 1_200_000), n: 2))
+                                      payload: Ping(run: String(repeating: "x", count: 1_200_000), n: 2), correlationID: "c-huge", channel: "web")
+            let after = try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k", payload: Ping(run: sender, n: 3))
             try await db.withTransaction { connection in
-                try await Outbox.append(small, topic: Self.topic, key: "k", on: connection, logger: db.logger)
-                try await Outbox.append(huge, topic: Self.topic, key: "k", on: connection, logger: db.logger)
+                for event in [before, huge, after] { try await Outbox.append(event, topic: Self.topic, key: "k", on: connection, logger: db.logger) }
+            }
+            let relay = OutboxRelay(database: db, producer: producer, logger: TestStack.logger)
+            #expect(try await relay.publishBatch() == 2, "the two small messages are acknowledged once the huge one is out of their way")
+            let waiting = try await db.client.query("SELECT count(*) FROM outbox").decode(Int.self).first { _ in true }
+            #expect(waiting == 0)
+            var parked: [(UUID, String, String, String, String?, String?, Int, Int, String)] = []
+            for try await row in try await db.client.query("""
+                SELECT id, type, topic, message_key, correlation_id, channel, length(payload), attempts, last_error FROM outbox_parked
+                """).decode((UUID, String, String, String, String?, String?, Int, Int, String).self) { parked.append(row) }
+            #expect(parked.map(\.0) == [huge.id])
+            #expect(parked.first?.1 == Self.pingType && parked.first?.2 == Self.topic && parked.first?.3 == "k")
+            #expect(parked.first?.4 == "c-huge" && parked.first?.5 == "web", "the envelope is kept, to be sent again as it was")
+            #expect((parked.first?.6 ?? 0) > 1_200_000)
+            #expect(parked.first?.7 == 1)
+            #expect(parked.first?.8.contains("too large") == true, "\(parked.first?.8 ?? "no reason")")
+        }
+        await producer.shutdown()
+    }
+
+    @Test("a batch the broker cannot take for now stays in the outbox, in order, with the reason, and nothing is parked")
+    func unreachableBroker() async throws {
+        let sender = TestStack.unique("unreachable")
+        try await TestStack.createServiceSchema(sender)
+        // Nothing listens there: every message times out, which is not a refusal.
+        var configuration = KafkaProducerConfiguration(kafka: .init(bootstrapServers: "127.0.0.1:9", clientID: sender))
+        configuration.messageTimeoutMilliseconds = 1500
+        let producer = try KafkaProducer(configuration: configuration, logger: TestStack.logger)
+        try await TestStack.withDatabase(sender) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing()])
+            let events = try (1...2).map { try CloudEvent(type: Self.pingType, source: "/services/\(sender)", subject: "k", payload: Ping(run: sender, n: $0)) }
+            try await db.withTransaction { connection in
+                for event in events { try await Outbox.append(event, topic: Self.topic, key: "k", on: connection, logger: db.logger) }
             }
             let relay = OutboxRelay(database: db, producer: producer, logger: TestStack.logger)
             await #expect(throws: (any Error).self) { try await relay.publishBatch() }
             var rows: [(UUID, Int, String?)] = []
             for try await row in try await db.client.query("SELECT id, attempts, last_error FROM outbox ORDER BY sequence")
                 .decode((UUID, Int, String?).self) { rows.append(row) }
-            #expect(rows.map(\.0) == [small.id, huge.id], "both rows stay, in order: the key's messages must not be reordered")
-            #expect(rows.first?.1 == 0 && rows.first?.2 == nil)
-            #expect(rows.last?.1 == 1)
-            #expect(rows.last?.2?.contains("too large") == true, "\(rows.last?.2 ?? "no reason")")
+            #expect(rows.map(\.0) == events.map(\.id), "both rows stay, in order")
+            #expect(rows.allSatisfy { $0.1 == 1 && $0.2 != nil })
+            let parked = try await db.client.query("SELECT count(*) FROM outbox_parked").decode(Int.self).first { _ in true }
+            #expect(parked == 0)
         }
         await producer.shutdown()
     }
