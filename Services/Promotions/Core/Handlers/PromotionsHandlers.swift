@@ -98,14 +98,8 @@ enum RedemptionHandlers {
             try await context.emit(PromotionsType.promotionsRejected, rejected, subject: command.orderId)
             return
         }
-        for applied in evaluation.pricing.applied {
-            try await connection.run("""
-                INSERT INTO redemptions (order_id, promotion_id, customer_id, code, channel, status, discount_minor)
-                VALUES (\(command.orderId), \(applied.promotionId), \(command.basket.customerId), \(applied.code), \(command.basket.channel), 'held', \(applied.discountMinor))
-                """, logger: logger)
-        }
         let answer = PromotionsApplied(orderId: command.orderId, pricing: evaluation.pricing)
-        try await ApplicationRecords.insert(command.orderId, status: "applied", basket: command.basket, answer: .applied(answer), on: connection, logger: logger)
+        try await ApplicationRecords.insertApplied(answer, basket: command.basket, on: connection, logger: logger)
         try await context.emit(PromotionsType.promotionsApplied, answer, subject: command.orderId)
     }
 

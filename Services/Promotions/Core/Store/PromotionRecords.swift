@@ -102,6 +102,24 @@ enum ApplicationRecords {
             """, logger: logger)
     }
 
+    /// An applied answer and the uses it holds (one `held` redemption per promotion applied),
+    /// in one statement.
+    static func insertApplied(_ answer: PromotionsApplied, basket: Basket, on connection: PostgresConnection, logger: Logger) async throws {
+        let uses = answer.pricing.applied
+        let text = String(decoding: try JSONCoding.encoder.encode(Answer.applied(answer)), as: UTF8.self)
+        // A code is never empty (codes are trimmed and empty ones dropped): '' stands for none.
+        try await connection.run("""
+            WITH held AS (
+                INSERT INTO redemptions (order_id, promotion_id, customer_id, code, channel, status, discount_minor)
+                SELECT \(answer.orderId), use.promotion_id, \(basket.customerId), NULLIF(use.code, ''), \(basket.channel), 'held', use.discount_minor
+                FROM unnest(\(uses.map(\.promotionId))::text[], \(uses.map { $0.code ?? "" })::text[], \(uses.map(\.discountMinor))::bigint[])
+                    AS use (promotion_id, code, discount_minor)
+            )
+            INSERT INTO applications (order_id, status, customer_id, channel, answer)
+            VALUES (\(answer.orderId), 'applied', \(basket.customerId), \(basket.channel), \(text)::jsonb)
+            """, logger: logger)
+    }
+
     static func setStatus(_ orderId: String, _ status: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.run("UPDATE applications SET status = \(status), updated_at = now() WHERE order_id = \(orderId)", logger: logger)
     }
