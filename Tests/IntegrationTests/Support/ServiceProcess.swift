@@ -96,9 +96,9 @@ final class ServiceProcess: @unchecked Sendable {
         request.timeoutInterval = 20
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
-        ContractRecorder.record(service: executable, method: "POST", path: path, status: http?.statusCode ?? 0,
-                                contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "", body: data, requestBody: body)
-        return (http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Type") ?? "", String(decoding: data, as: UTF8.self))
+        let status = http?.statusCode ?? 0, contentType = http?.value(forHTTPHeaderField: "Content-Type") ?? ""
+        ContractRecorder.record(service: executable, method: "POST", path: path, status: status, contentType: contentType, body: data, requestBody: body)
+        return (status, contentType, String(decoding: data, as: UTF8.self))
     }
 
     /// A Prometheus counter's value summed over the series whose labels contain `labels`.
