@@ -436,7 +436,12 @@ def check_schemas_against_swift(c: Contracts, code: CodeBase, report: Report) ->
             for key in sorted(set(coded) & set(props)):
                 p = coded[key]
                 optional = p.type.strip().endswith("?")
-                if optional == (key in required):
+                # A property the schema gives a default may be left out though Swift's is not
+                # optional: its decoder supplies the default (`decodeIfPresent ... ??`).
+                defaulted = not optional and key not in required and "default" in props[key]
+                if defaulted and not re.search(rf"decodeIfPresent\([^\n]*forKey:\s*\.{re.escape(key)}\)\s*\?\?", (ROOT / t.file).read_text(encoding="utf-8")):
+                    report.add(f"schema {name}.{key}: has a default, but {t.name} ({t.file}) does not decode `{key}` with `decodeIfPresent(...) ?? default`")
+                if optional == (key in required) and not defaulted:
                     report.add(f"schema {name}.{key}: Swift `{p.type}` is {'optional' if optional else 'required'}, the schema says {'required' if key in required else 'optional'}")
                 compare_value(c, code, props[key], p.type, t.name, f"schema {name}.{key}", report)
     return checked

@@ -43,6 +43,16 @@ public struct LeadCondition: Codable, Sendable, Equatable {
         self.op = op
         self.values = values
     }
+
+    private enum CodingKeys: String, CodingKey { case field, op, values }
+
+    /// `values` may be left out: `present` needs none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        field = try container.decode(String.self, forKey: .field)
+        op = try container.decode(String.self, forKey: .op)
+        values = try container.decodeIfPresent([String].self, forKey: .values) ?? []
+    }
 }
 
 public struct LeadAssignee: Codable, Sendable, Equatable, Hashable {

@@ -1,3 +1,4 @@
+import Foundation
 import CustomersContracts
 import CustomersCore
 import OmniMessaging
@@ -54,5 +55,20 @@ struct LeadRulesTests {
         bad = Self.rules
         bad.scoring.append(ScoringRule(ruleId: "loop", conditions: [LeadCondition(field: "score", op: "gte", values: ["1"])], points: 1))
         #expect(throws: Rejection.self) { try LeadRules.validate(bad) }
+    }
+
+    @Test("a `present` condition may leave `values` out on the wire; the others still need one")
+    func presentWithoutValues() throws {
+        let present = try JSONCoding.decoder.decode(LeadCondition.self, from: Data(#"{"field": "company", "op": "present"}"#.utf8))
+        #expect(present == LeadCondition(field: "company", op: "present", values: []))
+        var rules = Self.rules
+        rules.scoring = [ScoringRule(ruleId: "company", conditions: [present], points: 20)]
+        try LeadRules.validate(rules)
+        #expect(LeadRules.decide(Self.lead(company: "Acme"), rules: rules).score == 20)
+        let eq = try JSONCoding.decoder.decode(LeadCondition.self, from: Data(#"{"field": "country", "op": "eq"}"#.utf8))
+        rules.scoring = [ScoringRule(ruleId: "country", conditions: [eq], points: 5)]
+        #expect(throws: Rejection.self) { try LeadRules.validate(rules) }
+        // Written out, `values` is always there.
+        #expect(String(decoding: try JSONCoding.encoder.encode(present), as: UTF8.self) == #"{"field":"company","op":"present","values":[]}"#)
     }
 }
