@@ -162,8 +162,7 @@ struct ChaosCheck {
         rows.append(Row(invariant: "nothing in a DLQ", found: parked.isEmpty ? "0" : parked.map { "\($0.value) in \($0.key)" }.sorted().joined(separator: ", "),
                         holds: parked.isEmpty))
         // Nor did any broker refuse an outbox message for good.
-        let services = ["orders", "catalog", "promotions", "customers", "notifications"]
-        let refused = try await scalar("SELECT " + services.map { "(SELECT count(*) FROM \(schema($0)).outbox_parked)" }.joined(separator: " + "))
+        let refused = try await scalar("SELECT " + bench.services.map { "(SELECT count(*) FROM \($0.schema).outbox_parked)" }.joined(separator: " + "))
         rows.append(Row(invariant: "nothing parked in an outbox", found: "\(refused)", holds: refused == 0))
         return rows
     }
