@@ -149,6 +149,7 @@ public final class EventConsumer: Service, Sendable {
     private func handleTogether(_ run: [Pending]) async -> [Outcome]? {
         let consumerName = configuration.consumerName
         let logger = self.logger
+        let batchHandlers = handlers.batchByType
         let lockTimeout = "\(Int(configuration.sharedTransactionLockTimeout / .milliseconds(1)))ms"
         let started = ContinuousClock.now
         do {
@@ -156,6 +157,13 @@ public final class EventConsumer: Service, Sendable {
                 let decoded = run.compactMap { pending in pending.event.map { (event: $0, message: pending.message) } }
                 var firstTime = try await Inbox.claim(consumer: consumerName, decoded, lockTimeout: lockTimeout, on: connection, logger: logger)
                 var outcomes: [Outcome] = []
+                // Consecutive events of a type with a batch handler, not handled yet.
+                var batch: (handler: BatchEventHandler, events: [CloudEvent], message: ConsumedMessage)?
+                func handleBatch() async throws {
+                    guard let waiting = batch else { return }
+                    batch = nil
+                    try await waiting.handler(waiting.events, HandlerContext(connection: connection, message: waiting.message, logger: logger))
+                }
                 for pending in run {
                     guard let event = pending.event, let handler = pending.handler else {
                         outcomes.append(.skipped)
@@ -166,9 +174,20 @@ public final class EventConsumer: Service, Sendable {
                         outcomes.append(.duplicate)
                         continue
                     }
-                    try await handler(event, HandlerContext(connection: connection, message: pending.message, logger: logger))
                     outcomes.append(.handled)
+                    if let batchHandler = batchHandlers[event.type] {
+                        if batch?.events.first?.type == event.type {
+                            batch?.events.append(event)
+                        } else {
+                            try await handleBatch()
+                            batch = (batchHandler, [event], pending.message)
+                        }
+                        continue
+                    }
+                    try await handleBatch()
+                    try await handler(event, HandlerContext(connection: connection, message: pending.message, logger: logger))
                 }
+                try await handleBatch()
                 return outcomes
             }
             FaultPoints.hit("consumer.after-commit")

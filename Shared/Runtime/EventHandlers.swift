@@ -19,15 +19,31 @@ public struct HandlerContext: Sendable {
 
 public typealias EventHandler = @Sendable (CloudEvent, HandlerContext) async throws -> Void
 
+/// Handles consecutive events of one type together (see `EventHandlers.onBatch`).
+public typealias BatchEventHandler = @Sendable ([CloudEvent], HandlerContext) async throws -> Void
+
 /// The handlers of one consumer, by `ce_type`. A type with no handler goes to the DLQ.
 public struct EventHandlers: Sendable {
     public private(set) var byType: [String: EventHandler] = [:]
+    public private(set) var batchByType: [String: BatchEventHandler] = [:]
 
     public init() {}
 
     public mutating func on(_ type: String, _ handler: @escaping EventHandler) {
         precondition(CloudEvent.isValidType(type), "invalid ce_type \(type)")
         byType[type] = handler
+        batchByType[type] = nil
+    }
+
+    /// A handler given, in order, the consecutive events of `type` that share a
+    /// transaction, so it can do for all of them in one statement what it would do for
+    /// each (a frequent event where most do nothing). It gets one event alone when that one
+    /// is retried; the context's `message` is the first event's. A failure fails them all,
+    /// and they are then handled one per transaction, as with `on`.
+    public mutating func onBatch(_ type: String, _ handler: @escaping BatchEventHandler) {
+        precondition(CloudEvent.isValidType(type), "invalid ce_type \(type)")
+        byType[type] = { event, context in try await handler([event], context) }
+        batchByType[type] = handler
     }
 
     public var types: [String] { byType.keys.sorted() }

@@ -242,25 +242,7 @@ struct DeliveryTests {
             let task = Task { try await loop.run() }
             defer { task.cancel() }
 
-            let dlq = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name + "-dlq"),
-                                                             groupID: name + "-dlq", topics: [Topics.deadLetter(of: Self.topic)]), logger: TestStack.logger)
-            var parked: [ConsumedMessage] = []
-            var received: [Int] = []
-            let deadline = ContinuousClock.now + .seconds(60)
-            while (parked.isEmpty || received.count < count - 1), ContinuousClock.now < deadline {
-                let batch = await withTaskGroup(of: [ConsumedMessage].self) { group in
-                    group.addTask { await dlq.nextBatch(max: 100) }
-                    group.addTask { try? await Task.sleep(for: .milliseconds(300)); return [] }
-                    let first = await group.next() ?? []
-                    group.cancelAll()
-                    return first
-                }
-                for message in batch { dlq.storeOffset(message) }
-                parked += batch.filter { $0.keyString == key }
-                received = []
-                for try await n in try await db.client.query("SELECT n FROM received ORDER BY position").decode(Int.self) { received.append(n) }
-            }
-            await dlq.close()
+            let (parked, received) = try await Self.waitForOneParked(key: key, handled: count - 1, name: name, bootstrap: bootstrap, db: db)
             await consumer.close()
             #expect(received == Array(0..<count).filter { $0 != refused }, "every other message once, in the partition's order")
             #expect(parked.count == 1)
@@ -268,5 +250,75 @@ struct DeliveryTests {
             #expect(parked.first?.headers.string(CloudEvent.Header.id) == bad?.id.uuidString.lowercased())
         }
         await producer.shutdown()
+    }
+
+    @Test("a batch handler gets a partition's consecutive events of its type together, in order and once each; a batch that fails is handled again one event at a time")
+    func batchHandler() async throws {
+        let name = TestStack.unique("batch")
+        try await TestStack.createServiceSchema(name)
+        let bootstrap = try TestStack.bootstrap()
+        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger)
+        let key = "batch-\(UUID().uuidString)", count = 30, refused = 13, repeated = 5
+        // All on one key, published before the consumer starts: one partition's batch. One is sent twice.
+        for n in 0..<count {
+            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
+            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
+            if n == repeated { try await producer.send(event.outgoingMessage(topic: Self.topic, key: key)) }
+        }
+
+        try await TestStack.withDatabase(name) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
+                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int, call_size int)"),
+            ])])
+            var handlers = EventHandlers()
+            handlers.onBatch(Self.pingType) { events, context in
+                // The topic holds other tests' pings too: only this run's.
+                let ns = try events.map { try $0.decode(Ping.self) }.filter { $0.run == key }.map(\.n)
+                if ns.contains(refused) { throw PermanentHandlerError(code: "test-refused", message: "ping \(refused) is refused") }
+                try await context.connection.query("INSERT INTO received (n, call_size) SELECT unnest(\(ns)::int[]), \(events.count)", logger: context.logger)
+            }
+            let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
+            var configuration = EventConsumer.Configuration(consumerName: name)
+            configuration.messagesPerTransaction = 8
+            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers, configuration: configuration, logger: TestStack.logger)
+            let task = Task { try await loop.run() }
+            defer { task.cancel() }
+
+            let (parked, received) = try await Self.waitForOneParked(key: key, handled: count - 1, name: name, bootstrap: bootstrap, db: db)
+            await consumer.close()
+            #expect(received == Array(0..<count).filter { $0 != refused }, "every other event once, in the partition's order")
+            let sizes = try await db.client.query("SELECT max(call_size), min(call_size) FROM received").decode((Int, Int).self).first { _ in true }
+            #expect((2...8).contains(sizes?.0 ?? 0), "events handled together, at most a transaction's worth")
+            #expect(sizes?.1 == 1, "the failed batch's events, handled alone")
+            #expect(parked.count == 1)
+            #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "test-refused")
+        }
+        await producer.shutdown()
+    }
+
+    /// Reads `<topic>.dlq` until one message of `key` is there and `handled` rows are in
+    /// `received`: those messages, and the rows' `n` in the order they were written.
+    private static func waitForOneParked(key: String, handled: Int, name: String, bootstrap: String, db: Database) async throws
+        -> (parked: [ConsumedMessage], received: [Int]) {
+        let dlq = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name + "-dlq"),
+                                                         groupID: name + "-dlq", topics: [Topics.deadLetter(of: Self.topic)]), logger: TestStack.logger)
+        var parked: [ConsumedMessage] = []
+        var received: [Int] = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        while parked.isEmpty || received.count < handled, ContinuousClock.now < deadline {
+            let batch = await withTaskGroup(of: [ConsumedMessage].self) { group in
+                group.addTask { await dlq.nextBatch(max: 100) }
+                group.addTask { try? await Task.sleep(for: .milliseconds(300)); return [] }
+                let first = await group.next() ?? []
+                group.cancelAll()
+                return first
+            }
+            for message in batch { dlq.storeOffset(message) }
+            parked += batch.filter { $0.keyString == key }
+            received = []
+            for try await n in try await db.client.query("SELECT n FROM received WHERE n IS NOT NULL ORDER BY position").decode(Int.self) { received.append(n) }
+        }
+        await dlq.close()
+        return (parked, received)
     }
 }

@@ -30,34 +30,44 @@ struct OtherTriggersTests {
         let alert = try #require(leadMails.first { $0.contains("To: <telesales.\(tag)@omni.example>") })
         #expect(alert.contains("Acme") && alert.contains("lead-\(tag)") && alert.contains("Paul Martin"), "\(alert)")
 
-        // Back in stock at a store: told once, however often availability changes after.
-        let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(
-            identifiers: [CustomerIdentifier(.email, "mia.\(tag)@example.com")], profile: ProfileFields(firstName: "Mia", locale: "en-GB")), key: "mia-\(tag)")
-        let mia = try registered.payload(CustomerRegistered.self).profile.customerId
-        var subscribed = try await stack.perform(NotificationsType.subscribeBackInStock,
-                                                 SubscribeBackInStock(customerId: mia, sku: "lamp-\(tag)", storeId: "lille", channel: "app"), key: mia)
-        for _ in 0..<50 where subscribed.type == NotificationsType.commandRejected {  // her profile reaches notifications first
-            try await Task.sleep(for: .milliseconds(100))
-            subscribed = try await stack.perform(NotificationsType.subscribeBackInStock,
-                                                 SubscribeBackInStock(customerId: mia, sku: "lamp-\(tag)", storeId: "lille", channel: "app"), key: mia)
+        // Back in stock at a store, and online: each told once, however often availability
+        // changes after (the changes come together and are handled as one batch).
+        func register(_ name: String) async throws -> String {
+            let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(
+                identifiers: [CustomerIdentifier(.email, "\(name).\(tag)@example.com")], profile: ProfileFields(firstName: name.capitalized, locale: "en-GB")),
+                key: "\(name)-\(tag)")
+            return try registered.payload(CustomerRegistered.self).profile.customerId
         }
-        #expect(subscribed.type == NotificationsType.backInStockSubscribed)
-        for (available, previous) in [(0, 0), (3, 0), (5, 3)] {
+        func subscribe(_ customerId: String, at storeId: String?) async throws {
+            let command = SubscribeBackInStock(customerId: customerId, sku: "lamp-\(tag)", storeId: storeId, channel: "app")
+            var subscribed = try await stack.perform(NotificationsType.subscribeBackInStock, command, key: customerId)
+            for _ in 0..<50 where subscribed.type == NotificationsType.commandRejected {  // the profile reaches notifications first
+                try await Task.sleep(for: .milliseconds(100))
+                subscribed = try await stack.perform(NotificationsType.subscribeBackInStock, command, key: customerId)
+            }
+            #expect(subscribed.type == NotificationsType.backInStockSubscribed)
+        }
+        let mia = try await register("mia"), leo = try await register("leo")
+        try await subscribe(mia, at: "lille")
+        try await subscribe(leo, at: nil)
+        for (available, previous, online) in [(0, 0, 0), (3, 0, 0), (5, 3, 2), (5, 5, 4)] {
             try await stack.publishEvent(CatalogType.availabilityChanged, AvailabilityChanged(sku: "lamp-\(tag)", locationId: "lille", onHand: available,
                                                                                                reserved: 0, safetyStock: 0, available: available,
-                                                                                               previousAvailable: previous, onlineAvailable: 0),
+                                                                                               previousAvailable: previous, onlineAvailable: online),
                                          of: .catalog, key: "lamp-\(tag)")
         }
-        let withStock = try await smtp.waitForMessages(3)
+        let withStock = try await smtp.waitForMessages(4)
         let back = try #require(withStock.first { $0.contains("To: <mia.\(tag)@example.com>") })
         #expect(back.contains("lamp-\(tag) is available again at lille"), "\(back)")
+        let backOnline = try #require(withStock.first { $0.contains("To: <leo.\(tag)@example.com>") })
+        #expect(backOnline.contains("lamp-\(tag) is available again online"), "\(backOnline)")
 
         // A refund is confirmed with the amount.
         let refund = ItemsReturned(returnId: "ret-\(tag)", orderId: "ord-\(tag)", customerId: mia, channel: "pos", locationId: "lille",
                                    lines: [ReturnedLine(lineId: "1", sku: "lamp-\(tag)", quantity: 1, refundMinor: 1_200)], refundMinor: 1_200,
                                    currency: "EUR", fullyReturned: true)
         try await stack.publishEvent(OrdersType.itemsReturned, refund, of: .orders, key: "ord-\(tag)")
-        let withRefund = try await smtp.waitForMessages(4)
+        let withRefund = try await smtp.waitForMessages(5)
         #expect(withRefund.contains { $0.contains("To: <mia.\(tag)@example.com>") && $0.contains("refunded 12.00 EUR") })
 
         // An abandoned cart is marketing: she never agreed to it, so nothing goes, and the log says why.
@@ -68,7 +78,7 @@ struct OtherTriggersTests {
         }
         #expect(try suppressed.payload(NotificationEvent.self).reason == "no-consent" && suppressed.payload(NotificationEvent.self).trigger == "cart-abandoned")
         try await Task.sleep(for: .seconds(1))
-        #expect(smtp.messages.count == 4, "one message per trigger, nothing more")
+        #expect(smtp.messages.count == 5, "one message per trigger, nothing more")
 
         // J10: forget her. Her contact data and the bodies go; the log keeps what was sent when.
         _ = try await stack.perform(CustomersType.eraseCustomer, EraseCustomer(customer: .id(mia), reason: "customer request"), key: mia)

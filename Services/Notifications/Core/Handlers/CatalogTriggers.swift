@@ -18,36 +18,49 @@ struct CatalogTriggers: Sendable {
             let product = try event.decode(ProductUpserted.self)
             try await StockSubscriptionRecords.upsertProduct(sku: product.sku, name: product.name, on: context.connection, logger: context.logger)
         }
-        handlers.on(CatalogType.availabilityChanged) { event, context in
-            let change = try event.decode(AvailabilityChanged.self)
-            var places: [String] = []
-            if change.available > 0 { places.append(change.locationId) }
-            if change.onlineAvailable > 0 { places.append("") }
+        // Most changes find nobody waiting: one statement for a whole run of them.
+        handlers.onBatch(CatalogType.availabilityChanged) { events, context in
+            var places: [Place: CloudEvent] = [:]
+            for event in events {
+                let change = try event.decode(AvailabilityChanged.self)
+                var available: [Place] = []
+                if change.available > 0 { available.append(Place(sku: change.sku, locationId: change.locationId)) }
+                if change.onlineAvailable > 0 { available.append(Place(sku: change.sku, locationId: "")) }
+                for place in available where places[place] == nil { places[place] = event }
+            }
             guard !places.isEmpty else { return }
-            try await tell(change.sku, at: places, event, context)
+            try await tell(places, context)
         }
     }
 
-    /// Everyone waiting for `sku` at one of `locationIds` ("" online), once each.
-    private func tell(_ sku: String, at locationIds: [String], _ event: CloudEvent, _ context: HandlerContext) async throws {
+    /// A sku at a location ("" online).
+    struct Place: Hashable, Comparable {
+        var sku: String
+        var locationId: String
+        static func < (a: Place, b: Place) -> Bool { (a.sku, a.locationId) < (b.sku, b.locationId) }
+    }
+
+    /// Everyone waiting at one of `places`, once each, as caused by the event that made it available there.
+    private func tell(_ places: [Place: CloudEvent], _ context: HandlerContext) async throws {
         let connection = context.connection, logger = context.logger
-        let waiting = try await StockSubscriptionRecords.takeWaiting(sku: sku, at: locationIds, on: connection, logger: logger)
-        guard !waiting.isEmpty else { return }
-        let product = try await StockSubscriptionRecords.productName(sku, on: connection, logger: logger) ?? sku
-        let emitter = OutboxEmitter(context, service: .notifications, cause: event)
+        let waiting = try await StockSubscriptionRecords.takeWaiting(at: places.keys.sorted(), on: connection, logger: logger)
+        var products: [String: String] = [:]
         var stores: [String: StoreRecords.Store?] = [:]
-        for (customerId, locationId, since) in waiting {
+        for (customerId, place, since) in waiting {
+            guard let event = places[place] else { continue }
+            let sku = place.sku, locationId = place.locationId
+            if products[sku] == nil { products[sku] = try await StockSubscriptionRecords.productName(sku, on: connection, logger: logger) ?? sku }
             if !locationId.isEmpty, stores[locationId] == nil {
                 stores[locationId] = .some(try await StoreRecords.find(locationId, on: connection, logger: logger))
             }
             let store = stores[locationId] ?? nil
             // The customer asked for it: not marketing (no cap), on a medium they have not refused.
-            var values: [String: Any] = ["productName": product, "sku": sku]
+            var values: [String: Any] = ["productName": products[sku] ?? sku, "sku": sku]
             values["storeName"] = locationId.isEmpty ? nil : store?.name ?? locationId  // absent: online
             let request = MessageRequest(trigger: "back-in-stock", template: "back-in-stock", customerId: customerId, transactional: true,
                                          dedupeKey: "back-in-stock/\(customerId)/\(sku)/\(locationId)/\(Int(since.timeIntervalSince1970))",
                                          values: values)
-            try await dispatch.dispatch(request, emitter: emitter)
+            try await dispatch.dispatch(request, emitter: OutboxEmitter(context, service: .notifications, cause: event))
         }
     }
 }

@@ -52,15 +52,20 @@ enum StockSubscriptionRecords {
         return false
     }
 
-    /// Takes the customers waiting for `sku` at any of `locationIds` ("" online), marking
-    /// them told: (customer, location, since), in one statement for every place.
-    static func takeWaiting(sku: String, at locationIds: [String], on connection: PostgresConnection, logger: Logger) async throws -> [(String, String, Date)] {
-        var waiting: [(String, String, Date)] = []
+    /// Takes the customers waiting at any of `places`, marking them told: (customer,
+    /// place, since), in one statement for every place.
+    static func takeWaiting(at places: [CatalogTriggers.Place], on connection: PostgresConnection, logger: Logger)
+        async throws -> [(String, CatalogTriggers.Place, Date)] {
+        var waiting: [(String, CatalogTriggers.Place, Date)] = []
         let rows = try await connection.run("""
-            UPDATE stock_subscriptions SET notified_at = now() WHERE sku = \(sku) AND location_id = ANY(\(locationIds)) AND notified_at IS NULL
-            RETURNING customer_id, location_id, subscribed_at
+            UPDATE stock_subscriptions s SET notified_at = now()
+            FROM unnest(\(places.map(\.sku))::text[], \(places.map(\.locationId))::text[]) AS p(sku, location_id)
+            WHERE s.sku = p.sku AND s.location_id = p.location_id AND s.notified_at IS NULL
+            RETURNING s.customer_id, s.sku, s.location_id, s.subscribed_at
             """, logger: logger)
-        for try await row in rows.decode((String, String, Date).self) { waiting.append(row) }
+        for try await (customer, sku, location, since) in rows.decode((String, String, String, Date).self) {
+            waiting.append((customer, CatalogTriggers.Place(sku: sku, locationId: location), since))
+        }
         return waiting.sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }
     }
 }
