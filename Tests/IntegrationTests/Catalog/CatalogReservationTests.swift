@@ -53,10 +53,22 @@ struct CatalogReservationTests {
         let f = CatalogFixtures()
         try await f.load(into: stack, stock: [f.warehouse: 2, f.nearbyStore: 3, f.store: 50])
         let lille = GeoPoint(latitude: 50.63, longitude: 3.07)
+        // Every availability change says what the online channels may now promise: the
+        // warehouse and the ship-from-store store, not the click & collect-only one.
+        func online(at location: String, available: Int) async throws -> Int {
+            try await stack.watcher.first(CatalogType.availabilityChanged) {
+                let change = try $0.payload(AvailabilityChanged.self)
+                return change.sku == f.sku && change.locationId == location && change.available == available
+            }.payload(AvailabilityChanged.self).onlineAvailable
+        }
+        #expect(try await online(at: f.store, available: 50) == 0)
+        #expect(try await online(at: f.nearbyStore, available: 3) == 3)
+        #expect(try await online(at: f.warehouse, available: 2) == 5)
 
         let whole = try await stack.performReservation(CatalogType.reserveStock, ReserveStock(
             reservationId: "res-d-1", orderId: "ord-d-1", channel: "app", lines: [.init(sku: f.sku, quantity: 3)], fulfilment: .delivery(to: lille)), key: "ord-d-1")
         #expect(try whole.payload(StockReserved.self).allocations == [Allocation(sku: f.sku, locationId: f.nearbyStore, quantity: 3)])
+        #expect(try await online(at: f.nearbyStore, available: 0) == 2)
 
         _ = try await stack.performReservation(CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-d-1", reason: "cart-abandoned"), key: "ord-d-1")
         let released = try await stack.watcher.first(CatalogType.reservationReleased) { try $0.payload(ReservationReleased.self).reservationId == "res-d-1" }

@@ -25,7 +25,10 @@ enum ReservationHandlers {
         guard hold > .zero, hold <= policy.longestHold else {
             throw Rejection("invalid-hold", "holdSeconds must be between 1 and \(policy.longestHold.components.seconds)")
         }
-        if let existing = try await ReservationRecords.find(command.reservationId, on: connection, logger: logger) {
+        let lines = mergedLines(command.lines)
+        let skus = lines.map(\.sku)
+        let (existing, active) = try await ReservationRecords.lookUp(command.reservationId, skus: skus, on: connection, logger: logger)
+        if let existing {
             // A retried command: answer with the current outcome instead of holding twice.
             guard existing.status == "held" else {
                 throw Rejection("reservation-closed", "reservation \(command.reservationId) is already \(existing.status)")
@@ -33,8 +36,7 @@ enum ReservationHandlers {
             try await context.emit(CatalogType.stockReserved, existing.reserved, subject: command.reservationId, key: command.orderId)
             return
         }
-        let lines = mergedLines(command.lines)
-        try await CatalogRecords.requireSellable(lines.map(\.sku), on: connection, logger: logger)
+        try CatalogRecords.requireSellable(skus.sorted(), active: active)
 
         let candidates: [LocationProfile]
         switch command.fulfilment.mode {

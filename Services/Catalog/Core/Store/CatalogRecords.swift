@@ -12,9 +12,14 @@ enum CatalogRecords {
         let rows = try await connection.run("SELECT sku, active FROM products WHERE sku = ANY(\(unique))", logger: logger)
         var found: [String: Bool] = [:]
         for try await (sku, active) in rows.decode((String, Bool).self) { found[sku] = active }
-        for sku in unique {
-            guard let active = found[sku] else { throw Rejection("unknown-sku", "no product with sku \(sku)") }
-            guard active else { throw Rejection("inactive-sku", "product \(sku) is no longer sold") }
+        try requireSellable(unique, active: found)
+    }
+
+    /// Refuses a sku that is not in `active` (unknown) or is there as false (no longer sold).
+    static func requireSellable(_ skus: [String], active: [String: Bool]) throws {
+        for sku in skus {
+            guard let isActive = active[sku] else { throw Rejection("unknown-sku", "no product with sku \(sku)") }
+            guard isActive else { throw Rejection("inactive-sku", "product \(sku) is no longer sold") }
         }
     }
 

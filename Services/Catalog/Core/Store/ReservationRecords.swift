@@ -17,15 +17,28 @@ enum ReservationRecords {
         var allocations: [Allocation]
     }
 
-    static func find(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Found? {
-        let row = try await connection.run("""
-            SELECT order_id, channel, fulfilment::text, status, expires_at FROM reservations WHERE reservation_id = \(id)
-            """, logger: logger).decode((String, String, String, String, Date).self).first { _ in true }
-        guard let (orderId, channel, fulfilment, status, expiresAt) = row else { return nil }
+    /// What a `ReserveStock` asks first, in one round trip: the reservation if it exists
+    /// already (a retried command), and whether each of `skus` is sold (absent: unknown).
+    static func lookUp(_ id: String, skus: [String], on connection: PostgresConnection, logger: Logger) async throws
+        -> (existing: Found?, active: [String: Bool]) {
+        let rows = try await connection.run("""
+            SELECT q.sku, p.active, r.order_id, r.channel, r.fulfilment::text, r.status, r.expires_at
+            FROM unnest(\(skus)::text[]) AS q(sku) LEFT JOIN products p ON p.sku = q.sku
+            LEFT JOIN reservations r ON r.reservation_id = \(id)
+            """, logger: logger)
+        var active: [String: Bool] = [:]
+        var existing: (orderId: String, channel: String, fulfilment: String, status: String, expiresAt: Date)?
+        for try await (sku, isActive, orderId, channel, fulfilment, status, expiresAt)
+            in rows.decode((String, Bool?, String?, String?, String?, String?, Date?).self) {
+            active[sku] = isActive
+            if let orderId, let channel, let fulfilment, let status, let expiresAt { existing = (orderId, channel, fulfilment, status, expiresAt) }
+        }
+        guard let existing else { return (nil, active) }
         let allocations = try await self.allocations(id, on: connection, logger: logger)
-        let decoded = try JSONCoding.decoder.decode(Fulfilment.self, from: Data(fulfilment.utf8))
-        return Found(status: status, reserved: StockReserved(reservationId: id, orderId: orderId, channel: channel, fulfilment: decoded,
-                                                             allocations: allocations, expiresAt: expiresAt))
+        let decoded = try JSONCoding.decoder.decode(Fulfilment.self, from: Data(existing.fulfilment.utf8))
+        let reserved = StockReserved(reservationId: id, orderId: existing.orderId, channel: existing.channel, fulfilment: decoded,
+                                     allocations: allocations, expiresAt: existing.expiresAt)
+        return (Found(status: existing.status, reserved: reserved), active)
     }
 
     static func allocations(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> [Allocation] {

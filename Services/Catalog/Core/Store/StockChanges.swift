@@ -73,18 +73,14 @@ struct StockChanges {
     func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = []) async throws {
         let connection = emitter.connection, logger = emitter.logger
         let keys = current.keys.sorted()
-        // One statement for every changed row (a reservation touches several).
         let changed = keys.filter { current[$0] != original[$0] }
-        if !changed.isEmpty {
-            let levels = changed.map { current[$0]! }
-            try await connection.run("""
-                INSERT INTO stock_levels (sku, location_id, on_hand, reserved, safety_stock, updated_at)
-                SELECT sku, location_id, on_hand, reserved, safety_stock, now()
-                FROM unnest(\(changed.map(\.sku))::text[], \(changed.map(\.locationId))::text[], \(levels.map(\.onHand))::int[],
-                            \(levels.map(\.reserved))::int[], \(levels.map(\.safetyStock))::int[]) AS c(sku, location_id, on_hand, reserved, safety_stock)
-                ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
-                    safety_stock = excluded.safety_stock, updated_at = now()
-                """, logger: logger)
+        let announced = keys.filter { key in
+            (original[key] ?? StockLevel()).available != current[key]!.available || announcing.contains(key)
+        }
+        var online: [String: Int] = [:]
+        if !changed.isEmpty || !announced.isEmpty {
+            online = try await Self.write(changed.map { ($0, current[$0]!) }, summingOnline: Array(Set(announced.map(\.sku))).sorted(),
+                                          on: connection, logger: logger)
         }
         var onHand: [StockKey: Int] = original.mapValues(\.onHand)
         for movement in movements {
@@ -100,11 +96,6 @@ struct StockChanges {
                 movementId: id, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind, quantity: movement.quantity,
                 onHandAfter: after, reason: movement.reason, reference: movement.reference), subject: movement.key.sku)
         }
-        let announced = keys.filter { key in
-            (original[key] ?? StockLevel()).available != current[key]!.available || announcing.contains(key)
-        }
-        guard !announced.isEmpty else { return }
-        let online = try await Self.onlineAvailable(skus: Set(announced.map(\.sku)), on: connection, logger: logger)
         for key in announced {
             let before = original[key] ?? StockLevel(), after = current[key]!
             try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(
@@ -113,15 +104,33 @@ struct StockChanges {
         }
     }
 
-    /// What the online channels may promise, per sku: the sum over warehouses and
-    /// ship-from-store stores (a sku they do not stock is absent: 0).
-    static func onlineAvailable(skus: Set<String>, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
+    /// Writes every changed row and sums, with those new values, what the online channels
+    /// may promise for each of `skus`: the sum over warehouses and ship-from-store stores
+    /// (a sku they do not stock is absent: 0). One round trip where a reservation took two;
+    /// the sum reads the rows the statement did not write as they were when it began.
+    private static func write(_ changed: [(key: StockKey, level: StockLevel)], summingOnline skus: [String],
+                              on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
+        let levels = changed.map(\.level)
         var online: [String: Int] = [:]
         for try await (sku, available) in try await connection.run("""
-            SELECT s.sku, COALESCE(sum(GREATEST(s.on_hand - s.reserved - s.safety_stock, 0)), 0)::int
-            FROM stock_levels s JOIN locations l USING (location_id)
-            WHERE s.sku = ANY(\(Array(skus))) AND l.active AND (l.kind = 'warehouse' OR l.ship_from_store)
-            GROUP BY s.sku
+            WITH saved AS (
+                INSERT INTO stock_levels (sku, location_id, on_hand, reserved, safety_stock, updated_at)
+                SELECT sku, location_id, on_hand, reserved, safety_stock, now()
+                FROM unnest(\(changed.map(\.key.sku))::text[], \(changed.map(\.key.locationId))::text[], \(levels.map(\.onHand))::int[],
+                            \(levels.map(\.reserved))::int[], \(levels.map(\.safetyStock))::int[]) AS c(sku, location_id, on_hand, reserved, safety_stock)
+                ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
+                    safety_stock = excluded.safety_stock, updated_at = now()
+                RETURNING sku, location_id, on_hand, reserved, safety_stock
+            ), levels AS (
+                SELECT sku, location_id, on_hand, reserved, safety_stock FROM saved
+                UNION ALL
+                SELECT s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock FROM stock_levels s
+                WHERE s.sku = ANY(\(skus)) AND NOT EXISTS (SELECT 1 FROM saved v WHERE v.sku = s.sku AND v.location_id = s.location_id)
+            )
+            SELECT v.sku, COALESCE(sum(GREATEST(v.on_hand - v.reserved - v.safety_stock, 0)), 0)::int
+            FROM levels v JOIN locations l USING (location_id)
+            WHERE v.sku = ANY(\(skus)) AND l.active AND (l.kind = 'warehouse' OR l.ship_from_store)
+            GROUP BY v.sku
             """, logger: logger).decode((String, Int).self) {
             online[sku] = available
         }
