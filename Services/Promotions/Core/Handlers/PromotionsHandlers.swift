@@ -105,24 +105,11 @@ enum RedemptionHandlers {
 
     static func commit(_ command: CommitRedemptions, _ context: CommandContext) async throws {
         let connection = context.connection, logger = context.logger
-        guard let application = try await ApplicationRecords.lockStatus(command.orderId, on: connection, logger: logger) else {
+        guard let application = try await ApplicationRecords.commit(command.orderId, on: connection, logger: logger) else {
             throw Rejection("unknown-order", "no promotions were applied to order \(command.orderId)")
         }
         guard application.status != "released" else { throw Rejection("redemptions-released", "order \(command.orderId)'s promotions were released") }
-        // The uses and the application committed, and what was committed read, in one statement.
-        let rows = try await connection.run("""
-            WITH committed AS (
-                UPDATE redemptions SET status = 'committed' WHERE order_id = \(command.orderId) AND status = 'held'
-                RETURNING promotion_id, code, discount_minor
-            ), application AS (
-                UPDATE applications SET status = 'committed', updated_at = now() WHERE order_id = \(command.orderId) AND status = 'applied'
-            )
-            SELECT c.promotion_id, COALESCE(p.definition->>'name', c.promotion_id), c.code, c.discount_minor FROM committed c JOIN promotions p USING (promotion_id) ORDER BY c.promotion_id
-            """, logger: logger)
-        var committed: [CommittedPromotion] = []
-        for try await (id, name, code, discount) in rows.decode((String, String, String?, Int64).self) {
-            committed.append(CommittedPromotion(promotionId: id, name: name, code: code, discountMinor: discount))
-        }
+        let committed = application.committed
         try await context.emit(PromotionsType.redemptionsCommitted,
                                RedemptionsCommitted(orderId: command.orderId, redemptions: committed.count, customerId: application.customerId,
                                                     channel: application.channel, promotions: committed),

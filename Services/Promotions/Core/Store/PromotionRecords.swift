@@ -3,6 +3,7 @@ import OmniMessaging
 import OmniPersistence
 import PostgresNIO
 import PromotionsContracts
+import Synchronization
 
 /// The promotions table and the usage ledger (redemptions).
 enum PromotionRecords {
@@ -34,7 +35,7 @@ enum PromotionRecords {
         var promotions: [Promotion] = []
         let rows = try await connection.run("SELECT definition::text FROM promotions WHERE active ORDER BY promotion_id", logger: logger)
         for try await definition in rows.decode(String.self) {
-            promotions.append(try JSONCoding.decoder.decode(Promotion.self, from: Data(definition.utf8)))
+            promotions.append(try DecodedDefinitions.shared.promotion(definition))
         }
         return promotions
     }
@@ -86,12 +87,42 @@ enum ApplicationRecords {
         return (status, try answer.map { try JSONCoding.decoder.decode(Answer.self, from: Data($0.utf8)) }, customer, channel)
     }
 
-    /// The same row, locked, without decoding its answer (what a commit needs).
-    static func lockStatus(_ orderId: String, on connection: PostgresConnection, logger: Logger)
-        async throws -> (status: String, customerId: String?, channel: String?)? {
-        let row = try await connection.run("SELECT status, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE", logger: logger)
-            .decode((String, String?, String?).self).first { _ in true }
-        return row.map { (status: $0.0, customerId: $0.1, channel: $0.2) }
+    /// An order's application and what committing it did.
+    struct Commitment {
+        var status: String
+        var customerId: String?
+        var channel: String?
+        var committed: [CommittedPromotion]
+    }
+
+    /// Locks the order's application and, unless it was released, commits its held uses
+    /// and marks an applied one committed, in one statement. Nil: no application.
+    /// `status` is the application's status as it was found.
+    static func commit(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> Commitment? {
+        let rows = try await connection.run("""
+            WITH application AS (
+                SELECT status, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE
+            ), committed AS (
+                UPDATE redemptions SET status = 'committed'
+                WHERE order_id = \(orderId) AND status = 'held' AND EXISTS (SELECT 1 FROM application WHERE status <> 'released')
+                RETURNING promotion_id, code, discount_minor
+            ), marked AS (
+                UPDATE applications SET status = 'committed', updated_at = now() WHERE order_id = \(orderId) AND status = 'applied'
+            )
+            SELECT a.status, a.customer_id, a.channel, c.promotion_id, COALESCE(c.name, c.promotion_id), c.code, c.discount_minor
+            FROM application a
+            LEFT JOIN (SELECT u.*, p.definition->>'name' AS name FROM committed u JOIN promotions p USING (promotion_id)) c ON true
+            ORDER BY c.promotion_id
+            """, logger: logger)
+        var commitment: Commitment?
+        for try await (status, customerId, channel, id, name, code, discount)
+            in rows.decode((String, String?, String?, String?, String?, String?, Int64?).self) {
+            if commitment == nil { commitment = Commitment(status: status, customerId: customerId, channel: channel, committed: []) }
+            if let id, let name, let discount {
+                commitment?.committed.append(CommittedPromotion(promotionId: id, name: name, code: code, discountMinor: discount))
+            }
+        }
+        return commitment
     }
 
     static func insert(_ orderId: String, status: String, basket: Basket?, answer: Answer?, on connection: PostgresConnection, logger: Logger) async throws {
@@ -122,5 +153,24 @@ enum ApplicationRecords {
 
     static func setStatus(_ orderId: String, _ status: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.run("UPDATE applications SET status = \(status), updated_at = now() WHERE order_id = \(orderId)", logger: logger)
+    }
+}
+
+/// Every order is priced against every active promotion: their definitions, decoded once
+/// per text rather than once per order. Keyed by the stored text itself, so a changed
+/// definition is simply a new entry; bounded, since old texts are never asked for again.
+final class DecodedDefinitions: Sendable {
+    static let shared = DecodedDefinitions()
+    private let byText = Mutex<[String: Promotion]>([:])
+    private let capacity = 4_096
+
+    func promotion(_ definition: String) throws -> Promotion {
+        if let known = byText.withLock({ $0[definition] }) { return known }
+        let promotion = try JSONCoding.decoder.decode(Promotion.self, from: Data(definition.utf8))
+        byText.withLock { cache in
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[definition] = promotion
+        }
+        return promotion
     }
 }
