@@ -49,20 +49,20 @@ enum CatalogReadModel {
             .map { Location(id: id, kind: $0.0, name: $0.1, clickAndCollect: $0.2, active: $0.3) }
     }
 
-    /// The products of `skus` with every price entry they have.
+    /// The products of `skus` with every price entry they have (one row per price, or
+    /// one with no price), in one round trip.
     static func products(_ skus: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: ProductInfo] {
         var products: [String: ProductInfo] = [:]
-        let rows = try await connection.run("SELECT sku, name, category, active FROM products WHERE sku = ANY(\(skus))", logger: logger)
-        for try await (sku, name, category, active) in rows.decode((String, String, String, Bool).self) {
-            products[sku] = ProductInfo(sku: sku, name: name, category: category, active: active, prices: [])
-        }
-        let prices = try await connection.run("""
-            SELECT sku, channel, store_id, currency, amount_minor,
-                   CASE WHEN valid_from = '-infinity' THEN NULL ELSE valid_from END,
-                   CASE WHEN valid_to = 'infinity' THEN NULL ELSE valid_to END
-            FROM prices WHERE sku = ANY(\(skus))
+        let rows = try await connection.run("""
+            SELECT p.sku, p.name, p.category, p.active, pr.channel, pr.store_id, pr.currency, pr.amount_minor,
+                   CASE WHEN pr.valid_from = '-infinity' THEN NULL ELSE pr.valid_from END,
+                   CASE WHEN pr.valid_to = 'infinity' THEN NULL ELSE pr.valid_to END
+            FROM products p LEFT JOIN prices pr USING (sku) WHERE p.sku = ANY(\(skus))
             """, logger: logger)
-        for try await (sku, channel, store, currency, amount, from, to) in prices.decode((String, String, String, String, Int64, Date?, Date?).self) {
+        for try await (sku, name, category, active, channel, store, currency, amount, from, to)
+            in rows.decode((String, String, String, Bool, String?, String?, String?, Int64?, Date?, Date?).self) {
+            if products[sku] == nil { products[sku] = ProductInfo(sku: sku, name: name, category: category, active: active, prices: []) }
+            guard let channel, let store, let currency, let amount else { continue }
             products[sku]?.prices.append(PriceEntry(channel: channel, storeId: store.isEmpty ? nil : store, currency: currency,
                                                     amountMinor: amount, validFrom: from, validTo: to))
         }

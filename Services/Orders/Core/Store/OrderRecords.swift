@@ -31,12 +31,21 @@ struct OrderRecord: Sendable {
     var rejectMessage: String?
     var correlationId: String?
     var placedAt: Date
+    /// The JSON columns as read, so an update rewrites only those a step changed.
+    var stored: StoredDocuments? = nil
 
     var snapshot: OrderSnapshot {
         OrderSnapshot(orderId: orderId, status: status.rawValue, channel: channel, storeId: storeId, customerId: customerId, currency: currency,
                       lines: lines, promoCodes: promoCodes, fulfilment: fulfilment, contact: contact, subtotalMinor: subtotalMinor,
                       discountMinor: discountMinor, totalMinor: totalMinor, placedAt: placedAt)
     }
+}
+
+/// An order row's JSON columns as last read or written.
+struct StoredDocuments: Sendable {
+    var lines: [OrderLine]
+    var fulfilment: OrderFulfilment
+    var contact: OrderContact?
 }
 
 enum OrderRecords {
@@ -67,14 +76,20 @@ enum OrderRecords {
     /// Writes back what a step changed, and records the status in the history when it
     /// moved (in the same statement: one round trip per saga step, not two).
     static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+        // A JSON column the step left as it was is not encoded again (nor parsed by Postgres).
+        let lines = order.stored?.lines == order.lines ? nil : try json(order.lines)
+        let fulfilment = order.stored?.fulfilment == order.fulfilment ? nil : try json(order.fulfilment)
+        let contactChanged = order.stored.map { $0.contact != order.contact } ?? true
+        let contact = contactChanged ? try order.contact.map(json) : nil
         try await connection.run("""
             WITH moved AS (
                 INSERT INTO order_history (order_id, status, detail)
                 SELECT \(order.orderId)::text, \(order.status.rawValue)::text, \(detail)::text WHERE \(order.status != previous)::boolean
             )
             UPDATE orders SET status = \(order.status.rawValue), saga_step = \(order.sagaStep.rawValue), saga_deadline = \(order.sagaDeadline),
-                customer_id = \(order.customerId), lines = \(try json(order.lines))::jsonb, contact = \(try order.contact.map(json))::jsonb,
-                fulfilment = \(try json(order.fulfilment))::jsonb, subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
+                customer_id = \(order.customerId), lines = COALESCE(\(lines)::jsonb, lines),
+                contact = CASE WHEN \(contactChanged)::boolean THEN \(contact)::jsonb ELSE contact END,
+                fulfilment = COALESCE(\(fulfilment)::jsonb, fulfilment), subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
                 total_minor = \(order.totalMinor), promotions_command_id = \(order.promotionsCommandId), pickup_code = \(order.pickupCode),
                 collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage), updated_at = now()
             WHERE order_id = \(order.orderId)
@@ -140,7 +155,7 @@ enum OrderRecords {
             func parse<T: Decodable>(_ type: T.Type, _ index: Int) throws -> T {
                 try JSONCoding.decoder.decode(T.self, from: Data(try text(index).utf8))
             }
-            records.append(OrderRecord(
+            var record = OrderRecord(
                 orderId: try text(0), status: OrderStatus(rawValue: try text(1)) ?? .placed, sagaStep: SagaStep(rawValue: try text(2)) ?? .done,
                 sagaDeadline: try cells[3].decode(Date?.self), channel: try text(4), storeId: try optionalText(5), customerId: try optionalText(6),
                 currency: try text(7), lines: try parse([OrderLine].self, 8), promoCodes: try parse([String].self, 9),
@@ -150,7 +165,9 @@ enum OrderRecords {
                 totalMinor: try cells[15].decode(Int64.self), reservationId: try text(16), reserveCommandId: try cells[17].decode(UUID?.self),
                 promotionsCommandId: try cells[18].decode(UUID?.self), pickupCode: try optionalText(19), collectBy: try cells[20].decode(Date?.self),
                 rejectCode: try optionalText(21), rejectMessage: try optionalText(22), correlationId: try optionalText(23), placedAt: try cells[24].decode(Date.self)
-            ))
+            )
+            record.stored = StoredDocuments(lines: record.lines, fulfilment: record.fulfilment, contact: record.contact)
+            records.append(record)
         }
         return records
     }
