@@ -35,9 +35,12 @@ public struct CommandContext: Sendable {
 
 extension EventHandlers {
     /// Registers the handler of a command of `service`. The payload is decoded as `Command`
-    /// (undecodable → DLQ). A `Rejection` thrown by `body` undoes the handler's writes (a
-    /// savepoint) and publishes `omni.<service>.CommandRejected.v1` with the reason, so the
-    /// sender learns why and nothing else is lost.
+    /// (undecodable → DLQ). A `Rejection` thrown by `body` undoes the handler's writes and
+    /// publishes `omni.<service>.CommandRejected.v1` with the reason, so the sender learns
+    /// why and nothing else is lost. Alone in its transaction, a command's writes are undone
+    /// with a savepoint; in a transaction other messages share, the rejection fails the
+    /// transaction, and its messages are handled again one per transaction. Rejections are
+    /// rare, so a shared run saves the `SAVEPOINT` round trip of every command in it.
     public mutating func command<Command: Decodable & Sendable>(
         _ type: String, as _: Command.Type, service: ServiceName,
         _ body: @escaping @Sendable (Command, CommandContext) async throws -> Void
@@ -45,9 +48,11 @@ extension EventHandlers {
         on(type) { event, handlerContext in
             let command = try event.decode(Command.self)
             let context = CommandContext(command: event, handler: handlerContext, service: service)
-            // Never released: a transaction of up to `messagesPerTransaction` commands keeps
-            // that many nested savepoints until COMMIT, which saves a statement per command;
-            // ROLLBACK TO names the newest one.
+            if handlerContext.sharesTransaction {
+                try await body(command, context)
+                return
+            }
+            // Never released: COMMIT ends it, which saves a statement.
             try await handlerContext.connection.run("SAVEPOINT command", logger: handlerContext.logger)
             let outboxMark = OutboxBuffer.current?.mark()
             do {

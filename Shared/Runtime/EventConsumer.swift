@@ -162,7 +162,8 @@ public final class EventConsumer: Service, Sendable {
                 func handleBatch() async throws {
                     guard let waiting = batch else { return }
                     batch = nil
-                    try await waiting.handler(waiting.events, HandlerContext(connection: connection, message: waiting.message, logger: logger))
+                    try await waiting.handler(waiting.events, HandlerContext(connection: connection, message: waiting.message, logger: logger,
+                                                                              sharesTransaction: true))
                 }
                 for pending in run {
                     guard let event = pending.event, let handler = pending.handler else {
@@ -185,7 +186,7 @@ public final class EventConsumer: Service, Sendable {
                         continue
                     }
                     try await handleBatch()
-                    try await handler(event, HandlerContext(connection: connection, message: pending.message, logger: logger))
+                    try await handler(event, HandlerContext(connection: connection, message: pending.message, logger: logger, sharesTransaction: true))
                 }
                 try await handleBatch()
                 return outcomes
@@ -198,7 +199,8 @@ public final class EventConsumer: Service, Sendable {
             }
             return outcomes
         } catch {
-            Counter(label: "omni_consumer_shared_transactions_split_total", dimensions: [("reason", ErrorClass(error).label)]).increment()
+            let reason = error is Rejection ? "rejected" : ErrorClass(error).label
+            Counter(label: "omni_consumer_shared_transactions_split_total", dimensions: [("reason", reason)]).increment()
             logger.debug("shared transaction failed, handling one message at a time", metadata: [
                 "messages": "\(run.count)", "error": "\(String(reflecting: error))",
             ])

@@ -10,6 +10,16 @@ public struct HandlerContext: Sendable {
     public let connection: PostgresConnection
     public let message: ConsumedMessage
     public let logger: Logger
+    /// Other messages share this transaction: a failure undoes their work too, and they
+    /// are then handled again one per transaction.
+    public let sharesTransaction: Bool
+
+    public init(connection: PostgresConnection, message: ConsumedMessage, logger: Logger, sharesTransaction: Bool = false) {
+        self.connection = connection
+        self.message = message
+        self.logger = logger
+        self.sharesTransaction = sharesTransaction
+    }
 
     /// Queues `event` for `topic` in this transaction's outbox.
     public func publish(_ event: CloudEvent, to topic: String, key: String) async throws {

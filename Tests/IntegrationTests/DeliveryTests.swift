@@ -222,28 +222,17 @@ struct DeliveryTests {
             try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
         }
 
-        try await TestStack.withDatabase(name) { db in
-            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
-                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int, note text)"),
-            ])])
-            var handlers = EventHandlers()
-            handlers.on(Self.pingType) { event, context in
-                // The topic holds other tests' pings too: only this run's count.
-                let ping = try event.decode(Ping.self)
-                guard ping.run == key else { return }
-                try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
-                // Text Postgres can never store (a NUL character): a data exception, never worth a retry.
-                if ping.n == refused { try await context.connection.query("INSERT INTO received (note) VALUES (\("bad\u{0}text"))", logger: context.logger) }
-            }
-            let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
-            var configuration = EventConsumer.Configuration(consumerName: name)
-            configuration.messagesPerTransaction = 8
-            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers, configuration: configuration, logger: TestStack.logger)
-            let task = Task { try await loop.run() }
-            defer { task.cancel() }
-
-            let (parked, received) = try await Self.waitForOneParked(key: key, handled: count - 1, name: name, bootstrap: bootstrap, db: db)
-            await consumer.close()
+        var handlers = EventHandlers()
+        handlers.on(Self.pingType) { event, context in
+            // The topic holds other tests' pings too: only this run's count.
+            let ping = try event.decode(Ping.self)
+            guard ping.run == key else { return }
+            try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
+            // Text Postgres can never store (a NUL character): a data exception, never worth a retry.
+            if ping.n == refused { try await context.connection.query("INSERT INTO received (note) VALUES (\("bad\u{0}text"))", logger: context.logger) }
+        }
+        try await Self.consume(key: key, handled: count - 1, name: name, producer: producer, receivedColumns: "note text",
+                               handlers: handlers) { _, parked, received in
             #expect(received == Array(0..<count).filter { $0 != refused }, "every other message once, in the partition's order")
             #expect(parked.count == 1)
             #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "invalid-data")
@@ -266,26 +255,15 @@ struct DeliveryTests {
             if n == repeated { try await producer.send(event.outgoingMessage(topic: Self.topic, key: key)) }
         }
 
-        try await TestStack.withDatabase(name) { db in
-            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
-                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int, call_size int)"),
-            ])])
-            var handlers = EventHandlers()
-            handlers.onBatch(Self.pingType) { events, context in
-                // The topic holds other tests' pings too: only this run's.
-                let ns = try events.map { try $0.decode(Ping.self) }.filter { $0.run == key }.map(\.n)
-                if ns.contains(refused) { throw PermanentHandlerError(code: "test-refused", message: "ping \(refused) is refused") }
-                try await context.connection.query("INSERT INTO received (n, call_size) SELECT unnest(\(ns)::int[]), \(events.count)", logger: context.logger)
-            }
-            let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
-            var configuration = EventConsumer.Configuration(consumerName: name)
-            configuration.messagesPerTransaction = 8
-            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers, configuration: configuration, logger: TestStack.logger)
-            let task = Task { try await loop.run() }
-            defer { task.cancel() }
-
-            let (parked, received) = try await Self.waitForOneParked(key: key, handled: count - 1, name: name, bootstrap: bootstrap, db: db)
-            await consumer.close()
+        var handlers = EventHandlers()
+        handlers.onBatch(Self.pingType) { events, context in
+            // The topic holds other tests' pings too: only this run's.
+            let ns = try events.map { try $0.decode(Ping.self) }.filter { $0.run == key }.map(\.n)
+            if ns.contains(refused) { throw PermanentHandlerError(code: "test-refused", message: "ping \(refused) is refused") }
+            try await context.connection.query("INSERT INTO received (n, call_size) SELECT unnest(\(ns)::int[]), \(events.count)", logger: context.logger)
+        }
+        try await Self.consume(key: key, handled: count - 1, name: name, producer: producer, receivedColumns: "call_size int",
+                               handlers: handlers) { db, parked, received in
             #expect(received == Array(0..<count).filter { $0 != refused }, "every other event once, in the partition's order")
             let sizes = try await db.client.query("SELECT max(call_size), min(call_size) FROM received").decode((Int, Int).self).first { _ in true }
             #expect((2...8).contains(sizes?.0 ?? 0), "events handled together, at most a transaction's worth")
@@ -296,29 +274,73 @@ struct DeliveryTests {
         await producer.shutdown()
     }
 
-    /// Reads `<topic>.dlq` until one message of `key` is there and `handled` rows are in
-    /// `received`: those messages, and the rows' `n` in the order they were written.
-    private static func waitForOneParked(key: String, handled: Int, name: String, bootstrap: String, db: Database) async throws
-        -> (parked: [ConsumedMessage], received: [Int]) {
-        let dlq = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name + "-dlq"),
-                                                         groupID: name + "-dlq", topics: [Topics.deadLetter(of: Self.topic)]), logger: TestStack.logger)
-        var parked: [ConsumedMessage] = []
-        var received: [Int] = []
-        let deadline = ContinuousClock.now + .seconds(60)
-        while parked.isEmpty || received.count < handled, ContinuousClock.now < deadline {
-            let batch = await withTaskGroup(of: [ConsumedMessage].self) { group in
-                group.addTask { await dlq.nextBatch(max: 100) }
-                group.addTask { try? await Task.sleep(for: .milliseconds(300)); return [] }
-                let first = await group.next() ?? []
-                group.cancelAll()
-                return first
-            }
-            for message in batch { dlq.storeOffset(message) }
-            parked += batch.filter { $0.keyString == key }
-            received = []
-            for try await n in try await db.client.query("SELECT n FROM received WHERE n IS NOT NULL ORDER BY position").decode(Int.self) { received.append(n) }
+    @Test("a command rejected amid a run of commands that share a transaction undoes its own writes only, and says why; the others are handled once, in order")
+    func rejectionInsideSharedTransaction() async throws {
+        let name = TestStack.unique("rejected")
+        try await TestStack.createServiceSchema(name)
+        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: try TestStack.bootstrap(), clientID: name)), logger: TestStack.logger)
+        let key = "rejected-\(UUID().uuidString)", count = 30, refused = 13
+        // All on one key, published before the consumer starts: one partition's batch.
+        for n in 0..<count {
+            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
+            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
         }
-        await dlq.close()
-        return (parked, received)
+        var handlers = EventHandlers()
+        handlers.command(Self.pingType, as: Ping.self, service: .customers) { ping, context in
+            guard ping.run == key else { return }  // other tests' pings
+            try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
+            if ping.n == refused { throw Rejection("test-refused", "ping \(refused) is refused after writing") }
+        }
+        try await Self.consume(key: key, handled: count - 1, parked: 0, name: name, producer: producer, receivedColumns: "note text",
+                               handlers: handlers) { db, parked, received in
+            #expect(received == Array(0..<count).filter { $0 != refused }, "every other command once, in the partition's order")
+            #expect(parked.isEmpty)
+            let rejections = try await db.client.query("""
+                SELECT convert_from(payload, 'UTF8') FROM outbox WHERE type = 'omni.customers.CommandRejected.v1'
+                """).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            #expect(rejections.count == 1 && rejections.allSatisfy { $0.contains("test-refused") }, "\(rejections)")
+        }
+        await producer.shutdown()
+    }
+
+    /// Runs `handlers` in a consumer group of its own (8 messages per transaction) over a
+    /// schema whose `received` table has `n` and `receivedColumns`, reading `<topic>.dlq`
+    /// until `parked` messages of `key` are there and `handled` rows are in `received`;
+    /// then `check` gets the database, those messages, and the rows' `n` in the order written.
+    private static func consume(key: String, handled: Int, parked wanted: Int = 1, name: String, producer: KafkaProducer, receivedColumns: String,
+                                handlers: EventHandlers, check: (Database, [ConsumedMessage], [Int]) async throws -> Void) async throws {
+        let bootstrap = try TestStack.bootstrap()
+        try await TestStack.withDatabase(name) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
+                Migration(version: 1, name: "received", sql: "CREATE TABLE received (position bigserial, n int, \(receivedColumns))"),
+            ])])
+            let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
+            var configuration = EventConsumer.Configuration(consumerName: name)
+            configuration.messagesPerTransaction = 8
+            let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers, configuration: configuration, logger: TestStack.logger)
+            let task = Task { try await loop.run() }
+            defer { task.cancel() }
+            let dlq = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name + "-dlq"),
+                                                             groupID: name + "-dlq", topics: [Topics.deadLetter(of: Self.topic)]), logger: TestStack.logger)
+            var parked: [ConsumedMessage] = []
+            var received: [Int] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while parked.count < wanted || received.count < handled, ContinuousClock.now < deadline {
+                let batch = await withTaskGroup(of: [ConsumedMessage].self) { group in
+                    group.addTask { await dlq.nextBatch(max: 100) }
+                    group.addTask { try? await Task.sleep(for: .milliseconds(300)); return [] }
+                    let first = await group.next() ?? []
+                    group.cancelAll()
+                    return first
+                }
+                for message in batch { dlq.storeOffset(message) }
+                parked += batch.filter { $0.keyString == key }
+                received = []
+                for try await n in try await db.client.query("SELECT n FROM received WHERE n IS NOT NULL ORDER BY position").decode(Int.self) { received.append(n) }
+            }
+            await dlq.close()
+            await consumer.close()
+            try await check(db, parked, received)
+        }
     }
 }
