@@ -255,7 +255,7 @@ class CodeBase:
     ce_types: dict[str, str]                       # `OrdersType.placeOrder` -> `omni.orders.PlaceOrder.v1`
     ce_type_files: dict[str, str]                  # ce_type -> file
     commands: dict[str, dict[str, str]]            # service -> ce_type -> payload type (`handlers.command`)
-    handled_events: dict[str, set[str]]            # service -> ce_types of `handlers.on`
+    handled_events: dict[str, set[str]]            # service -> ce_types of `handlers.on` / `handlers.onBatch`
     emitted: dict[str, dict[str, str | None]]      # service -> ce_type -> payload type when written as `Type(`
     sent_commands: dict[str, dict[str, str | None]]  # service -> ce_type -> payload type
     routes: set[tuple[str, str, str]]              # (service, METHOD, /path/{param})
@@ -321,7 +321,7 @@ def read_code_base(root: Path) -> CodeBase:
             # Statements can span lines: work on the whole text.
             for m in re.finditer(r"handlers\.command\(\s*(\w+Type)\.(\w+)\s*,\s*as:\s*([\w.]+)\.self", code):
                 commands[service][constant(m.group(1), m.group(2), where)] = m.group(3)
-            for m in re.finditer(r"handlers\.on\(\s*(\w+Type)\.(\w+)", code):
+            for m in re.finditer(r"handlers\.on(?:Batch)?\(\s*(\w+Type)\.(\w+)", code):
                 handled[service].add(constant(m.group(1), m.group(2), where))
             # `for x in [A.b, C.d] { handlers.on(x, ...) }`
             for m in re.finditer(r"for\s+(\w+)\s+in\s+\[([^\]]*)\]\s*\{\s*handlers\.on\(\s*(\w+)\b", code):
