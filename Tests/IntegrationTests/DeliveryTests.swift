@@ -149,10 +149,7 @@ struct DeliveryTests {
 
     @Test("undecodable bytes and an unknown ce_type go to the DLQ with the reason, and the consumer keeps going")
     func deadLetters() async throws {
-        let name = TestStack.unique("dlq")
-        try await TestStack.createServiceSchema(name)
-        let bootstrap = try TestStack.bootstrap()
-        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger)
+        let (name, bootstrap, producer) = try await Self.prepare("dlq")
         let key = "dlq-\(UUID().uuidString)"
         let good = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: 1))
         let unknown = CloudEvent(type: "omni.customers.NoSuchThing.v1", source: "/channels/test", subject: key, data: Array("{}".utf8))
@@ -209,10 +206,7 @@ struct DeliveryTests {
 
     @Test("a message Postgres refuses (a NUL in text), amid a partition's batch that shares a transaction, goes to the DLQ at once and alone; the others are handled once, in order")
     func refusalInsideSharedTransaction() async throws {
-        let name = TestStack.unique("shared")
-        try await TestStack.createServiceSchema(name)
-        let bootstrap = try TestStack.bootstrap()
-        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger)
+        let (name, _, producer) = try await Self.prepare("shared")
         let key = "shared-\(UUID().uuidString)", count = 30, refused = 13
         // All on one key, all published before the consumer starts: they arrive as one batch of one partition.
         var bad: CloudEvent?
@@ -243,10 +237,7 @@ struct DeliveryTests {
 
     @Test("a batch handler gets a partition's consecutive events of its type together, in order and once each; a batch that fails is handled again one event at a time")
     func batchHandler() async throws {
-        let name = TestStack.unique("batch")
-        try await TestStack.createServiceSchema(name)
-        let bootstrap = try TestStack.bootstrap()
-        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger)
+        let (name, _, producer) = try await Self.prepare("batch")
         let key = "batch-\(UUID().uuidString)", count = 30, refused = 13, repeated = 5
         // All on one key, published before the consumer starts: one partition's batch. One is sent twice.
         for n in 0..<count {
@@ -276,9 +267,7 @@ struct DeliveryTests {
 
     @Test("a command rejected amid a run of commands that share a transaction undoes its own writes only, and says why; the others are handled once, in order")
     func rejectionInsideSharedTransaction() async throws {
-        let name = TestStack.unique("rejected")
-        try await TestStack.createServiceSchema(name)
-        let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: try TestStack.bootstrap(), clientID: name)), logger: TestStack.logger)
+        let (name, _, producer) = try await Self.prepare("rejected")
         let key = "rejected-\(UUID().uuidString)", count = 30, refused = 13
         // All on one key, published before the consumer starts: one partition's batch.
         for n in 0..<count {
@@ -301,6 +290,14 @@ struct DeliveryTests {
             #expect(rejections.count == 1 && rejections.allSatisfy { $0.contains("test-refused") }, "\(rejections)")
         }
         await producer.shutdown()
+    }
+
+    /// A case's own schema, the broker's address, and a producer.
+    private static func prepare(_ prefix: String) async throws -> (name: String, bootstrap: String, producer: KafkaProducer) {
+        let name = TestStack.unique(prefix)
+        try await TestStack.createServiceSchema(name)
+        let bootstrap = try TestStack.bootstrap()
+        return (name, bootstrap, try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name)), logger: TestStack.logger))
     }
 
     /// Runs `handlers` in a consumer group of its own (8 messages per transaction) over a
