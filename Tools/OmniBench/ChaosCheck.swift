@@ -38,12 +38,10 @@ struct ChaosCheck {
         }
         var quiet = 0
         while ContinuousClock.now < deadline, quiet < 3 {
+            // Every outbox of the services the bench started, then the work still in flight.
+            let unpublished = bench.services.map { "(SELECT count(*) FROM \($0.schema).outbox)" }.joined(separator: " + ")
             let busy = try await scalar("""
-                SELECT (SELECT count(*) FROM \(schema("orders")).outbox)
-                     + (SELECT count(*) FROM \(schema("catalog")).outbox)
-                     + (SELECT count(*) FROM \(schema("promotions")).outbox)
-                     + (SELECT count(*) FROM \(schema("customers")).outbox)
-                     + (SELECT count(*) FROM \(schema("notifications")).outbox)
+                SELECT \(unpublished)
                      + (SELECT count(*) FROM \(schema("notifications")).messages WHERE status = 'sending'
                           OR (status = 'pending' AND next_attempt_at <= now()))
                      + (SELECT count(*) FROM \(schema("orders")).orders WHERE order_id LIKE '\(prefix)' AND status = 'placed')
