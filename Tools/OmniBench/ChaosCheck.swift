@@ -28,6 +28,10 @@ struct ChaosCheck {
 
     private var prefix: String { "bench-\(run)-%" }
     private func schema(_ service: String) -> String { bench.services.first { $0.name == service }!.schema }
+    /// SQL: the rows of `table` in every service the bench started, added up.
+    private func countInEveryService(_ table: String) -> String {
+        bench.services.map { "(SELECT count(*) FROM \($0.schema).\(table))" }.joined(separator: " + ")
+    }
 
     /// Waits until every order has its outcome and nothing is left to publish or send for
     /// three seconds in a row (or the time is up: what is missing then shows in the table).
@@ -39,9 +43,8 @@ struct ChaosCheck {
         var quiet = 0
         while ContinuousClock.now < deadline, quiet < 3 {
             // Every outbox of the services the bench started, then the work still in flight.
-            let unpublished = bench.services.map { "(SELECT count(*) FROM \($0.schema).outbox)" }.joined(separator: " + ")
             let busy = try await scalar("""
-                SELECT \(unpublished)
+                SELECT \(countInEveryService("outbox"))
                      + (SELECT count(*) FROM \(schema("notifications")).messages WHERE status = 'sending'
                           OR (status = 'pending' AND next_attempt_at <= now()))
                      + (SELECT count(*) FROM \(schema("orders")).orders WHERE order_id LIKE '\(prefix)' AND status = 'placed')
@@ -160,7 +163,7 @@ struct ChaosCheck {
         rows.append(Row(invariant: "nothing in a DLQ", found: parked.isEmpty ? "0" : parked.map { "\($0.value) in \($0.key)" }.sorted().joined(separator: ", "),
                         holds: parked.isEmpty))
         // Nor did any broker refuse an outbox message for good.
-        let refused = try await scalar("SELECT " + bench.services.map { "(SELECT count(*) FROM \($0.schema).outbox_parked)" }.joined(separator: " + "))
+        let refused = try await scalar("SELECT " + countInEveryService("outbox_parked"))
         rows.append(Row(invariant: "nothing parked in an outbox", found: "\(refused)", holds: refused == 0))
         return rows
     }

@@ -41,7 +41,7 @@ struct OrderRecord: Sendable {
     }
 }
 
-/// An order row's JSON columns as last read or written.
+/// An order row's JSON columns as they were read.
 struct StoredDocuments: Sendable {
     var lines: [OrderLine]
     var fulfilment: OrderFulfilment
