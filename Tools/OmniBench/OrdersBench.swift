@@ -39,6 +39,13 @@ final class OrdersBench: Sendable {
 
     var usageNotes: [String] { services.compactMap(\.usageNote) }
 
+    /// The machine's CPU counters now, with this bench's processes by name.
+    func cpuShare() -> CPUShare {
+        var names = Dictionary(services.map { ($0.pid, $0.name) }) { first, _ in first }
+        if let smtp { names[smtp.pid] = "SMTP sink" }
+        return CPUShare.now(named: names)
+    }
+
     /// The largest peak resident set among the services, in MB.
     var largestRSS: Double { services.compactMap { $0.usage()?.peakRSSMB }.max() ?? 0 }
 

@@ -18,6 +18,8 @@ final class SMTPSink: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
     }
 
+    var pid: Int32 { process.processIdentifier }
+
     /// Starts the server and waits until it takes a message.
     func start() async throws {
         if let mailbox {

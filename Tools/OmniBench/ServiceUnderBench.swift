@@ -111,14 +111,11 @@ final class ServiceUnderBench: @unchecked Sendable {
 
     /// CPU seconds (user + system), resident memory now and at its peak, from /proc.
     func usage() -> (cpuSeconds: Double, rssMB: Double, peakRSSMB: Double)? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        guard let cpu = CPUShare.processSeconds(pid),
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        // Fields after the command name (which may hold spaces) start after ")".
-        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
-        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
         func kilobytes(_ field: String) -> Double {
             status.split(separator: "\n").first { $0.hasPrefix(field) }?.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
         }
-        return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), kilobytes("VmRSS:") / 1024, kilobytes("VmHWM:") / 1024)
+        return (cpu, kilobytes("VmRSS:") / 1024, kilobytes("VmHWM:") / 1024)
     }
 }
