@@ -36,7 +36,8 @@ struct OtherTriggersTests {
             let registered = try await stack.perform(CustomersType.registerCustomer, RegisterCustomer(
                 identifiers: [CustomerIdentifier(.email, "\(name).\(tag)@example.com")], profile: ProfileFields(firstName: name.capitalized, locale: "en-GB")),
                 key: "\(name)-\(tag)")
-            return try registered.payload(CustomerRegistered.self).profile.customerId
+            let event: CustomerRegistered = try registered.decode(CustomerRegistered.self)
+            return event.profile.customerId
         }
         func subscribe(_ customerId: String, at storeId: String?) async throws {
             let command = SubscribeBackInStock(customerId: customerId, sku: "lamp-\(tag)", storeId: storeId, channel: "app")
