@@ -159,6 +159,8 @@ var targets: [Target] = [
             "OrdersContracts", "PromotionsContracts", "NotificationsContracts",
             // Its SMTP client, against a real SMTP server.
             "NotificationsCore",
+            // Its migrations, to upgrade rows an earlier version stored.
+            "PromotionsCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             // A real HTTP receiver standing in for the SMS and push providers.
             .product(name: "Hummingbird", package: "hummingbird"),

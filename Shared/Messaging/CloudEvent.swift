@@ -60,10 +60,15 @@ public struct CloudEvent: Sendable, Equatable {
     public init<Payload: Encodable>(
         type: String, source: String, subject: String?, payload: Payload, causedBy cause: CloudEvent
     ) throws {
-        try self.init(
-            type: type, source: source, subject: subject, payload: payload,
+        self.init(type: type, source: source, subject: subject, data: Array(try JSONCoding.encoder.encode(payload)), causedBy: cause)
+    }
+
+    /// The same with `data` already encoded.
+    public init(type: String, source: String, subject: String?, data: [UInt8], causedBy cause: CloudEvent) {
+        self.init(
+            type: type, source: source, subject: subject,
             correlationID: cause.correlationID ?? cause.id.uuidString.lowercased(),
-            causationID: cause.id.uuidString.lowercased(), channel: cause.channel, traceparent: cause.traceparent
+            causationID: cause.id.uuidString.lowercased(), channel: cause.channel, traceparent: cause.traceparent, data: data
         )
     }
 

@@ -19,6 +19,12 @@ public struct CommandContext: Sendable {
         try await CommandContext.emit(type, payload, subject: subject, key: key, service: service, cause: command, on: connection, logger: logger)
     }
 
+    /// The same with the event's data already encoded as JSON (an answer stored as it was sent).
+    public func emit(_ type: String, json data: [UInt8], subject: String, key: String? = nil) async throws {
+        let event = CloudEvent(type: type, source: "/services/\(service.rawValue)", subject: subject, data: data, causedBy: command)
+        try await Outbox.append(event, topic: Topics.events(service), key: key ?? subject, on: connection, logger: logger)
+    }
+
     /// The same for work that no command caused (a timer, a poller): `correlation` ties it
     /// to its journey.
     public static func emit(_ type: String, _ payload: some Encodable, subject: String, key: String? = nil, service: ServiceName,

@@ -119,6 +119,9 @@ struct PromotionsIntegrationTests {
 
         let other = try await apply("ord-2-\(customer)", channel: "pos")
         #expect(try other.payload(PromotionsRejected.self).rejections.map(\.reasonCode) == ["already-used-by-customer"])
+        let otherRetried = try await apply("ord-2-\(customer)", channel: "pos")
+        #expect(otherRetried.type == PromotionsType.promotionsRejected)
+        #expect(try otherRetried.payload(PromotionsRejected.self) == other.payload(PromotionsRejected.self), "a refusal, asked again, is the same refusal")
 
         let released = try await stack.perform(PromotionsType.releaseRedemptions, ReleaseRedemptions(orderId: "ord-1-\(customer)", reason: "order-cancelled"),
                                                 key: "ord-1-\(customer)")

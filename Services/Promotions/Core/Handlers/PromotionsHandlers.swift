@@ -81,10 +81,9 @@ enum RedemptionHandlers {
         if let problem = command.basket.pricingProblem { throw Rejection("invalid-basket", problem) }
         if let previous = try await ApplicationRecords.find(command.orderId, on: connection, logger: logger) {
             // Asked again (a retry, a redelivery with a new id): the same answer, nothing counted twice.
-            switch previous.answer {
-            case .applied(let applied)?: try await context.emit(PromotionsType.promotionsApplied, applied, subject: command.orderId)
-            case .rejected(let rejected)?: try await context.emit(PromotionsType.promotionsRejected, rejected, subject: command.orderId)
-            case nil:
+            if let answer = previous.answer {
+                try await context.emit(answer.type, json: answer.data, subject: command.orderId)
+            } else {
                 try await context.emit(PromotionsType.promotionsRejected, PromotionsRejected(
                     orderId: command.orderId, rejections: [], message: "the order's promotions were already released"), subject: command.orderId)
             }
@@ -94,13 +93,16 @@ enum RedemptionHandlers {
         if !evaluation.rejections.isEmpty {
             let rejected = PromotionsRejected(orderId: command.orderId, rejections: evaluation.rejections,
                                               message: evaluation.rejections.map(\.message).joined(separator: "; "))
-            try await ApplicationRecords.insert(command.orderId, status: "rejected", basket: command.basket, answer: .rejected(rejected), on: connection, logger: logger)
-            try await context.emit(PromotionsType.promotionsRejected, rejected, subject: command.orderId)
+            let answer = ApplicationRecords.Answer(type: PromotionsType.promotionsRejected, data: Array(try JSONCoding.encoder.encode(rejected)))
+            try await ApplicationRecords.insert(command.orderId, status: "rejected", basket: command.basket, answer: answer, on: connection, logger: logger)
+            try await context.emit(PromotionsType.promotionsRejected, json: answer.data, subject: command.orderId)
             return
         }
-        let answer = PromotionsApplied(orderId: command.orderId, pricing: evaluation.pricing)
-        try await ApplicationRecords.insertApplied(answer, basket: command.basket, on: connection, logger: logger)
-        try await context.emit(PromotionsType.promotionsApplied, answer, subject: command.orderId)
+        let applied = PromotionsApplied(orderId: command.orderId, pricing: evaluation.pricing)
+        // Encoded once: the same bytes are stored for a retry and sent.
+        let answer = ApplicationRecords.Answer(type: PromotionsType.promotionsApplied, data: Array(try JSONCoding.encoder.encode(applied)))
+        try await ApplicationRecords.insertApplied(applied, answer: answer, basket: command.basket, on: connection, logger: logger)
+        try await context.emit(PromotionsType.promotionsApplied, json: answer.data, subject: command.orderId)
     }
 
     static func commit(_ command: CommitRedemptions, _ context: CommandContext) async throws {

@@ -73,18 +73,22 @@ enum PromotionRecords {
 
 /// The answers given to the saga, by order.
 enum ApplicationRecords {
-    enum Answer: Codable, Sendable {
-        case applied(PromotionsApplied)
-        case rejected(PromotionsRejected)
+    /// The event the saga was answered with, kept as it was sent: asked again, the same
+    /// bytes go out again. Stored as `{"type": …, "data": …}`.
+    struct Answer: Sendable {
+        var type: String
+        var data: [UInt8]
     }
 
     static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> (status: String, answer: Answer?, customerId: String?, channel: String?)? {
-        let row = try await connection.run("SELECT status, answer::text, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE",
-                                             logger: logger)
-            .decode((String, String?, String?, String?).self).first { _ in true }
-        guard let (status, answer, customer, channel) = row else { return nil }
-        return (status, try answer.map { try JSONCoding.decoder.decode(Answer.self, from: Data($0.utf8)) }, customer, channel)
+        let row = try await connection.run("""
+            SELECT status, answer->>'type', (answer->'data')::text, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE
+            """, logger: logger)
+            .decode((String, String?, String?, String?, String?).self).first { _ in true }
+        guard let (status, type, data, customer, channel) = row else { return nil }
+        let answer = type.flatMap { type in data.map { Answer(type: type, data: Array($0.utf8)) } }
+        return (status, answer, customer, channel)
     }
 
     /// An order's application and what committing it did.
@@ -126,28 +130,29 @@ enum ApplicationRecords {
     }
 
     static func insert(_ orderId: String, status: String, basket: Basket?, answer: Answer?, on connection: PostgresConnection, logger: Logger) async throws {
-        let text = try answer.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
         try await connection.run("""
             INSERT INTO applications (order_id, status, customer_id, channel, answer)
-            VALUES (\(orderId), \(status), \(basket?.customerId), \(basket?.channel), \(text)::jsonb)
+            VALUES (\(orderId), \(status), \(basket?.customerId), \(basket?.channel),
+                    CASE WHEN \(answer?.type)::text IS NULL THEN NULL
+                         ELSE jsonb_build_object('type', \(answer?.type)::text, 'data', \(answer.map { String(decoding: $0.data, as: UTF8.self) })::jsonb) END)
             """, logger: logger)
     }
 
-    /// An applied answer and the uses it holds (one `held` redemption per promotion applied),
-    /// in one statement.
-    static func insertApplied(_ answer: PromotionsApplied, basket: Basket, on connection: PostgresConnection, logger: Logger) async throws {
-        let uses = answer.pricing.applied
-        let text = String(decoding: try JSONCoding.encoder.encode(Answer.applied(answer)), as: UTF8.self)
+    /// An applied answer (`answer`, the `PromotionsApplied` event's data as sent) and the
+    /// uses it holds (one `held` redemption per promotion applied), in one statement.
+    static func insertApplied(_ applied: PromotionsApplied, answer: Answer, basket: Basket, on connection: PostgresConnection, logger: Logger) async throws {
+        let uses = applied.pricing.applied
         // A code is never empty (codes are trimmed and empty ones dropped): '' stands for none.
         try await connection.run("""
             WITH held AS (
                 INSERT INTO redemptions (order_id, promotion_id, customer_id, code, channel, status, discount_minor)
-                SELECT \(answer.orderId), use.promotion_id, \(basket.customerId), NULLIF(use.code, ''), \(basket.channel), 'held', use.discount_minor
+                SELECT \(applied.orderId), use.promotion_id, \(basket.customerId), NULLIF(use.code, ''), \(basket.channel), 'held', use.discount_minor
                 FROM unnest(\(uses.map(\.promotionId))::text[], \(uses.map { $0.code ?? "" })::text[], \(uses.map(\.discountMinor))::bigint[])
                     AS use (promotion_id, code, discount_minor)
             )
             INSERT INTO applications (order_id, status, customer_id, channel, answer)
-            VALUES (\(answer.orderId), 'applied', \(basket.customerId), \(basket.channel), \(text)::jsonb)
+            VALUES (\(applied.orderId), 'applied', \(basket.customerId), \(basket.channel),
+                    jsonb_build_object('type', \(answer.type)::text, 'data', \(String(decoding: answer.data, as: UTF8.self))::jsonb))
             """, logger: logger)
     }
 
