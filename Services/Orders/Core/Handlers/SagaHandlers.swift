@@ -90,7 +90,7 @@ enum SagaExecutor {
             break
         }
         if decision.step == .done { order.sagaDeadline = nil }
-        try await OrderRecords.update(order, previous: previous, detail: detail, on: emitter.connection, logger: emitter.logger)
+        order = try await OrderRecords.update(order, previous: previous, detail: detail, on: emitter.connection, logger: emitter.logger)
         switch decision.outcome {
         case .confirm:
             try await emitter.event(OrdersType.orderConfirmed, OrderEvent(order: order.snapshot), orderId: order.orderId)

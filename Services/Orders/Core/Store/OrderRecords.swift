@@ -34,6 +34,9 @@ struct OrderRecord: Sendable {
     /// The JSON columns as read, so an update rewrites only those a step changed.
     var stored: StoredDocuments? = nil
 
+    /// Its JSON columns as they are now.
+    var documents: StoredDocuments { StoredDocuments(lines: lines, fulfilment: fulfilment, contact: contact) }
+
     var snapshot: OrderSnapshot {
         OrderSnapshot(orderId: orderId, status: status.rawValue, channel: channel, storeId: storeId, customerId: customerId, currency: currency,
                       lines: lines, promoCodes: promoCodes, fulfilment: fulfilment, contact: contact, subtotalMinor: subtotalMinor,
@@ -74,8 +77,11 @@ enum OrderRecords {
     }
 
     /// Writes back what a step changed, and records the status in the history when it
-    /// moved (in the same statement: one round trip per saga step, not two).
-    static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+    /// moved (in the same statement: one round trip per saga step, not two). Returns the
+    /// order as now stored, for a step that updates it again.
+    @discardableResult
+    static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection,
+                       logger: Logger) async throws -> OrderRecord {
         // A JSON column the step left as it was is not encoded again (nor parsed by Postgres).
         let lines = order.stored?.lines == order.lines ? nil : try json(order.lines)
         let fulfilment = order.stored?.fulfilment == order.fulfilment ? nil : try json(order.fulfilment)
@@ -94,6 +100,9 @@ enum OrderRecords {
                 collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage), updated_at = now()
             WHERE order_id = \(order.orderId)
             """, logger: logger)
+        var written = order
+        written.stored = order.documents
+        return written
     }
 
     /// The order, locked for the rest of the transaction (one step at a time per order).
@@ -166,7 +175,7 @@ enum OrderRecords {
                 promotionsCommandId: try cells[18].decode(UUID?.self), pickupCode: try optionalText(19), collectBy: try cells[20].decode(Date?.self),
                 rejectCode: try optionalText(21), rejectMessage: try optionalText(22), correlationId: try optionalText(23), placedAt: try cells[24].decode(Date.self)
             )
-            record.stored = StoredDocuments(lines: record.lines, fulfilment: record.fulfilment, contact: record.contact)
+            record.stored = record.documents
             records.append(record)
         }
         return records
