@@ -89,13 +89,11 @@ struct PosSales {
 
     func measure(rate: Int, seconds: Int, name: String? = nil) async throws -> BenchFigure {
         let run = UUID().uuidString.prefix(6)
-        let total = rate * seconds
-        let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
-        let started = ContinuousClock.now
+        let ticks = FixedRate(rate: rate, seconds: seconds)
+        let total = ticks.total, started = ticks.started
         var sent: [(UUID, ContinuousClock.Instant)] = []
         try await withThrowingTaskGroup(of: (UUID, ContinuousClock.Instant).self) { group in
-            for index in 0..<total {
-                try await Task.sleep(until: started + interval * index, clock: .continuous)
+            for try await index in ticks {
                 let sku = skus[index % skus.count]
                 group.addTask {
                     let at = ContinuousClock.now

@@ -78,12 +78,8 @@ struct Chaos: AsyncParsableCommand {
     /// sale that comes back (one unit) fifteen seconds later, and every fifth tick a POS sale
     /// goes straight to catalog.
     private func load(_ bench: OrdersBench, run: Substring, extras: ChaosExtras) async throws -> [(String, ContinuousClock.Instant)] {
-        let total = rate * seconds
-        let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
-        let started = ContinuousClock.now
         return try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant)?.self) { group in
-            for index in 0..<total {
-                try await Task.sleep(until: started + interval * index, clock: .continuous)
+            for try await index in FixedRate(rate: rate, seconds: seconds) {
                 group.addTask { try await bench.place(index, run: run) }
                 if index % 8 == 2 {
                     let (order, _) = bench.order("bench-\(run)-\(index)", index: index)

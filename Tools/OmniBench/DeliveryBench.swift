@@ -91,12 +91,10 @@ final class DeliveryBench {
     /// One event per transaction at a steady `rate`: the hop latency a journey sees.
     func latency(rate: Int, seconds: Int) async throws -> BenchFigure {
         let run = "latency-\(UUID().uuidString.prefix(8))"
-        let total = rate * seconds
-        let interval = Duration.seconds(1) / rate
-        let start = ContinuousClock.now
+        let ticks = FixedRate(rate: rate, seconds: seconds)
+        let total = ticks.total
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for n in 0..<total {
-                try await Task.sleep(until: start + interval * n)
+            for try await n in ticks {
                 group.addTask { [writer] in try await writer.append(run: run, n: n) }
             }
             try await group.waitForAll()

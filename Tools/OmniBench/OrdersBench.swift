@@ -160,14 +160,12 @@ final class OrdersBench: Sendable {
     /// Orders at `rate`/s for `seconds`: placement → OrderConfirmed received.
     func latency(rate: Int, seconds: Int) async throws -> BenchFigure {
         let run = UUID().uuidString.prefix(6)
-        let total = rate * seconds
+        let ticks = FixedRate(rate: rate, seconds: seconds)
+        let total = ticks.total, started = ticks.started
         let progress = Progress(channel: channel, phase: "\(label) at \(rate)/s", total: total)
-        let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(1, rate)))
-        let started = ContinuousClock.now
         let placed = try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
             var placed: [(String, ContinuousClock.Instant)] = []
-            for index in 0..<total {
-                try await Task.sleep(until: started + interval * index, clock: .continuous)
+            for try await index in ticks {
                 group.addTask { try await self.place(index, run: run) }
                 progress.placed(index + 1)
             }

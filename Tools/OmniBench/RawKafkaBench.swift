@@ -104,13 +104,14 @@ struct RawKafkaBench {
             return latencies
         }
         let padding = String(repeating: " ", count: max(0, payloadBytes - 40))
-        let interval = Duration.seconds(1) / rate
-        let start = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
-            for index in 0..<total {
-                try? await Task.sleep(until: start + interval * index)
-                let value = Array("\(marker)\(Date().timeIntervalSince1970) \(padding)".utf8)
-                group.addTask { _ = try? await producer.send(OutgoingMessage(topic: topic, key: "k\(index % 64)", value: value)) }
+            do {
+                for try await index in FixedRate(rate: rate, seconds: seconds) {
+                    let value = Array("\(marker)\(Date().timeIntervalSince1970) \(padding)".utf8)
+                    group.addTask { _ = try? await producer.send(OutgoingMessage(topic: topic, key: "k\(index % 64)", value: value)) }
+                }
+            } catch {
+                // Cancelled: stop sending, and read what went.
             }
         }
         let latencies = await reader.value
