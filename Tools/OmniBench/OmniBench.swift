@@ -165,10 +165,14 @@ struct Figures: AsyncParsableCommand {
                                               label: "system", logger: logger)
             try await measure(bench, into: report) {
                 try await bench.start(unitsPerSku: 4 * (systemOrders + orderRate * systemSeconds) + posRate * systemSeconds)
+                let postgresBefore = try await PostgresActivity.read(postgres)
                 let before = bench.cpuShare()
                 let maximum = try await bench.throughput(count: systemOrders)
+                let after = bench.cpuShare()
                 report.add(maximum)
-                report.note(CPUShare.perOrder(from: before, to: bench.cpuShare(), orders: maximum.count, phase: "system at the maximum", target: 500))
+                report.note(CPUShare.perOrder(from: before, to: after, orders: maximum.count, phase: "system at the maximum", target: 500))
+                report.note(PostgresActivity.perOrder(from: postgresBefore, to: try await PostgresActivity.read(postgres), orders: maximum.count,
+                                                      phase: "system at the maximum"))
                 async let sales = bench.posSales(rate: posRate, seconds: systemSeconds)
                 report.add(try await bench.latency(rate: orderRate, seconds: systemSeconds))
                 report.add(try await sales)
