@@ -16,6 +16,8 @@ public struct OmniConfiguration: Sendable {
     /// How many consumer transactions may run at once (nil: the service's own choice).
     public var transactionsAtOnce: Int?
     public var database: DatabaseConfiguration
+    /// How long the inbox remembers a handled message (`InboxPruner`).
+    public var inboxRetentionHours: Int
     public var httpHost: String
     public var httpPort: Int
     /// When set, the bound HTTP port is written there (useful with port 0).
@@ -74,6 +76,7 @@ public struct OmniConfiguration: Sendable {
                 schema: schema,
                 maxConnections: try integer("OMNI_PG_MAX_CONNECTIONS", default: 8)
             ),
+            inboxRetentionHours: try positive("OMNI_INBOX_RETENTION_HOURS", default: 14 * 24),
             httpHost: value("OMNI_HTTP_HOST") ?? "127.0.0.1",
             httpPort: try integer("OMNI_HTTP_PORT", default: defaultPorts[name] ?? 8080),
             portFile: value("OMNI_PORT_FILE"),

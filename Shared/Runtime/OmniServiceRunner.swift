@@ -60,6 +60,9 @@ public enum OmniServiceRunner {
 
         let migrations = MigrationService(database: database, sets: [try MigrationSet.deliveryPlumbing()] + definition.migrations, logger: logger)
         let relay = OutboxRelay(database: database, producer: producer, logger: logger, ready: { await migrations.gate.wait() })
+        var pruning = InboxPruner.Configuration()
+        pruning.retention = .seconds(configuration.inboxRetentionHours * 3_600)
+        let pruner = InboxPruner(database: database, configuration: pruning, logger: logger, ready: { await migrations.gate.wait() })
         let consumer = ConsumerService(definition: definition, resources: resources, gate: migrations.gate)
         let workers = definition.workers(resources).map { GatedService($0, gate: migrations.gate) }
 
@@ -90,6 +93,7 @@ public enum OmniServiceRunner {
                 .init(service: producer),
                 .init(service: migrations, successTerminationBehavior: .ignore),
                 .init(service: relay),
+                .init(service: pruner),
                 .init(service: consumer),
             ] + workers.map { .init(service: $0) } + [
                 .init(service: app),

@@ -79,6 +79,29 @@ struct PersistenceTests {
         }
     }
 
+    @Test("the inbox forgets message ids past its retention, oldest first, a batch per statement, and keeps the rest")
+    func inboxRetention() async throws {
+        let name = TestStack.unique("prune")
+        try await TestStack.createServiceSchema(name)
+        try await TestStack.withDatabase(name) { db in
+            try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing()])
+            // Seven handled 2 to 8 days ago, two an hour ago and now.
+            _ = try await db.query("""
+                INSERT INTO inbox (consumer, message_id, type, topic, kafka_partition, kafka_offset, received_at)
+                SELECT 'orders', gen_random_uuid(), 'omni.catalog.StockReserved.v1', 'catalog.events', 0, age, now() - make_interval(hours => age)
+                FROM unnest(ARRAY[48, 72, 96, 120, 144, 168, 192, 1, 0]) AS age
+                """)
+            var configuration = InboxPruner.Configuration()
+            configuration.retention = .seconds(24 * 3_600)
+            configuration.batchSize = 3
+            let pruner = InboxPruner(database: db, configuration: configuration, logger: db.logger)
+            #expect(try await pruner.prune() == 7, "three statements: 3, 3 and 1")
+            let left = try await db.query("SELECT kafka_offset FROM inbox ORDER BY kafka_offset").decode(Int64.self)
+            #expect(left == [0, 1])
+            #expect(try await pruner.prune() == 0)
+        }
+    }
+
     @Test("a rolled-back transaction leaves nothing in the outbox")
     func rollbackWritesNothing() async throws {
         struct Boom: Error {}
