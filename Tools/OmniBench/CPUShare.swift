@@ -55,18 +55,22 @@ struct CPUShare {
         return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / ticksPerSecond
     }
 
-    /// "CPU per order at the maximum: 13.6 ms of the machine's (…allows 4.0 ms): Postgres 4.5, orders 2.3, …".
-    /// A process that ended between the two readings is left out (its part shows as "other").
-    static func perOrder(from start: CPUShare, to end: CPUShare, orders: Int, phase: String, target: Int) -> String {
-        let count = Double(max(orders, 1))
+    /// "system at the maximum: CPU per order 13.6 ms of the machine's (500/s on 2 cores
+    /// allows 4.0 ms): Postgres 4.5, orders 2.3, …". A process that ended between the two
+    /// readings is left out (its part shows as "other").
+    static func per(_ unit: String, from start: CPUShare, to end: CPUShare, count: Int, phase: String, target: Int? = nil) -> String {
+        let count = Double(max(count, 1))
         let machine = (end.machine - start.machine) * 1_000 / count
         var parts = end.parts.map { name, seconds in (name, (seconds - (start.parts[name] ?? 0)) * 1_000 / count) }
         parts.sort { $0.1 > $1.1 }
         let other = machine - parts.reduce(0) { $0 + $1.1 }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let allowed = Double(cores) * 1_000 / Double(target)
-        let list = (parts + [("other", max(other, 0))]).map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: ", ")
-        return String(format: "%@: CPU per order %.1f ms of the machine's (%d/s on %d cores allows %.1f ms): %@ (ms)",
-                      phase, machine, target, cores, allowed, list)
+        let precision = machine < 2 ? "%.2f" : "%.1f"
+        let list = (parts + [("other", max(other, 0))]).map { String(format: "%@ \(precision)", $0.0, $0.1) }.joined(separator: ", ")
+        var allows = ""
+        if let target {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            allows = String(format: " (%d/s on %d cores allows \(precision) ms)", target, cores, Double(cores) * 1_000 / Double(target))
+        }
+        return String(format: "%@: CPU per %@ \(precision) ms of the machine's%@: %@ (ms)", phase, unit, machine, allows, list)
     }
 }

@@ -65,6 +65,11 @@ final class DeliveryBench {
         try await waitUntilHandled(run: warmup, count: 200, timeout: .seconds(120))
     }
 
+    /// The machine's CPU counters now, with the probe by name.
+    func cpuShare() -> CPUShare {
+        CPUShare.now(named: process.map { [$0.processIdentifier: "probe (relay and consumer)"] } ?? [:])
+    }
+
     func stop() async {
         if let process, process.isRunning {
             process.terminate()

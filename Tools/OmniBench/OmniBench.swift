@@ -121,7 +121,10 @@ struct Figures: AsyncParsableCommand {
             let delivery = try DeliveryBench(bootstrap: bootstrap, target: postgres, probe: probeExecutable(), logger: logger)
             try await measure(delivery, into: report) {
                 try await delivery.start()
-                report.add(try await delivery.throughput(messages: messages, writers: writers))
+                let before = delivery.cpuShare()
+                let throughput = try await delivery.throughput(messages: messages, writers: writers)
+                report.add(throughput)
+                report.note(CPUShare.per("message", from: before, to: delivery.cpuShare(), count: throughput.count, phase: "outbox → Kafka → inbox, throughput"))
                 report.add(try await delivery.latency(rate: rate, seconds: latencySeconds))
             }
         }
@@ -170,7 +173,7 @@ struct Figures: AsyncParsableCommand {
                 let maximum = try await bench.throughput(count: systemOrders)
                 let after = bench.cpuShare()
                 report.add(maximum)
-                report.note(CPUShare.perOrder(from: before, to: after, orders: maximum.count, phase: "system at the maximum", target: 500))
+                report.note(CPUShare.per("order", from: before, to: after, count: maximum.count, phase: "system at the maximum", target: 500))
                 report.note(PostgresActivity.perOrder(from: postgresBefore, to: try await PostgresActivity.read(postgres), orders: maximum.count,
                                                       phase: "system at the maximum"))
                 async let sales = bench.posSales(rate: posRate, seconds: systemSeconds)
