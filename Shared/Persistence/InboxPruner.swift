@@ -25,19 +25,16 @@ public final class InboxPruner: Service, Sendable {
     private let database: Database
     private let configuration: Configuration
     private let logger: Logger
-    private let ready: @Sendable () async -> Void
     private let pruned = Counter(label: "omni_inbox_pruned_total")
 
-    /// `ready` is awaited before the first pass (the inbox table must exist).
-    public init(database: Database, configuration: Configuration = .init(), logger: Logger, ready: @escaping @Sendable () async -> Void = {}) {
+    /// Run it once the inbox table exists (the service runner gates it on the migrations).
+    public init(database: Database, configuration: Configuration = .init(), logger: Logger) {
         self.database = database
         self.configuration = configuration
         self.logger = logger
-        self.ready = ready
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await self.ready() }
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

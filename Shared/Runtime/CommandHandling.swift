@@ -21,19 +21,24 @@ public struct CommandContext: Sendable {
 
     /// The same with the event's data already encoded as JSON (an answer stored as it was sent).
     public func emit(_ type: String, json data: [UInt8], subject: String, key: String? = nil) async throws {
-        let event = CloudEvent(type: type, source: "/services/\(service.rawValue)", subject: subject, data: data, causedBy: command)
-        try await Outbox.append(event, topic: Topics.events(service), key: key ?? subject, on: connection, logger: logger)
+        try await CommandContext.emit(type, json: data, subject: subject, key: key, service: service, cause: command, on: connection, logger: logger)
     }
 
     /// The same for work that no command caused (a timer, a poller): `correlation` ties it
     /// to its journey.
     public static func emit(_ type: String, _ payload: some Encodable, subject: String, key: String? = nil, service: ServiceName,
                             cause: CloudEvent?, correlation: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+        try await emit(type, json: Array(try JSONCoding.encoder.encode(payload)), subject: subject, key: key, service: service, cause: cause,
+                       correlation: correlation, on: connection, logger: logger)
+    }
+
+    private static func emit(_ type: String, json data: [UInt8], subject: String, key: String?, service: ServiceName,
+                             cause: CloudEvent?, correlation: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
         let source = "/services/\(service.rawValue)"
         let event = if let cause {
-            try CloudEvent(type: type, source: source, subject: subject, payload: payload, causedBy: cause)
+            CloudEvent(type: type, source: source, subject: subject, data: data, causedBy: cause)
         } else {
-            try CloudEvent(type: type, source: source, subject: subject, payload: payload, correlationID: correlation)
+            CloudEvent(type: type, source: source, subject: subject, correlationID: correlation, data: data)
         }
         try await Outbox.append(event, topic: Topics.events(service), key: key ?? subject, on: connection, logger: logger)
     }

@@ -62,7 +62,7 @@ public enum OmniServiceRunner {
         let relay = OutboxRelay(database: database, producer: producer, logger: logger, ready: { await migrations.gate.wait() })
         var pruning = InboxPruner.Configuration()
         pruning.retention = .seconds(configuration.inboxRetentionHours * 3_600)
-        let pruner = InboxPruner(database: database, configuration: pruning, logger: logger, ready: { await migrations.gate.wait() })
+        let pruner = GatedService(InboxPruner(database: database, configuration: pruning, logger: logger), gate: migrations.gate)
         let consumer = ConsumerService(definition: definition, resources: resources, gate: migrations.gate)
         let workers = definition.workers(resources).map { GatedService($0, gate: migrations.gate) }
 

@@ -78,6 +78,9 @@ enum ApplicationRecords {
     struct Answer: Sendable {
         var type: String
         var data: [UInt8]
+
+        /// `{"type": …, "data": …}`, the data as it is (a ce_type needs no escaping).
+        var document: String { #"{"type":""# + type + #"","data":"# + String(decoding: data, as: UTF8.self) + "}" }
     }
 
     static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger)
@@ -132,9 +135,7 @@ enum ApplicationRecords {
     static func insert(_ orderId: String, status: String, basket: Basket?, answer: Answer?, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.run("""
             INSERT INTO applications (order_id, status, customer_id, channel, answer)
-            VALUES (\(orderId), \(status), \(basket?.customerId), \(basket?.channel),
-                    CASE WHEN \(answer?.type)::text IS NULL THEN NULL
-                         ELSE jsonb_build_object('type', \(answer?.type)::text, 'data', \(answer.map { String(decoding: $0.data, as: UTF8.self) })::jsonb) END)
+            VALUES (\(orderId), \(status), \(basket?.customerId), \(basket?.channel), \(answer?.document)::jsonb)
             """, logger: logger)
     }
 
@@ -151,8 +152,7 @@ enum ApplicationRecords {
                     AS use (promotion_id, code, discount_minor)
             )
             INSERT INTO applications (order_id, status, customer_id, channel, answer)
-            VALUES (\(applied.orderId), 'applied', \(basket.customerId), \(basket.channel),
-                    jsonb_build_object('type', \(answer.type)::text, 'data', \(String(decoding: answer.data, as: UTF8.self))::jsonb))
+            VALUES (\(applied.orderId), 'applied', \(basket.customerId), \(basket.channel), \(answer.document)::jsonb)
             """, logger: logger)
     }
 
