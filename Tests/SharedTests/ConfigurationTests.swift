@@ -36,6 +36,19 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the inbox remembers 14 days by default; a retention can be set, never to zero")
+    func inboxRetention() throws {
+        let environment = ["OMNI_KAFKA_BOOTSTRAP": "x:1"]
+        #expect(try OmniConfiguration.fromEnvironment(service: "orders", environment: environment).inboxRetentionHours == 336)
+        #expect(try OmniConfiguration.fromEnvironment(service: "orders", environment: environment.merging(["OMNI_INBOX_RETENTION_HOURS": "200"]) { $1 })
+            .inboxRetentionHours == 200)
+        for bad in ["0", "-1", "two weeks"] {
+            #expect(throws: ConfigurationError.self) {
+                try OmniConfiguration.fromEnvironment(service: "orders", environment: environment.merging(["OMNI_INBOX_RETENTION_HOURS": bad]) { $1 })
+            }
+        }
+    }
+
     @Test("any librdkafka property can be passed through")
     func escapeHatch() throws {
         let configuration = try OmniConfiguration.fromEnvironment(service: "catalog", environment: [
