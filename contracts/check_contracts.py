@@ -613,6 +613,7 @@ class Outcome:
     answers: int = 0
     routes: set[tuple[str, str, str]] = field(default_factory=set)
     unrouted_404: int = 0
+    not_allowed_405: int = 0
 
 
 def _header_text(value) -> str | None:
@@ -638,6 +639,14 @@ def check_kafka(c: Contracts, records: list[dict], outcome: Outcome) -> None:
                 refused[(r.get("broker"), h.get("omni_dlq_topic"), int(h.get("omni_dlq_partition") or -1), int(h.get("omni_dlq_offset") or -1))].append(h)
             except ValueError:
                 pass
+
+    # What the services refused with a reason: a `...Rejected` event (CommandRejected,
+    # OrderRejected, ...) caused by the command, by the command's id.
+    rejected: set[tuple] = set()
+    for r in unique:
+        h = {k: _header_text(v) for k, v in r["headers"]}
+        if (h.get("ce_type") or "").endswith("Rejected.v1") and (h.get("ce_source") or "").startswith("/services/") and h.get("ce_causationid"):
+            rejected.add((r.get("broker"), h["ce_causationid"].lower()))
 
     for r in unique:
         topic = r["topic"]
@@ -695,6 +704,10 @@ def check_kafka(c: Contracts, records: list[dict], outcome: Outcome) -> None:
             else:
                 outcome.refused_by_both += 1
             continue
+        elif problems and (r.get("broker"), (headers.get("ce_id") or "").lower()) in rejected:
+            # Out of the contract's bounds, and the service refused it with a reason: both agree.
+            outcome.refused_by_both += 1
+            continue
         elif problems:
             # No reader refused it (or refused it for another reason than its shape).
             outcome.violations.append(f"{label}: the code took it, the contract does not: " + "; ".join(problems[:4]))
@@ -735,14 +748,19 @@ def check_http(c: Contracts, records: list[dict], outcome: Outcome) -> None:
         media = (r.get("contentType") or "").split(";")[0].strip().lower()
         body_raw = base64.b64decode(r["body_b64"]) if "body_b64" in r else (r.get("body") or "").encode("utf-8")
         if route is None:
-            # An unknown route answers 404 problem+json, as openapi.yaml says; anything else is not in the contract.
-            if r["status"] == 404 and media == "application/problem+json" and not path_known:
+            # An unknown route answers 404 problem+json, as openapi.yaml says, and a known path
+            # asked with a method it does not serve 405 (with `Allow`); anything else is not in the contract.
+            expected = 405 if path_known else 404
+            if r["status"] == expected and media == "application/problem+json" and (method != "HEAD" or expected == 404):
                 try:
                     problems = c.errors({"$ref": "#/$defs/ProblemDetails"}, parse_json(body_raw), strict=True)
                 except Unparseable as error:
                     problems = [str(error)]
                 if not problems:
-                    outcome.unrouted_404 += 1
+                    if expected == 404:
+                        outcome.unrouted_404 += 1
+                    else:
+                        outcome.not_allowed_405 += 1
                     continue
             outcome.violations.append(f"{label}: no route of openapi.yaml{' for this method' if path_known else ''}")
             continue
@@ -861,6 +879,7 @@ def self_test(c: Contracts) -> list[str]:
         _http("orders", "/orders/ord-9", 404, problem, "application/problem+json"),
         _http("catalog", "/metrics", 200, "# TYPE x counter\nomni_x_total{topic=\"a\"} 3\n", "text/plain; version=0.0.4"),
         _http("orders", "/no/such/route", 404, problem, "application/problem+json"),
+        _http("orders", "/orders/ord-1", 405, dict(problem, status=405, title="Method Not Allowed"), "application/problem+json", method="DELETE"),
     ]
     bad = {
         "an event without a required field": _kafka("orders.events", "omni.orders.OrderConfirmed.v1", {"order": {k: v for k, v in order.items() if k != "totalMinor"}}),
@@ -885,6 +904,8 @@ def self_test(c: Contracts) -> list[str]:
         "an undocumented status": _http("catalog", "/locations", 418, problem, "application/problem+json"),
         "a route the contract lacks": _http("orders", "/orders", 200, []),
         "a method the route lacks": _http("orders", "/orders/ord-1", 200, {}, method="DELETE"),
+        "a 404 for a method the path lacks (405 is due)": _http("orders", "/orders/ord-1", 404, problem, "application/problem+json", method="DELETE"),
+        "a 405 on a path no route serves": _http("orders", "/no/such/route", 405, dict(problem, status=405), "application/problem+json", method="DELETE"),
         "a route of another service": _http("catalog", "/orders/ord-1", 200, {}),
         "an undocumented query parameter": _http("orders", "/orders/ord-1?expand=all", 404, problem, "application/problem+json"),
         "a success without a required parameter": _http("catalog", "/availability/SKU-1", 200, {"sku": "SKU-1", "channel": "web", "available": 0, "locations": []}),
@@ -898,8 +919,9 @@ def self_test(c: Contracts) -> list[str]:
         outcome = run(good)
         if outcome.violations:
             failures.append("good samples were refused: " + " | ".join(outcome.violations))
-        if outcome.messages != 2 or outcome.answers != 3 or outcome.unrouted_404 != 1:
-            failures.append(f"good samples miscounted: {outcome.messages} messages, {outcome.answers} answers, {outcome.unrouted_404} unrouted 404s")
+        if outcome.messages != 2 or outcome.answers != 3 or outcome.unrouted_404 != 1 or outcome.not_allowed_405 != 1:
+            failures.append(f"good samples miscounted: {outcome.messages} messages, {outcome.answers} answers, {outcome.unrouted_404} unrouted 404s, "
+                            f"{outcome.not_allowed_405} 405s")
         for name, record in bad.items():
             outcome = run([record])
             if not outcome.violations:
@@ -917,12 +939,23 @@ def self_test(c: Contracts) -> list[str]:
         letter2 = dict(letter, headers=[[k, v if k != "omni_dlq_offset" else str(broken["offset"])] for k, v in letter["headers"]])
         if run([broken, letter2]).violations:
             failures.append("the checker refused a message the code and the contract both refuse")
+        # A command out of the contract's bounds that its service refused with a reason: no
+        # violation; the same without the refusal is one.
+        add = _kafka("orders.commands", "omni.orders.AddCartItem.v1", {"ownerId": "c-1", "sku": "SKU-1", "quantity": 2**63 - 1}, source="/channels/web")
+        refusal = _kafka("orders.events", "omni.orders.CommandRejected.v1", {
+            "commandID": "0B6F7C7E-3C4F-4F5E-9D1A-2F3B4C5D6E7F", "commandType": "omni.orders.AddCartItem.v1", "reasonCode": "invalid-quantity",
+            "message": "at most 999 units per line", "subject": "c-1"}, extra_headers=[("ce_id", "1b6f7c7e-3c4f-4f5e-9d1a-2f3b4c5d6e7f"),
+                                                                          ("ce_causationid", "0B6F7C7E-3C4F-4F5E-9D1A-2F3B4C5D6E7F")])
+        if run([add, refusal]).violations:
+            failures.append("the checker refused a command out of bounds that the service rejected with a reason")
+        if not run([add]).violations:
+            failures.append("the checker took a command out of bounds that no service refused")
         # Interleaved writes are noticed.
         path = Path(folder) / "r.jsonl"
         path.write_text(json.dumps(good[0]) + "\n" + json.dumps(good[1])[:40] + json.dumps(good[2]) + "\n", encoding="utf-8")
         if not check_recorded(c, path).violations:
             failures.append("the checker took a recording with interleaved lines")
-    return failures, len(bad) + 3
+    return failures, len(bad) + 5
 
 
 # =========================================================================== main
@@ -970,7 +1003,7 @@ def main() -> int:
             print(f"contracts: {outcome.messages} messages of {len(outcome.types)} types, {outcome.answers} HTTP answers of "
                   f"{routes} routes validated, {len(outcome.violations)} violations")
             print(f"           ({outcome.dead_letters} dead letters among them; {outcome.refused_by_both} malformed messages "
-                  f"refused by both the code and the contract; {outcome.unrouted_404} 404s for paths no route serves)")
+                  f"refused by both the code and the contract; {outcome.unrouted_404} 404s for paths no route serves; {outcome.not_allowed_405} 405s for methods a path does not serve)")
             all_types = {m.ce_type for m in c.messages.values() if m.ce_type}
             unseen = sorted(all_types - outcome.types)
             if unseen:

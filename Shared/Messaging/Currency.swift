@@ -8,4 +8,16 @@ public enum Currency {
     ]
 
     public static func isKnown(_ code: String) -> Bool { minorUnits[code] != nil }
+
+    /// The largest amount, in minor units, that any command may carry (a price, a budget, a
+    /// refund): 10^12, ten billion euros. Bounded so that a line (× at most 1,000,000 units)
+    /// and any sum of lines the services keep stay far inside `Int64`.
+    public static let maxAmountMinor: Int64 = 1_000_000_000_000
+
+    /// `unit × quantity`, or nil when it does not fit in `Int64` (a price stored before the
+    /// bounds, an event from elsewhere): a read model shows no total rather than trap.
+    public static func lineTotal(_ unitMinor: Int64, _ quantity: Int) -> Int64? {
+        let (total, overflow) = unitMinor.multipliedReportingOverflow(by: Int64(quantity))
+        return overflow ? nil : total
+    }
 }

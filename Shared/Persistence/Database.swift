@@ -11,8 +11,12 @@ public struct DatabaseConfiguration: Sendable {
     /// The schema the service owns; also its `search_path`.
     public var schema: String
     public var maxConnections: Int
+    /// Postgres cancels a statement that runs longer (`statement_timeout`): one message
+    /// can never hold a connection, a lock or its partition for ever. Nil: no limit.
+    public var statementTimeout: Duration?
 
-    public init(host: String, port: Int, database: String, username: String, password: String?, schema: String, maxConnections: Int = 8) {
+    public init(host: String, port: Int, database: String, username: String, password: String?, schema: String, maxConnections: Int = 8,
+                statementTimeout: Duration? = .seconds(30)) {
         self.host = host
         self.port = port
         self.database = database
@@ -20,6 +24,7 @@ public struct DatabaseConfiguration: Sendable {
         self.password = password
         self.schema = schema
         self.maxConnections = maxConnections
+        self.statementTimeout = statementTimeout
     }
 }
 
@@ -41,6 +46,10 @@ public final class Database: Sendable {
         config.options.maximumConnections = configuration.maxConnections
         config.options.minimumConnections = 1
         config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "omni-\(configuration.schema)")]
+        if let timeout = configuration.statementTimeout {
+            let milliseconds = max(1, Int(timeout / .milliseconds(1)))
+            config.options.additionalStartupParameters.append(("statement_timeout", String(milliseconds)))
+        }
         self.client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.schema = configuration.schema
         self.logger = logger
@@ -122,8 +131,16 @@ extension PSQLError {
     /// Worth retrying: the server never answered (connection lost, pool closed), or its
     /// SQLSTATE is of class 08 (connection), 40 (serialization, deadlock), 53 (resources),
     /// 57 (operator intervention, e.g. shutdown), or 55P03 (lock timeout).
+    ///
+    /// Not transient: 57014 (a statement cancelled, which is how `statement_timeout` ends
+    /// one: the same message would run as long again), and client-side errors without a
+    /// SQLSTATE that no retry changes (too many parameters, a message it cannot decode).
     public var isTransient: Bool {
-        guard let state = serverInfo?[.sqlState] else { return true }
+        guard let state = serverInfo?[.sqlState] else {
+            return [.clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed,
+                    .failedToAddSSLHandler, .sslUnsupported, .listenFailed, .unlistenFailed].contains(code)
+        }
+        if state == "57014" { return false }
         return ["08", "40", "53", "57"].contains(String(state.prefix(2))) || state == "55P03"
     }
 }

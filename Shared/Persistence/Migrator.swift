@@ -61,6 +61,9 @@ public enum Migrator {
         let schema = database.schema
         let logger = database.logger
         return try await database.withTransaction { connection in
+            // A migration may rewrite a large table: the service's statement timeout is for
+            // messages and requests, not for it.
+            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("omni.migrations." + schema)))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema)\""), logger: logger)
             try await connection.query("""

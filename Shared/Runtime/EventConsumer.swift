@@ -260,28 +260,35 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// Parks a message in `<topic>.dlq`, unchanged, with the reason and its origin in headers.
-    /// Retries (the broker may be down) until it is stored or the service stops.
+    /// Retries while the broker is away, until it is stored or the service stops. A record
+    /// the broker refuses for good (too large, invalid) is parked as `DeadLetter.stub`
+    /// instead: no payload, its size, origin and the refusal, so no partition blocks for ever.
     private func deadLetter(_ message: ConsumedMessage, code: String, reason: String) async -> Outcome {
-        var headers = message.headers
-        headers.append(contentsOf: [
-            KafkaHeader(key: DeadLetter.reasonCode, string: code),
-            KafkaHeader(key: DeadLetter.reason, string: reason),
-            KafkaHeader(key: DeadLetter.sourceTopic, string: message.topic),
-            KafkaHeader(key: DeadLetter.sourcePartition, string: String(message.partition)),
-            KafkaHeader(key: DeadLetter.sourceOffset, string: String(message.offset)),
-            KafkaHeader(key: DeadLetter.consumer, string: configuration.consumerName),
-            KafkaHeader(key: DeadLetter.time, string: Timestamp.format(Date())),
-        ])
-        let record = OutgoingMessage(topic: Topics.deadLetter(of: message.topic), key: message.key, value: message.value, headers: headers)
+        var record = DeadLetter.record(of: message, code: code, reason: reason, consumer: configuration.consumerName)
         var attempt = 0
+        var stubbed = false
         while true {
             attempt += 1
             do {
                 try await producer.send(record)
                 logger.warning("message dead-lettered", metadata: [
                     "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
+                    "payload": "\(stubbed ? "left out" : "kept")",
                 ])
                 Counter(label: "omni_dlq_messages_total", dimensions: [("topic", message.topic), ("reason", code)]).increment()
+                return .deadLettered
+            } catch let error as KafkaError where error.refusesMessageForGood && !stubbed {
+                logger.error("dead-letter record refused for good; parking it without its payload", metadata: ["error": "\(error)"])
+                Counter(label: "omni_dlq_stubs_total", dimensions: [("topic", message.topic)]).increment()
+                record = DeadLetter.stub(of: message, code: code, reason: reason, consumer: configuration.consumerName, refusal: error)
+                stubbed = true
+            } catch let error as KafkaError where error.refusesMessageForGood {
+                // Not even the stub (a few hundred bytes) is taken: the topic itself is refused.
+                // Logged with everything needed to find the message; the partition moves on.
+                logger.critical("dead-letter stub refused for good; message skipped", metadata: [
+                    "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)",
+                ])
+                Counter(label: "omni_dlq_lost_total", dimensions: [("topic", message.topic)]).increment()
                 return .deadLettered
             } catch {
                 logger.error("dead-letter produce failed", metadata: ["error": "\(error)"])
@@ -319,7 +326,7 @@ public final class EventConsumer: Service, Sendable {
     }
 }
 
-/// Header names of a dead-lettered record (besides the original ones).
+/// Header names of a dead-lettered record (besides the original ones), and the records.
 public enum DeadLetter {
     public static let reasonCode = "omni_dlq_reason_code"
     public static let reason = "omni_dlq_reason"
@@ -328,6 +335,46 @@ public enum DeadLetter {
     public static let sourceOffset = "omni_dlq_offset"
     public static let consumer = "omni_dlq_consumer"
     public static let time = "omni_dlq_time"
+    /// On a stub only: the payload's size in bytes, and why the full record was refused.
+    public static let payloadSize = "omni_dlq_payload_size"
+    public static let refusal = "omni_dlq_refused"
+
+    /// A reason header is cut to this many bytes (an error's description can be long).
+    static let maxReasonBytes = 4_096
+
+    /// The message unchanged, its original headers first, then the dead-letter ones.
+    public static func record(of message: ConsumedMessage, code: String, reason: String, consumer: String) -> OutgoingMessage {
+        OutgoingMessage(topic: Topics.deadLetter(of: message.topic), key: message.key, value: message.value,
+                        headers: message.headers + headers(of: message, code: code, reason: reason, consumer: consumer))
+    }
+
+    /// What is left when the broker refuses the record for good: no payload, the original
+    /// CloudEvents id, type and source (cut short), the payload's size and the refusal.
+    public static func stub(of message: ConsumedMessage, code: String, reason: String, consumer: String, refusal: KafkaError) -> OutgoingMessage {
+        let kept = message.headers.filter { ["ce_id", "ce_type", "ce_source", "ce_specversion"].contains($0.key) }
+            .map { KafkaHeader(key: $0.key, value: Array($0.value.prefix(256))) }
+        let key = message.key.flatMap { $0.count <= 1_024 ? $0 : nil }
+        return OutgoingMessage(topic: Topics.deadLetter(of: message.topic), key: key, value: [],
+                               headers: kept + headers(of: message, code: code, reason: reason, consumer: consumer) + [
+                                   KafkaHeader(key: payloadSize, string: String(message.value.count)),
+                                   KafkaHeader(key: DeadLetter.refusal, string: cut(refusal.description)),
+                               ])
+    }
+
+    /// At most `maxReasonBytes` of UTF-8 (a character cut in two becomes U+FFFD).
+    static func cut(_ text: String) -> String { String(decoding: text.utf8.prefix(maxReasonBytes), as: UTF8.self) }
+
+    private static func headers(of message: ConsumedMessage, code: String, reason: String, consumer: String) -> [KafkaHeader] {
+        [
+            KafkaHeader(key: reasonCode, string: code),
+            KafkaHeader(key: DeadLetter.reason, string: cut(reason)),
+            KafkaHeader(key: sourceTopic, string: message.topic),
+            KafkaHeader(key: sourcePartition, string: String(message.partition)),
+            KafkaHeader(key: sourceOffset, string: String(message.offset)),
+            KafkaHeader(key: DeadLetter.consumer, string: consumer),
+            KafkaHeader(key: time, string: Timestamp.format(Date())),
+        ]
+    }
 }
 
 /// How the consumer loop treats a failure.

@@ -15,6 +15,9 @@ public struct OmniConfiguration: Sendable {
     public var messagesPerTransaction: Int
     /// How many consumer transactions may run at once (nil: the service's own choice).
     public var transactionsAtOnce: Int?
+    /// Tries of a message whose handling fails with a non-transient error before it is
+    /// dead-lettered and its partition moves on (transient failures retry for ever).
+    public var maxHandlerAttempts: Int
     public var database: DatabaseConfiguration
     /// How long the inbox remembers a handled message (`InboxPruner`).
     public var inboxRetentionHours: Int
@@ -67,6 +70,7 @@ public struct OmniConfiguration: Sendable {
             consumerGroup: value("OMNI_CONSUMER_GROUP") ?? "omni-\(name)",
             messagesPerTransaction: try positive("OMNI_CONSUMER_MESSAGES_PER_TRANSACTION", default: 32),
             transactionsAtOnce: value("OMNI_CONSUMER_TRANSACTIONS_AT_ONCE") == nil ? nil : try positive("OMNI_CONSUMER_TRANSACTIONS_AT_ONCE", default: 1),
+            maxHandlerAttempts: try positive("OMNI_CONSUMER_MAX_ATTEMPTS", default: 5),
             database: DatabaseConfiguration(
                 host: value("OMNI_PG_HOST") ?? "127.0.0.1",
                 port: try integer("OMNI_PG_PORT", default: 5432),
@@ -74,7 +78,8 @@ public struct OmniConfiguration: Sendable {
                 username: value("OMNI_PG_USER") ?? name,
                 password: value("OMNI_PG_PASSWORD") ?? name,
                 schema: schema,
-                maxConnections: try integer("OMNI_PG_MAX_CONNECTIONS", default: 8)
+                maxConnections: try integer("OMNI_PG_MAX_CONNECTIONS", default: 8),
+                statementTimeout: .milliseconds(try positive("OMNI_PG_STATEMENT_TIMEOUT_MS", default: 30_000))
             ),
             inboxRetentionHours: try positive("OMNI_INBOX_RETENTION_HOURS", default: 14 * 24),
             httpHost: value("OMNI_HTTP_HOST") ?? "127.0.0.1",

@@ -214,6 +214,7 @@ final class ConsumerService: Service, Sendable {
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
         var loopConfiguration = EventConsumer.Configuration(consumerName: configuration.consumerGroup)
         loopConfiguration.messagesPerTransaction = configuration.messagesPerTransaction
+        loopConfiguration.maxAttemptsForUnexpectedErrors = configuration.maxHandlerAttempts
         loopConfiguration.transactionsAtOnce = configuration.transactionsAtOnce ?? definition.consumerTransactionsAtOnce
         loopConfiguration.skipUnhandledTypesOn = Set(definition.subscriptions.filter { $0.hasSuffix(".events") })
         let loop = EventConsumer(

@@ -4,6 +4,7 @@ import OmniMessaging
 import OmniPersistence
 import OmniRuntime
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// Outbox → relay → dev broker → consumer loop → inbox, with real Postgres and the real
@@ -292,6 +293,64 @@ struct DeliveryTests {
         await producer.shutdown()
     }
 
+    @Test("a handler that always fails on one message (an error no retry mends) is dead-lettered after the configured tries; the partition's following messages are handled")
+    func boundedRetries() async throws {
+        let (name, _, producer) = try await Self.prepare("poison")
+        let key = "poison-\(UUID().uuidString)", count = 20, refused = 7
+        for n in 0..<count {
+            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
+            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
+        }
+        struct Unforeseen: Error {}
+        final class Calls: Sendable {
+            private let count = Mutex(0)
+            func add() { count.withLock { $0 += 1 } }
+            var value: Int { count.withLock { $0 } }
+        }
+        let calls = Calls()
+        var handlers = EventHandlers()
+        handlers.on(Self.pingType) { event, context in
+            let ping = try event.decode(Ping.self)
+            guard ping.run == key else { return }  // other tests' pings
+            if ping.n == refused {
+                calls.add()
+                throw Unforeseen()
+            }
+            try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
+        }
+        try await Self.consume(key: key, handled: count - 1, name: name, producer: producer, receivedColumns: "note text", maxAttempts: 3,
+                               handlers: handlers) { _, parked, received in
+            #expect(received == Array(0..<count).filter { $0 != refused }, "every other message once, in the partition's order")
+            #expect(parked.count == 1)
+            #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "handler-failed")
+            #expect(parked.first?.headers.string(DeadLetter.reason)?.contains("Unforeseen") == true)
+            // Three tries alone (plus one inside the shared transaction that failed first, when it had one).
+            #expect((3...4).contains(calls.value), "\(calls.value) calls")
+        }
+        await producer.shutdown()
+    }
+
+    @Test("a statement past OMNI_PG_STATEMENT_TIMEOUT_MS is cancelled by Postgres, and that is no transient error to retry for ever")
+    func statementTimeout() async throws {
+        let (name, _, producer) = try await Self.prepare("timeout")
+        await producer.shutdown()
+        try await TestStack.withDatabase(name, statementTimeout: .milliseconds(200)) { db in
+            let started = ContinuousClock.now
+            let error = await #expect(throws: PSQLError.self) {
+                try await db.withTransaction { connection in
+                    for try await _ in try await connection.query("SELECT pg_sleep(5)", logger: TestStack.logger) {}
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(error?.serverInfo?[.sqlState] == "57014")
+            #expect(error?.isTransient == false)
+            // A quick statement on the same pool still runs.
+            var one = 0
+            for try await value in try await db.client.query("SELECT 1").decode(Int.self) { one += value }
+            #expect(one == 1)
+        }
+    }
+
     /// A case's own schema, the broker's address, and a producer.
     private static func prepare(_ prefix: String) async throws -> (name: String, bootstrap: String, producer: KafkaProducer) {
         let name = TestStack.unique(prefix)
@@ -305,7 +364,7 @@ struct DeliveryTests {
     /// until `parked` messages of `key` are there and `handled` rows are in `received`;
     /// then `check` gets the database, those messages, and the rows' `n` in the order written.
     private static func consume(key: String, handled: Int, parked wanted: Int = 1, name: String, producer: KafkaProducer, receivedColumns: String,
-                                handlers: EventHandlers, check: (Database, [ConsumedMessage], [Int]) async throws -> Void) async throws {
+                                maxAttempts: Int = 5, handlers: EventHandlers, check: (Database, [ConsumedMessage], [Int]) async throws -> Void) async throws {
         let bootstrap = try TestStack.bootstrap()
         try await TestStack.withDatabase(name) { db in
             try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), MigrationSet(component: "t", migrations: [
@@ -314,6 +373,7 @@ struct DeliveryTests {
             let consumer = try KafkaConsumer(configuration: .init(kafka: .init(bootstrapServers: bootstrap, clientID: name), groupID: name, topics: [Self.topic]), logger: TestStack.logger)
             var configuration = EventConsumer.Configuration(consumerName: name)
             configuration.messagesPerTransaction = 8
+            configuration.maxAttemptsForUnexpectedErrors = maxAttempts
             let loop = EventConsumer(consumer: consumer, producer: producer, database: db, handlers: handlers, configuration: configuration, logger: TestStack.logger)
             let task = Task { try await loop.run() }
             defer { task.cancel() }

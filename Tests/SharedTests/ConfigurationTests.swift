@@ -49,6 +49,24 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("a failing message is tried 5 times by default; statements time out after 30 s; both can be set, never to zero")
+    func poisonGuards() throws {
+        let environment = ["OMNI_KAFKA_BOOTSTRAP": "x:1"]
+        let defaults = try OmniConfiguration.fromEnvironment(service: "orders", environment: environment)
+        #expect(defaults.maxHandlerAttempts == 5)
+        #expect(defaults.database.statementTimeout == .seconds(30))
+        let set = try OmniConfiguration.fromEnvironment(service: "orders", environment: environment.merging([
+            "OMNI_CONSUMER_MAX_ATTEMPTS": "2", "OMNI_PG_STATEMENT_TIMEOUT_MS": "1500"]) { $1 })
+        #expect(set.maxHandlerAttempts == 2 && set.database.statementTimeout == .milliseconds(1500))
+        for key in ["OMNI_CONSUMER_MAX_ATTEMPTS", "OMNI_PG_STATEMENT_TIMEOUT_MS"] {
+            for bad in ["0", "-3", "many"] {
+                #expect(throws: ConfigurationError.self) {
+                    try OmniConfiguration.fromEnvironment(service: "orders", environment: environment.merging([key: bad]) { $1 })
+                }
+            }
+        }
+    }
+
     @Test("any librdkafka property can be passed through")
     func escapeHatch() throws {
         let configuration = try OmniConfiguration.fromEnvironment(service: "catalog", environment: [

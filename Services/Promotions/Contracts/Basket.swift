@@ -1,4 +1,5 @@
 import Foundation
+import OmniMessaging
 
 public struct BasketLine: Codable, Sendable, Equatable {
     public var lineId: String
@@ -115,7 +116,7 @@ extension Basket {
     public static let maxLineQuantity = 1_000_000
     /// The most a basket's lines (and, apart, its shipping) may add up to, in minor units:
     /// with it no sum or share the engine computes can overflow.
-    public static let maxAmountMinor: Int64 = 1_000_000_000_000
+    public static let maxAmountMinor: Int64 = Currency.maxAmountMinor
 
     /// Why the engine cannot price this basket (a line out of range, amounts too large), or nil.
     public var pricingProblem: String? {

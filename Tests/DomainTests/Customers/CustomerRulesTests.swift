@@ -66,6 +66,23 @@ struct CustomerRulesTests {
         #expect((#expect(throws: Rejection.self) { try LoyaltyRules.adjust(-5, balance: 4) })?.code == "insufficient-points")
     }
 
+    @Test("points: extreme values are refused with a reason, never trap; a balance stays within its Postgres int")
+    func loyaltyExtremes() throws {
+        for points in [Int.min, Int.min + 1, -1, 0] {
+            #expect((#expect(throws: Rejection.self) { try LoyaltyRules.redeem(points, balance: 100) })?.code == "invalid-points")
+        }
+        #expect((#expect(throws: Rejection.self) { try LoyaltyRules.redeem(Int.max, balance: 100) })?.code == "invalid-points")
+        for points in [Int.min, Int.max, LoyaltyRules.maxBalance + 1, -LoyaltyRules.maxBalance - 1] {
+            #expect((#expect(throws: Rejection.self) { try LoyaltyRules.adjust(points, balance: 50) })?.code == "invalid-points")
+        }
+        #expect((#expect(throws: Rejection.self) { try LoyaltyRules.adjust(LoyaltyRules.maxBalance, balance: 1) })?.code == "invalid-points")
+        #expect(try LoyaltyRules.adjust(LoyaltyRules.maxBalance - 1, balance: 1) == LoyaltyRules.maxBalance)
+        #expect(try LoyaltyRules.adjust(-LoyaltyRules.maxBalance, balance: LoyaltyRules.maxBalance) == 0)
+        #expect(LoyaltyRules.earn(10, balance: LoyaltyRules.maxBalance - 4) == (4, LoyaltyRules.maxBalance))
+        #expect(LoyaltyRules.earn(LoyaltyRules.pointsEarned(amountMinor: .max, currency: "JPY"), balance: 0) == (LoyaltyRules.maxBalance, LoyaltyRules.maxBalance))
+        #expect(LoyaltyRules.earn(7, balance: 3) == (7, 10))
+    }
+
     @Test("quiet hours and time zones are checked")
     func contact() throws {
         try ContactRules.validate(QuietHours(start: "22:00", end: "08:00"))

@@ -71,4 +71,17 @@ struct LeadRulesTests {
         // Written out, `values` is always there.
         #expect(String(decoding: try JSONCoding.encoder.encode(present), as: UTF8.self) == #"{"field":"company","op":"present","values":[]}"#)
     }
+
+    @Test("extreme points are refused by validate, and a table that has them anyway saturates instead of trapping")
+    func extremePoints() {
+        var rules = Self.rules
+        rules.scoring = [ScoringRule(ruleId: "a", conditions: [], points: Int.max), ScoringRule(ruleId: "b", conditions: [], points: Int.max)]
+        #expect((#expect(throws: Rejection.self) { try LeadRules.validate(rules) })?.code == "invalid-rule")
+        #expect(LeadRules.decide(Self.lead(), rules: rules).score == Int.max)
+        rules.scoring = [ScoringRule(ruleId: "a", conditions: [], points: Int.min), ScoringRule(ruleId: "b", conditions: [], points: -1)]
+        #expect(throws: Rejection.self) { try LeadRules.validate(rules) }
+        #expect(LeadRules.decide(Self.lead(), rules: rules).score == Int.min)
+        rules.scoring = [ScoringRule(ruleId: "a", conditions: [], points: LeadRules.maxRulePoints)]
+        #expect(throws: Never.self) { try LeadRules.validate(rules) }
+    }
 }

@@ -25,6 +25,19 @@ struct CartTests {
         #expect(cart.lines.isEmpty)
     }
 
+    @Test("Extreme quantities on a line already in the cart are refused, never trap")
+    func extremes() throws {
+        var cart = Cart()
+        try cart.add("A", 2)
+        for quantity in [Int.max, Int.max - 1, Cart.maxQuantityPerLine - 1, Int.min] {
+            #expect((#expect(throws: Cart.Refusal.self) { try cart.add("A", quantity) })?.code == "invalid-quantity")
+        }
+        #expect(throws: Cart.Refusal.self) { try cart.set("A", Int.max) }
+        #expect(throws: Cart.Refusal.self) { try cart.set("A", Int.min) }
+        try cart.add("A", Cart.maxQuantityPerLine - 2)
+        #expect(cart.lines == [CartLine(sku: "A", quantity: Cart.maxQuantityPerLine)])
+    }
+
     @Test("Merging an anonymous cart: the same item on two devices is one wish, others are kept")
     func merge() throws {
         var customer = Cart()

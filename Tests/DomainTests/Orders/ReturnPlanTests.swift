@@ -14,6 +14,17 @@ struct ReturnPlanTests {
         ReturnPlan.plan(requested, lines: lines, alreadyReturned: returned)
     }
 
+    @Test("Extreme quantities, one line or two of the same sku, are refused, never trap")
+    func extremes() {
+        for requested in [[ReturnLineRequest(sku: "SHOE", quantity: Int.max)],
+                          [ReturnLineRequest(sku: "SHOE", quantity: Int.max), ReturnLineRequest(sku: "SHOE", quantity: Int.max)],
+                          [ReturnLineRequest(sku: "SHOE", quantity: ReturnPlan.maxLineQuantity), ReturnLineRequest(sku: "SHOE", quantity: 1)],
+                          [ReturnLineRequest(sku: "SHOE", quantity: Int.min)]] {
+            guard case .failure(let refusal) = plan(requested) else { Issue.record("took \(requested)"); continue }
+            #expect(refusal.code == "invalid-quantity")
+        }
+    }
+
     @Test("A partial return refunds its share of what the line cost after discounts")
     func partial() {
         #expect(plan([ReturnLineRequest(sku: "SHOE", quantity: 1)]) == .success([ReturnedLine(lineId: "1", sku: "SHOE", quantity: 1, refundMinor: 7_200)]))

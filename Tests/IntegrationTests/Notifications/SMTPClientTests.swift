@@ -76,4 +76,27 @@ struct SMTPClientTests {
         #expect(peers.count == 2)
         #expect(peers[1] != peers[2], "message 2 went on a new connection: \(peers)")
     }
+
+    @Test("CR and LF in a subject, an address or a message id never reach the server as a line of their own: one recipient, no extra header")
+    func noInjection() async throws {
+        let smtp = try await SMTPServerProcess()
+        let client = SMTPClient(configuration: .init(host: "127.0.0.1", port: smtp.port))
+        try await client.send(.init(from: "shop@omni.local", to: "ada@example.com", subject: "Thank you, Ada\r\nBcc: x@example.org",
+                                    body: "Hello\r\n.\rBcc: y@example.org\nbye\n", messageId: "inj\r\nX-Injected: 1"))
+        // An address holding a CRLF stays one RCPT TO line, which the server refuses as one address.
+        await #expect(throws: SMTPClient.Refused.self) {
+            try await client.send(.init(from: "shop@omni.local", to: "ada@example.com>\r\nRCPT TO:<x@example.org", subject: "s", body: "b\n"))
+        }
+        let mails = try await smtp.waitForMessages(1)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(smtp.messages.count == 1, "the refused message was not delivered")
+        let mail = try #require(mails.first)
+        let lines = mail.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .init(charactersIn: "\r")) }
+        let headers = lines.prefix { !$0.isEmpty }
+        #expect(headers.filter { $0.hasPrefix("X-RcptTo:") } == ["X-RcptTo: ada@example.com"], "\(headers)")
+        #expect(!headers.contains { $0.hasPrefix("Bcc:") || $0.hasPrefix("X-Injected:") }, "\(headers)")
+        #expect(headers.contains("Subject: Thank you, Ada  Bcc: x@example.org"), "\(headers)")
+        // The body's bare CR became a line end, dot-stuffed where it starts with a dot.
+        #expect(lines.contains("Bcc: y@example.org") && lines.contains("."), "\(mail)")
+    }
 }

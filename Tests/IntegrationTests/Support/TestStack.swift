@@ -114,10 +114,10 @@ enum TestStack {
     }
 
     /// Runs `body` with a `Database` connected as the service role `name`.
-    static func withDatabase<T: Sendable>(_ name: String, _ body: (Database) async throws -> T) async throws -> T {
+    static func withDatabase<T: Sendable>(_ name: String, statementTimeout: Duration? = .seconds(30), _ body: (Database) async throws -> T) async throws -> T {
         let database = try Database(configuration: DatabaseConfiguration(
             host: try env("OMNI_TEST_PG_HOST"), port: Int(try env("OMNI_TEST_PG_PORT"))!, database: try env("OMNI_TEST_PG_DATABASE"),
-            username: name, password: name, schema: name, maxConnections: 4), logger: logger)
+            username: name, password: name, schema: name, maxConnections: 4, statementTimeout: statementTimeout), logger: logger)
         return try await withClient(database.client) { _ in try await body(database) }
     }
 }

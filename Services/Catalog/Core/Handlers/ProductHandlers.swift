@@ -18,6 +18,9 @@ enum ProductHandlers {
             throw Rejection("unknown-currency", "unknown currency '\(command.currency)': an ISO 4217 code Omni accepts, e.g. EUR")
         }
         guard command.amountMinor >= 0 else { throw Rejection("invalid-amount", "a price cannot be negative (\(command.amountMinor))") }
+        guard command.amountMinor <= Currency.maxAmountMinor else {
+            throw Rejection("invalid-amount", "a price must be at most \(Currency.maxAmountMinor) minor units, got \(command.amountMinor)")
+        }
         if let from = command.validFrom, let to = command.validTo, from >= to {
             throw Rejection("invalid-window", "validFrom must be before validTo")
         }

@@ -28,14 +28,11 @@ public enum IdentifierRules {
         }
     }
 
-    /// Lowercased; one `@`, a dotted domain, no spaces.
+    /// Lowercased; RFC 5321 mailbox syntax (`EmailAddress`).
     public static func email(_ raw: String) throws(Rejection) -> String {
         let email = raw.lowercased()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
-              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
-              email.count <= 254, !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }) else {
-            throw Rejection("invalid-email", "'\(raw)' is not an email address")
+        if let problem = EmailAddress.problem(email) {
+            throw Rejection("invalid-email", "'\(SingleLine.clean(raw))' is not an email address: \(problem)")
         }
         return email
     }

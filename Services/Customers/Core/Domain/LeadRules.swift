@@ -19,7 +19,9 @@ public enum LeadRules {
         var score = 0
         var explanation: [String] = []
         for rule in rules.scoring where rule.conditions.allSatisfy({ holds($0, lead, score: nil) }) {
-            score += rule.points
+            // Saturating: a table stored before `validate` bounded its points must not trap.
+            let (sum, overflow) = score.addingReportingOverflow(rule.points)
+            score = overflow ? (rule.points > 0 ? .max : .min) : sum
             explanation.append("\(rule.ruleId): \(rule.points >= 0 ? "+" : "")\(rule.points)")
         }
         let routing = rules.routing.sorted { ($0.priority, $0.ruleId) < ($1.priority, $1.ruleId) }
@@ -32,7 +34,18 @@ public enum LeadRules {
     }
 
     /// A rule table the engine can run: known fields and operators, numbers where numbers are compared.
+    /// Points one scoring rule may give or take, and the most rules a table holds: with
+    /// them no score can overflow, whatever the table.
+    public static let maxRulePoints = 10_000
+    public static let maxRules = 500
+
     public static func validate(_ rules: SetLeadRules) throws(Rejection) {
+        guard rules.scoring.count <= maxRules, rules.routing.count <= maxRules else {
+            throw Rejection("invalid-rule", "at most \(maxRules) scoring and \(maxRules) routing rules")
+        }
+        if let rule = rules.scoring.first(where: { !(-maxRulePoints...maxRulePoints).contains($0.points) }) {
+            throw Rejection("invalid-rule", "\(rule.ruleId): points must be from -\(maxRulePoints) to \(maxRulePoints), got \(rule.points)")
+        }
         let conditions = rules.scoring.flatMap(\.conditions) + rules.routing.flatMap(\.conditions)
         for condition in conditions {
             guard fields.contains(condition.field) else { throw Rejection("invalid-rule", "unknown field '\(condition.field)'; one of \(fields.sorted().joined(separator: ", "))") }

@@ -38,7 +38,9 @@ enum EngagementHandlers {
 
     @Sendable static func redeemLoyalty(_ command: RedeemLoyalty, _ context: CommandContext) async throws {
         try await book(command.customer, kind: .redeem, reference: command.reference, reason: "redeemed for \(command.reference)", context) { balance throws(Rejection) in
-            (-command.points, try LoyaltyRules.redeem(command.points, balance: balance))
+            // Checked before negating: `-Int.min` would trap.
+            let remaining = try LoyaltyRules.redeem(command.points, balance: balance)
+            return (-command.points, remaining)
         }
     }
 

@@ -36,7 +36,7 @@ enum OrderEventHandlers {
         guard let customer = try await customer(order.customerId, context) else { return }
         let points = LoyaltyRules.pointsEarned(amountMinor: order.totalMinor, currency: order.currency)
         _ = try await EngagementHandlers.book(customer, kind: .earn, reference: order.orderId, reason: "purchase \(order.orderId) (\(order.channel))",
-                                              emitter: OutboxEmitter(context, service: .customers, cause: event)) { balance in (points, balance + points) }
+                                              emitter: OutboxEmitter(context, service: .customers, cause: event)) { balance in LoyaltyRules.earn(points, balance: balance) }
         try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) \(order.status)", reference: order.orderId, context)
     }
 

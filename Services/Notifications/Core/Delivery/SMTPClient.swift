@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import OmniMessaging
 import Synchronization
 
 /// A small SMTP client (RFC 5321) on SwiftNIO: plain text over TCP (a local relay,
@@ -132,18 +133,41 @@ public final class SMTPClient: Sendable {
     }
 
     /// Headers and body, dot-stuffed, CRLF line ends, ended by "." alone on a line.
+    /// Every header value is one line (`SingleLine`): a CR or LF in a subject (a first name
+    /// rendered into it) would otherwise start a header of its own (`Bcc: …`). The body's
+    /// line ends, CRLF, CR or LF alone, all become CRLF.
     static func data(_ message: Message) -> String {
-        let subject = message.subject.allSatisfy(\.isASCII) ? message.subject : "=?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?="
+        let oneLine = SingleLine.clean(message.subject)
+        let subject = oneLine.unicodeScalars.allSatisfy(\.isASCII) ? oneLine : "=?UTF-8?B?\(Data(oneLine.utf8).base64EncodedString())?="
         var lines = [
-            "From: <\(message.from)>", "To: <\(message.to)>", "Subject: \(subject)",
+            "From: <\(SingleLine.clean(message.from))>", "To: <\(SingleLine.clean(message.to))>", "Subject: \(subject)",
             "Date: \(Date().formatted(.iso8601))", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
         ]
-        if let id = message.messageId { lines.append("Message-ID: <\(id)@omni.local>") }
+        if let id = message.messageId { lines.append("Message-ID: <\(SingleLine.clean(id))@omni.local>") }
         lines.append("")
-        for line in message.body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(line.hasPrefix(".") ? "." + line : String(line))
+        for line in bodyLines(message.body) {
+            lines.append(line.hasPrefix(".") ? "." + line : line)
         }
         return lines.joined(separator: "\r\n") + "\r\n.\r\n"
+    }
+
+    /// The body split at CRLF, CR or LF, by unicode scalars.
+    static func bodyLines(_ body: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in body.unicodeScalars {
+            if scalar == "\n", afterCR { afterCR = false; continue }
+            afterCR = scalar == "\r"
+            if scalar == "\r" || scalar == "\n" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        lines.append(String(current))
+        return lines
     }
 
     /// One connection, served by a task of its own: the channel is only used inside its
@@ -211,8 +235,9 @@ public final class SMTPClient: Sendable {
                                 try await command("RSET", expecting: 250...250)
                                 refusedLast = false
                             }
-                            try await command("MAIL FROM:<\(job.message.from)>", expecting: 250...250)
-                            try await command("RCPT TO:<\(job.message.to)>", expecting: 250...251)
+                            // One line each, whatever the addresses hold: a CR or LF would start another command.
+                            try await command("MAIL FROM:<\(SingleLine.clean(job.message.from))>", expecting: 250...250)
+                            try await command("RCPT TO:<\(SingleLine.clean(job.message.to))>", expecting: 250...251)
                             try await command("DATA", expecting: 354...354)
                             dataSent = true
                             try await outbound.write(ByteBuffer(string: SMTPClient.data(job.message)))

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import OmniMessaging
 
 /// Templates are files in the repo (`Templates/<locale>/<name>.mustache`, the first line
 /// is the subject); the customer's locale picks the language, English when there is none.
@@ -24,10 +25,26 @@ public struct MessageRenderer: Sendable {
 
     public func hasTemplate(_ name: String, locale: String) -> Bool { library.getTemplate(named: "\(locale)/\(name)") != nil }
 
+    /// Every text value is put on one line first (`SingleLine`): a first name holding
+    /// "\r\nBcc: …" would otherwise end the subject line early and start a header or a
+    /// body of its own. The subject is split off at the first LF scalar, not `Character`
+    /// ("\r\n" is one `Character`, which a split on "\n" misses).
     public func render(_ name: String, locale: String, values: [String: Any]) -> Rendered? {
-        guard let text = library.render(values, withTemplate: "\(locale)/\(name)") else { return nil }
-        let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        return Rendered(subject: String(parts.first ?? "").trimmingCharacters(in: .whitespaces),
-                        body: parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .newlines) + "\n" : "")
+        guard let text = library.render(Self.oneLine(values), withTemplate: "\(locale)/\(name)") else { return nil }
+        let scalars = text.unicodeScalars
+        let end = scalars.firstIndex(of: "\n") ?? scalars.endIndex
+        let subject = SingleLine.clean(String(scalars[..<end])).trimmingCharacters(in: .whitespaces)
+        let body = end == scalars.endIndex ? "" : String(scalars[scalars.index(after: end)...]).trimmingCharacters(in: .newlines) + "\n"
+        return Rendered(subject: subject, body: end == scalars.endIndex ? "" : body)
+    }
+
+    /// Text values, however deep in arrays and dictionaries, with their line breaks made spaces.
+    static func oneLine(_ value: Any) -> Any {
+        switch value {
+        case let text as String: SingleLine.clean(text)
+        case let dictionary as [String: Any]: dictionary.mapValues(oneLine)
+        case let array as [Any]: array.map(oneLine)
+        default: value
+        }
     }
 }

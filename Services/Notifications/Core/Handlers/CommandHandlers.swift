@@ -26,7 +26,9 @@ struct CommandHandlers: Sendable {
         handlers.command(NotificationsType.setAssigneeContact, as: SetAssigneeContact.self, service: .notifications) { command, context in
             guard !command.kind.isEmpty, !command.id.isEmpty, !command.name.isEmpty else { throw Rejection("missing-field", "kind, id and name are required") }
             guard command.email != nil || command.phone != nil else { throw Rejection("missing-address", "an assignee needs an email or a phone") }
-            if let email = command.email, !Self.looksLikeEmail(email) { throw Rejection("invalid-email", "\(email) is not an email address") }
+            if let email = command.email, let problem = EmailAddress.problem(email) {
+                throw Rejection("invalid-email", "\(SingleLine.clean(email)) is not an email address: \(problem)")
+            }
             try await AssigneeRecords.upsert(kind: command.kind, id: command.id, name: command.name, email: command.email, phone: command.phone,
                                              on: context.connection, logger: context.logger)
             try await context.emit(NotificationsType.assigneeContactSet, command, subject: "\(command.kind)/\(command.id)")
@@ -63,8 +65,4 @@ struct CommandHandlers: Sendable {
         try await context.emit(NotificationsType.campaignQueued, summary, subject: command.campaignId)
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
-    }
 }

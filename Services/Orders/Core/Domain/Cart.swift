@@ -16,7 +16,12 @@ public struct Cart: Equatable, Sendable {
 
     public mutating func add(_ sku: String, _ quantity: Int) throws(Refusal) {
         guard quantity > 0 else { throw Refusal(code: "invalid-quantity", message: "add a quantity of at least 1") }
-        try set(sku, self.quantity(of: sku) + quantity)
+        // Checked before adding: what is in the line plus `Int.max` would trap.
+        let current = self.quantity(of: sku)
+        guard quantity <= Self.maxQuantityPerLine - current else {
+            throw Refusal(code: "invalid-quantity", message: "at most \(Self.maxQuantityPerLine) units per line (\(current) in the cart, \(quantity) added)")
+        }
+        try set(sku, current + quantity)
     }
 
     /// 0 removes the line; lines keep the order they were first added in.

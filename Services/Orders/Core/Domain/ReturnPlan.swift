@@ -10,13 +10,27 @@ public enum ReturnPlan {
         public var message: String
     }
 
+    /// The most units one return may ask for a sku (an order line holds no more).
+    public static let maxLineQuantity = 1_000_000
+
     /// `alreadyReturned`: units of each line (by line id) that came back before.
     public static func plan(_ requested: [ReturnLineRequest], lines: [OrderLine], alreadyReturned: [String: Int]) -> Result<[ReturnedLine], Refusal> {
         guard !requested.isEmpty else { return .failure(Refusal(code: "missing-field", message: "a return needs at least one line")) }
         var wanted: [(sku: String, quantity: Int)] = []
         for line in requested {
             guard line.quantity > 0 else { return .failure(Refusal(code: "invalid-quantity", message: "\(line.sku): return at least 1 unit")) }
-            if let index = wanted.firstIndex(where: { $0.sku == line.sku }) { wanted[index].quantity += line.quantity } else { wanted.append((line.sku, line.quantity)) }
+            // Checked: two lines of the same sku near `Int.max` would trap when summed.
+            guard line.quantity <= maxLineQuantity else {
+                return .failure(Refusal(code: "invalid-quantity", message: "\(line.sku): at most \(maxLineQuantity) units per line, got \(line.quantity)"))
+            }
+            if let index = wanted.firstIndex(where: { $0.sku == line.sku }) {
+                guard line.quantity <= maxLineQuantity - wanted[index].quantity else {
+                    return .failure(Refusal(code: "invalid-quantity", message: "\(line.sku): at most \(maxLineQuantity) units in all"))
+                }
+                wanted[index].quantity += line.quantity
+            } else {
+                wanted.append((line.sku, line.quantity))
+            }
         }
         var returned = alreadyReturned
         var result: [ReturnedLine] = []

@@ -117,11 +117,15 @@ struct OrdersQueries: Sendable {
             for line in lines {
                 let product = products[line.sku]
                 let price = product.flatMap { PriceResolution.price(among: $0.prices, channel: channel, storeId: storeId, at: now) }
-                let total = price.map { $0.amountMinor * Int64(line.quantity) }
+                // Checked: a price the read model took before the bounds (or from elsewhere)
+                // times the quantity may not fit; that line then has no total and cannot be bought.
+                let total = price.flatMap { Currency.lineTotal($0.amountMinor, line.quantity) }
+                let subtotal = view.subtotalMinor.addingReportingOverflow(total ?? 0)
+                let priced = price != nil && total != nil && !subtotal.overflow
                 view.lines.append(CartView.Line(sku: line.sku, name: product?.name, quantity: line.quantity, unitPriceMinor: price?.amountMinor,
-                                                lineTotalMinor: total, available: product?.active == true && price != nil))
+                                                lineTotalMinor: priced ? total : nil, available: product?.active == true && priced))
                 view.currency = view.currency ?? price?.currency
-                view.subtotalMinor += total ?? 0
+                if priced { view.subtotalMinor = subtotal.partialValue }
                 view.itemCount += line.quantity
             }
             return view

@@ -29,6 +29,10 @@ enum PlaceOrderHandler {
             return try await refuse("unknown-channel", "unknown channel \(command.channel)")
         }
         guard !command.paymentReference.isEmpty else { return try await refuse("payment-required", "a payment reference is required") }
+        // The contact's address goes into `RCPT TO:<…>` when the order is announced.
+        if let email = command.contact?.email, let problem = EmailAddress.problem(email) {
+            return try await refuse("invalid-email", "contact.email is not an email address: \(problem)")
+        }
         if channel.isInStore, command.storeId == nil {
             return try await refuse("store-required", "a \(channel.rawValue) order names the store it is placed in")
         }
