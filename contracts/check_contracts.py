@@ -73,6 +73,9 @@ class Route:
     operation: dict
     parameters: dict[str, dict]       # query parameter name -> parameter object
     segments: list[str] = field(default_factory=list)
+    # Object parameters (`style: form`, exploded): their properties are query keys of their
+    # own, and together they must match the object's schema (a `oneOf` says "exactly one of").
+    groups: list[dict] = field(default_factory=list)
 
 
 class Contracts:
@@ -133,12 +136,19 @@ class Contracts:
                 if method not in item:
                     continue
                 operation = item[method]
-                params = {}
+                params, groups = {}, []
                 for p in shared + operation.get("parameters", []):
                     p = self._parameter(p)
-                    if p["in"] == "query":
+                    if p["in"] != "query":
+                        continue
+                    members = _object_members(p.get("schema", {}))
+                    if members is None:
                         params[p["name"]] = p
-                self.routes.append(Route(operation.get("tags", []), method.upper(), template, operation, params, template.strip("/").split("/")))
+                    else:
+                        groups.append(p)
+                        for name, schema in members.items():
+                            params[name] = {"name": name, "in": "query", "schema": schema, "x-group": p["name"]}
+                self.routes.append(Route(operation.get("tags", []), method.upper(), template, operation, params, template.strip("/").split("/"), groups))
 
     # ------------------------------------------------------------------ schema plumbing
     def _localise(self, schema, where: str):
@@ -210,6 +220,11 @@ class Contracts:
                 if route.method == method and score > best_score:
                     best, best_score = route, score
         return best, path_known
+
+
+def _object_members(schema: dict) -> dict | None:
+    """The properties of an object parameter's schema, or None when it is not an object."""
+    return dict(schema.get("properties", {})) if schema.get("type") == "object" else None
 
 
 def _const_ce_type(headers: dict) -> str | None:
@@ -791,7 +806,7 @@ def check_http(c: Contracts, records: list[dict], outcome: Outcome) -> None:
             param = route.parameters.get(name)
             if param is None:
                 problems.append(f"query parameter {name!r} is not in the contract")
-            elif ok:
+            elif ok and "x-group" not in param:  # a group's members are checked together, below
                 schema = c._localise(param.get("schema", {}), label)
                 problems += [f"query {name}={_short(value, 40)}: {p}" for p in c.errors(schema, _coerce(value, schema, c))]
         if ok:
@@ -799,6 +814,12 @@ def check_http(c: Contracts, records: list[dict], outcome: Outcome) -> None:
             for name, param in route.parameters.items():
                 if param.get("required") and name not in given:
                     problems.append(f"answered {r['status']} without the required query parameter {name}")
+            for group in route.groups:
+                members = {n: _coerce(v, c._localise(route.parameters[n]["schema"], label), c)
+                           for n, v in parse_qsl(parts.query, keep_blank_values=True) if route.parameters.get(n, {}).get("x-group") == group["name"]}
+                if not members and not group.get("required"):
+                    continue
+                problems += [f"query {', '.join(sorted(members)) or '(none)'}: {p}" for p in c.errors(c._localise(group["schema"], label), members)]
             body_spec = route.operation.get("requestBody")
             if body_spec and r.get("requestBody") is not None:
                 spec = body_spec["content"].get("application/json")

@@ -244,14 +244,37 @@ public enum Timestamp {
 
     /// An RFC 3339 date-time, with or without fractional seconds; nil for anything else,
     /// an impossible date or time included.
+    ///
+    /// Upper-case `T` and `Z` (as the contracts' `Timestamp` says), and any offset RFC 3339
+    /// allows, -23:59 to +23:59, with its colon (Foundation's parser stops at ±18:00, so the
+    /// offset is applied here, not by it).
     public static func parse(_ text: String) -> Date? {
-        guard fieldsAreValid(text) else { return nil }
-        if text.utf8.dropFirst(19).first == UInt8(ascii: "."),
-           let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
+        guard fieldsAreValid(text), let (local, offset) = splitOffset(text) else { return nil }
+        let utc = local + "Z"
+        if utc.utf8.dropFirst(19).first == UInt8(ascii: "."),
+           let date = try? Date(utc, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
             .timeSeparator(.colon).timeZone(separator: .omitted)) {
-            return date
+            return date.addingTimeInterval(-offset)
         }
-        return try? Date(text, strategy: .iso8601)
+        guard local.utf8.count == 19, let date = try? Date(utc, strategy: .iso8601) else { return nil }
+        return date.addingTimeInterval(-offset)
+    }
+
+    /// `…Z` or `…±hh:mm` → the local part and the offset in seconds; nil for anything else
+    /// (`±hhmm` included: RFC 3339 writes the colon, and so does every schema of ours).
+    static func splitOffset(_ text: String) -> (String, TimeInterval)? {
+        if text.hasSuffix("Z") { return (String(text.dropLast()), 0) }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 25, bytes[bytes.count - 3] == UInt8(ascii: ":") else { return nil }
+        let sign = bytes[bytes.count - 6]
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        let digits = bytes.suffix(5).filter { $0 != UInt8(ascii: ":") }
+        guard digits.count == 4, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        let values = digits.map { Int($0 - UInt8(ascii: "0")) }
+        let hours = values[0] * 10 + values[1], minutes = values[2] * 10 + values[3]
+        guard hours <= 23, minutes <= 59 else { return nil }
+        let seconds = TimeInterval(hours * 3_600 + minutes * 60)
+        return (String(text.dropLast(6)), sign == UInt8(ascii: "-") ? -seconds : seconds)
     }
 
     /// `YYYY-MM-DDThh:mm:ss` names a real instant. Foundation's parser rolls impossible

@@ -72,9 +72,12 @@ public enum OmniServiceRunner {
             ("broker", { await producer.isBrokerReachable() }),
         ])
         let router = Router()
+        let served = ServedRoutes()
         router.add(middleware: ProblemDetailsMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(served: served))
         router.addOperationalRoutes(service: configuration.serviceName, readiness: readiness)
         definition.routes(router, resources)
+        served.fill(from: router)
         let portFile = configuration.portFile
         let app = Application(
             router: router,

@@ -71,11 +71,19 @@ struct CloudEventTests {
             #expect(Timestamp.parse(text) == nil, "\(text)")
             #expect(throws: DecodingError.self, "\(text)") { try JSONCoding.decoder.decode([String: Date].self, from: Data("{\"at\":\"\(text)\"}".utf8)) }
         }
-        for text in ["2024-02-29T23:59:59Z", "2000-02-29T00:00:00.5+01:00", "2026-12-31T23:59:59.999+0000", "2026-11-30T10:00:00+01:00"] {
+        for text in ["2024-02-29T23:59:59Z", "2000-02-29T00:00:00.5+01:00", "2026-12-31T23:59:59.999+00:00", "2026-11-30T10:00:00+01:00"] {
             #expect(Timestamp.parse(text) != nil, "\(text)")
             #expect(try JSONCoding.decoder.decode([String: Date].self, from: Data("{\"at\":\"\(text)\"}".utf8))["at"] == Timestamp.parse(text))
         }
-        let noon = try #require(Timestamp.parse("2026-11-30T12:00:00.250+0100"))
+        // Any offset RFC 3339 allows, up to ±23:59 (Foundation stops at ±18:00); with its colon, upper-case T and Z.
+        #expect(Timestamp.parse("2026-11-30t12:00:00z") == nil && Timestamp.parse("2026-11-30T12:00:00Z") != nil)
+        #expect(Timestamp.parse("2026-11-30T12:00:00-19:53") == Timestamp.parse("2026-12-01T07:53:00Z"))
+        #expect(Timestamp.parse("2026-11-30T12:00:00.2+23:59") == Timestamp.parse("2026-11-29T12:01:00.2Z"))
+        for text in ["2026-11-30T12:00:00+24:00", "2026-11-30T12:00:00+01:60", "2026-11-30T12:00:00+1", "2026-11-30T12:00:00", "2026-11-30T12:00:00.Z",
+                     "2026-11-30T12:00:00 Z", "2026-11-30T12:00:00+01:0a", "2026-11-30T12:00:00+0100", "2026-12-31T23:59:59.999+0000"] {
+            #expect(Timestamp.parse(text) == nil, "\(text)")
+        }
+        let noon = try #require(Timestamp.parse("2026-11-30T12:00:00.250+01:00"))
         #expect(Timestamp.format(noon) == "2026-11-30T11:00:00.250Z")
         #expect(Timestamp.parse(Timestamp.format(noon)) == noon)
     }

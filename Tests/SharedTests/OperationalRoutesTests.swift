@@ -31,6 +31,36 @@ struct OperationalRoutesTests {
         }
     }
 
+    @Test("a served path asked with another method (QUERY, made-up ones included) is a 405 with Allow; an unknown path stays a 404")
+    func methodNotAllowed() async throws {
+        let router = Router()
+        let served = ServedRoutes()
+        router.add(middleware: ProblemDetailsMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(served: served))
+        router.addOperationalRoutes(service: "orders", readiness: ReadinessChecks([]))
+        router.get("/orders/:id") { _, _ in "order" }
+        router.post("/orders/:id/notes") { _, _ in "noted" }
+        router.put("/orders/:id/notes") { _, _ in "replaced" }
+        served.fill(from: router)
+        try await Application(router: router).test(.router) { client in
+            for (uri, method, allow) in [("/orders/42", HTTPRequest.Method.delete, "GET"), ("/orders/42", .post, "GET"),
+                                         ("/orders/42/notes", .get, "POST, PUT"), ("/health/live", .patch, "GET"),
+                                         ("/orders/42", HTTPRequest.Method("QUERY")!, "GET"), ("/orders/42", HTTPRequest.Method("BREW")!, "GET")] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(uri)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
+                    #expect(problem.status == 405 && problem.detail?.contains(allow) == true)
+                }
+            }
+            try await client.execute(uri: "/orders/42", method: .get) { #expect($0.status == .ok) }
+            for uri in ["/orders", "/orders/42/notes/7", "/nothing"] {
+                try await client.execute(uri: uri, method: .delete) { #expect($0.status == .notFound, "\(uri)") }
+            }
+        }
+    }
+
     @Test("not ready is a 503 problem+json naming the failing check")
     func notReady() async throws {
         try await app(ready: false).test(.router) { client in

@@ -99,6 +99,10 @@ struct PromotionsIntegrationTests {
             let (status, type, text) = try await stack.http.post("/quotes", json: Data(body.utf8))
             #expect(status == 400 && type.hasPrefix("application/problem+json") && text.contains("\"detail\""), "\(body) → \(status) \(type) \(text)")
         }
+        // Every field within its bounds, their sum past what the engine prices: a rule across fields, 422.
+        let tooMuch = #"{"basket": {"channel": "web", "currency": "EUR", "lines": [{"lineId": "1", "sku": "A", "quantity": 1000000, "unitPriceMinor": 1000000000000}], "shippingMinor": 0}}"#
+        let (status, type, text) = try await stack.http.post("/quotes", json: Data(tooMuch.utf8))
+        #expect(status == 422 && type.hasPrefix("application/problem+json") && text.contains("add up to"), "\(status) \(type) \(text)")
     }
 
     @Test("Redemptions follow the order: a retry answers the same, a release gives the use back, a late apply holds nothing")
