@@ -19,6 +19,8 @@ struct Fixture: Sendable {
     var promotion: String { "fz-\(tag)-promo" }
     var code: String { "FZ\(tag.uppercased())" }
     var segment: String { "fz-\(tag)-segment" }
+    /// A cart that holds the fixture's sku before the fuzz (extreme quantities land on a line that exists).
+    var cartOwner: String { "fz-\(tag)-cart" }
 }
 
 /// One command type of one topic, with a valid-looking example the fuzzer mutates.
@@ -179,11 +181,11 @@ enum CommandCatalog {
 
     static let orders: [CommandSpec] = [
         spec(OrdersType.addCartItem, .orders) { ids, known, f in
-            let owner = ids.next("anon")
+            let owner = known ? f.cartOwner : ids.next("anon")
             return (AddCartItem(ownerId: owner, sku: known ? f.sku : ids.next("sku"), quantity: 1), owner)
         },
         spec(OrdersType.setCartItemQuantity, .orders) { ids, known, f in
-            let owner = ids.next("anon")
+            let owner = known ? f.cartOwner : ids.next("anon")
             return (SetCartItemQuantity(ownerId: owner, sku: known ? f.sku : ids.next("sku"), quantity: 2), owner)
         },
         spec(OrdersType.removeCartItem, .orders) { ids, known, f in
@@ -276,4 +278,19 @@ enum CommandCatalog {
         ]
         return try list.map { service, type, payload, key in (Topics.commands(service), type, try JSONValue(encoding: payload), key) }
     }
+
+    /// What the fixture's state needs the first part to be known first (the product in
+    /// orders' read model, the customer): a cart holding the sku, a positive points balance.
+    static func stateCommands(_ f: Fixture) throws -> [(topic: String, type: String, payload: JSONValue, key: String)] {
+        [
+            (Topics.commands(.orders), OrdersType.addCartItem, try JSONValue(encoding: AddCartItem(ownerId: f.cartOwner, sku: f.sku, quantity: 1)), f.cartOwner),
+            (Topics.commands(.customers), CustomersType.adjustLoyalty,
+             try JSONValue(encoding: AdjustLoyalty(customer: .identifier(.init(.email, f.email)), points: 100, reason: "fuzz balance", reference: "fz-\(f.tag)-balance")),
+             f.email),
+        ]
+    }
+
+    /// The extremes every numeric field gets, each alone: Int64's ends, 0, -1, and 2^53
+    /// (past which a double, as JavaScript clients hold numbers, is no longer exact).
+    static let extremeNumbers = ["-9223372036854775808", "9223372036854775807", "0", "-1", "9007199254740992"]
 }

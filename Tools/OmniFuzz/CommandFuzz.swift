@@ -71,6 +71,29 @@ struct CommandFuzz {
         return messages
     }
 
+    /// Every numeric field of every command's example that names the fixture (the cart with
+    /// its line, the customer with a balance, the priced sku exist by then), set in turn to
+    /// each of `CommandCatalog.extremeNumbers`: one message each, envelope intact.
+    func extremes(fixture: Fixture) throws -> [FuzzMessage] {
+        var random = SeededRandom(seed: seed ^ 0x4558_5452)
+        var ids = IDSource(tag: tag + "x")
+        var messages: [FuzzMessage] = []
+        for spec in CommandCatalog.all {
+            let example = try spec.example(&ids, true, fixture)
+            for path in example.payload.paths {
+                guard case .number = example.payload[path] else { continue }
+                for extreme in CommandCatalog.extremeNumbers {
+                    let id = UUID(uuidString: Self.uuid(&random))!.uuidString.lowercased()
+                    messages.append(FuzzMessage(fuzzID: id, topic: spec.topic, type: spec.type, service: spec.service,
+                                                mutation: "extreme \(path.dotted)=\(extreme)", key: example.key,
+                                                headers: Mutator.envelope(id: id, type: spec.type, subject: example.key),
+                                                value: example.payload.replacing(path, with: .number(extreme)).bytes))
+                }
+            }
+        }
+        return messages
+    }
+
     /// A UUID from the seed (reproducible bytes; the run tag keeps entity ids unique).
     static func uuid(_ random: inout SeededRandom) -> String {
         let a = random.next(), b = random.next()
@@ -107,8 +130,10 @@ struct CommandFuzz {
         }
         let fixtureDone = await watcher.wait(for: Set(fixtureIDs), until: ContinuousClock.now + .seconds(30))
         if fixtureDone.count < fixtureIDs.count { logger.warning("fixture incomplete: \(fixtureDone.count)/\(fixtureIDs.count) commands answered") }
+        try await prepareState(fixture: fixture, watcher: watcher, producer: producer)
 
-        let messages = try generate(fixture: fixture)
+        // The extremes first, on the state just made; then the random inputs.
+        let messages = try extremes(fixture: fixture) + generate(fixture: fixture)
         let topics = Set(messages.map(\.topic))
         let consumedBefore = await services.consumedCounts(topics: topics)
         for chunk in stride(from: 0, to: messages.count, by: 200) {
@@ -147,6 +172,26 @@ struct CommandFuzz {
         for (id, reason) in await watcher.reasons where ids.contains(id) { reasonCounts[reason, default: 0] += 1 }
         let finalCheck = await knownGoodCommand(fixture: fixture, watcher: watcher, producer: producer)
         return Result(messages: messages, outcomes: outcomes, silentlyConsumed: silent, finalCheck: finalCheck, reasonCounts: reasonCounts)
+    }
+
+    /// The cart with its line and the points balance; each retried for a while, since orders
+    /// learns the fixture's product from catalog's events on its own time.
+    private func prepareState(fixture: Fixture, watcher: OutcomeWatcher, producer: KafkaProducer) async throws {
+        for command in try CommandCatalog.stateCommands(fixture) {
+            var answer: String?
+            for _ in 0..<20 {
+                let id = UUID().uuidString.lowercased()
+                let headers = Mutator.envelope(id: id, type: command.type, subject: command.key)
+                _ = try await producer.send(OutgoingMessage(topic: command.topic, key: Array(command.key.utf8), value: command.payload.bytes, headers: headers))
+                _ = await watcher.wait(for: [id], until: ContinuousClock.now + .seconds(10))
+                answer = await watcher.eventType(causedBy: id)
+                if let answer, !answer.hasSuffix("Rejected.v1") { break }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            if answer == nil || answer!.hasSuffix("Rejected.v1") {
+                logger.warning("fixture state incomplete: \(command.type) answered \(answer ?? "nothing")")
+            }
+        }
     }
 
     /// UpsertProduct → ProductUpserted after the fuzz: the consumers are not stuck. Nil when it worked.

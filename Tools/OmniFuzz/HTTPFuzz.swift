@@ -90,6 +90,15 @@ struct HTTPFuzz {
         var requests: [Request] = []
         // Every route once as written, then random ones.
         for route in Self.routes { requests.append(try request(route, random: &random, plain: true)) }
+        // The state the commands' extremes left: the fixture's cart priced on every kind of
+        // channel (a price times a quantity that does not fit once trapped orders here).
+        for target in ["/carts/\(fixture.cartOwner)", "/carts/\(fixture.cartOwner)?channel=web", "/carts/\(fixture.cartOwner)?channel=pos&store=\(fixture.store)"] {
+            requests.append(Request(service: .orders, method: "GET", target: target, body: nil, contentType: nil))
+        }
+        for target in ["/prices/\(fixture.sku)?channel=web", "/availability/\(fixture.sku)?channel=web", "/stock/\(fixture.sku)/locations/\(fixture.store)"] {
+            requests.append(Request(service: .catalog, method: "GET", target: target, body: nil, contentType: nil))
+        }
+        requests.append(Request(service: .customers, method: "GET", target: "/customers/lookup?email=\(Self.encode(fixture.email))", body: nil, contentType: nil))
         while requests.count < count {
             requests.append(try request(random.pick(Self.routes), random: &random, plain: false))
         }
@@ -102,7 +111,7 @@ struct HTTPFuzz {
 
     private func request(_ route: Route, random: inout SeededRandom, plain: Bool) throws -> Request {
         var mutator = Mutator(random: random.fork())
-        let known = [fixture.sku, fixture.store, fixture.warehouse, fixture.promotion, fixture.email, UUID().uuidString.lowercased()]
+        let known = [fixture.sku, fixture.store, fixture.warehouse, fixture.promotion, fixture.email, fixture.cartOwner, UUID().uuidString.lowercased()]
         func value() -> String {
             if plain || mutator.random.chance(0.3) { return mutator.random.pick(known) }
             // Long, but under the 80 KB request head NIO's parser accepts (past it, it answers a bare 400).

@@ -55,7 +55,7 @@ struct OmniFuzz: AsyncParsableCommand {
         let endpoints = try resolveEndpoints()
         let bootstrap = try resolveBootstrap()
         let tag = String(format: "%06x", UInt32.random(in: 0..<0xFF_FFFF))
-        print("omni-fuzz: seed \(seed), run tag \(tag), \(commands) commands, \(requests) HTTP requests")
+        print("omni-fuzz: seed \(seed), run tag \(tag), \(commands) commands (after every numeric field's extremes), \(requests) HTTP requests")
 
         let started = ContinuousClock.now
         let commandFuzz = CommandFuzz(bootstrap: bootstrap, seed: seed, count: commands, tag: tag, deadline: .seconds(deadline),
