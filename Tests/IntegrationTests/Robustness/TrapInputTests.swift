@@ -1,6 +1,7 @@
 import CatalogContracts
 import CustomersContracts
 import Foundation
+import NotificationsContracts
 import OmniMessaging
 import OrdersContracts
 import Testing
@@ -73,5 +74,30 @@ struct TrapInputTests {
         #expect(cart.subtotalMinor == 0)
         #expect(stack.http(.orders).isRunning)
         #expect(try await stack.http(.orders).get("/health/ready").0 == 200)
+    }
+
+    @Test("notifications: a first name and an order id holding CRLF and a header reach the real SMTP server as one recipient and no extra header")
+    func headerInjection() async throws {
+        let smtp = try await SMTPServerProcess()
+        let stack = try await ServiceStack([.notifications], environment: ["OMNI_SMTP_PORT": "\(smtp.port)"])
+        defer { Task { await stack.stop() } }
+        let tag = Self.unique()
+        let orderId = "ord-\(tag)\r\nBcc: order@example.org"
+        let line = OrderLine(lineId: "1", sku: "lamp", name: "Lamp\r\nX-Injected: 1", category: "home", quantity: 1, unitPriceMinor: 4_900)
+        let order = OrderSnapshot(orderId: orderId, status: "confirmed", channel: "web", storeId: nil, customerId: "cust-\(tag)", currency: "EUR", lines: [line],
+                                  promoCodes: [], fulfilment: OrderFulfilment(mode: .delivery),
+                                  contact: OrderContact(firstName: "Ada\r\nBcc: x@example.org", email: "ada.\(tag)@example.com"),
+                                  subtotalMinor: 4_900, discountMinor: 0, totalMinor: 4_900, placedAt: Date())
+        try await stack.publishEvent(OrdersType.orderConfirmed, OrderEvent(order: order), of: .orders, key: "ord-\(tag)")
+        let mail = try #require(try await smtp.waitForMessages(1).first)
+        let lines = mail.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .init(charactersIn: "\r")) }
+        let headers = lines.prefix { !$0.isEmpty }
+        #expect(headers.filter { $0.hasPrefix("X-RcptTo:") } == ["X-RcptTo: ada.\(tag)@example.com"], "\(headers)")
+        #expect(!headers.contains { $0.hasPrefix("Bcc:") || $0.hasPrefix("X-Injected:") }, "\(headers)")
+        #expect(headers.contains { $0.hasPrefix("Subject:") && $0.contains("ord-\(tag)") && $0.contains("Bcc: order@example.org") }, "\(headers)")
+        #expect(!lines.contains { $0.hasPrefix("Bcc:") || $0.hasPrefix("X-Injected:") }, "no line of the body starts a header either: \(mail)")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(smtp.messages.count == 1)
+        #expect(stack.http(.notifications).isRunning)
     }
 }
