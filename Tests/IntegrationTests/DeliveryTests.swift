@@ -210,12 +210,7 @@ struct DeliveryTests {
         let (name, _, producer) = try await Self.prepare("shared")
         let key = "shared-\(UUID().uuidString)", count = 30, refused = 13
         // All on one key, all published before the consumer starts: they arrive as one batch of one partition.
-        var bad: CloudEvent?
-        for n in 0..<count {
-            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
-            if n == refused { bad = event }
-            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
-        }
+        let bad = try await Self.publishPings(key: key, count: count, producer: producer)[refused]
 
         var handlers = EventHandlers()
         handlers.on(Self.pingType) { event, context in
@@ -231,7 +226,7 @@ struct DeliveryTests {
             #expect(received == Array(0..<count).filter { $0 != refused }, "every other message once, in the partition's order")
             #expect(parked.count == 1)
             #expect(parked.first?.headers.string(DeadLetter.reasonCode) == "invalid-data")
-            #expect(parked.first?.headers.string(CloudEvent.Header.id) == bad?.id.uuidString.lowercased())
+            #expect(parked.first?.headers.string(CloudEvent.Header.id) == bad.id.uuidString.lowercased())
         }
         await producer.shutdown()
     }
@@ -271,10 +266,7 @@ struct DeliveryTests {
         let (name, _, producer) = try await Self.prepare("rejected")
         let key = "rejected-\(UUID().uuidString)", count = 30, refused = 13
         // All on one key, published before the consumer starts: one partition's batch.
-        for n in 0..<count {
-            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
-            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
-        }
+        try await Self.publishPings(key: key, count: count, producer: producer)
         var handlers = EventHandlers()
         handlers.command(Self.pingType, as: Ping.self, service: .customers) { ping, context in
             guard ping.run == key else { return }  // other tests' pings
@@ -297,10 +289,7 @@ struct DeliveryTests {
     func boundedRetries() async throws {
         let (name, _, producer) = try await Self.prepare("poison")
         let key = "poison-\(UUID().uuidString)", count = 20, refused = 7
-        for n in 0..<count {
-            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
-            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
-        }
+        try await Self.publishPings(key: key, count: count, producer: producer)
         struct Unforeseen: Error {}
         final class Calls: Sendable {
             private let count = Mutex(0)
@@ -349,6 +338,18 @@ struct DeliveryTests {
             for try await value in try await db.client.query("SELECT 1").decode(Int.self) { one += value }
             #expect(one == 1)
         }
+    }
+
+    /// Pings 0..<count of one run on one key (one partition, in order); returns them.
+    @discardableResult
+    private static func publishPings(key: String, count: Int, producer: KafkaProducer) async throws -> [CloudEvent] {
+        var events: [CloudEvent] = []
+        for n in 0..<count {
+            let event = try CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, payload: Ping(run: key, n: n))
+            try await producer.send(event.outgoingMessage(topic: Self.topic, key: key))
+            events.append(event)
+        }
+        return events
     }
 
     /// A case's own schema, the broker's address, and a producer.
