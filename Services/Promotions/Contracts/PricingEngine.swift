@@ -150,7 +150,8 @@ public enum PricingEngine {
                 for line in scope { taken[line.lineId] = min(taken[line.lineId] ?? 0, remaining(line)) }
             case .buyXGetY:
                 // Units from the dearest down, in groups of buy + get: the last `get` of each group are the gifts.
-                let buy = max(1, promotion.buyQuantity ?? 1), get = max(1, promotion.getQuantity ?? 1)
+                // Capped: a definition stored before its bounds must not overflow `buy + get`.
+                let buy = min(max(1, promotion.buyQuantity ?? 1), Basket.maxLineQuantity), get = min(max(1, promotion.getQuantity ?? 1), Basket.maxLineQuantity)
                 let units = scope.flatMap { line in Array(repeating: line, count: max(0, line.quantity)) }
                     .sorted { ($0.unitPriceMinor, $1.lineId) > ($1.unitPriceMinor, $0.lineId) }
                 for (index, unit) in units.enumerated() where index % (buy + get) >= buy {

@@ -92,6 +92,9 @@ public struct Promotion: Codable, Sendable, Equatable {
     /// Codes compare without case or surrounding spaces.
     public static func normalise(code: String) -> String { code.trimmingCharacters(in: .whitespaces).uppercased() }
 
+    /// The most uses a limit counts.
+    public static let maxUses = 1_000_000_000
+
     /// What is wrong with this definition, if anything (a malformed rule is refused).
     public var problems: [String] {
         var problems: [String] = []
@@ -108,14 +111,14 @@ public struct Promotion: Codable, Sendable, Equatable {
         case .amountOff: needAmount()
         case .nthItemPercentOff:
             needPercent()
-            if (nth ?? 0) < 2 { problems.append("nth must be at least 2") }
+            if nth == nil { problems.append("nth is required (at least 2)") }
         case .thresholdAmountOff:
             needAmount()
             if (thresholdMinor ?? 0) <= 0 { problems.append("thresholdMinor must be above 0") }
         case .freeShipping: break
         case .buyXGetY:
-            if (buyQuantity ?? 0) < 1 { problems.append("buyQuantity must be at least 1") }
-            if (getQuantity ?? 0) < 1 { problems.append("getQuantity must be at least 1") }
+            if buyQuantity == nil { problems.append("buyQuantity is required (at least 1)") }
+            if getQuantity == nil { problems.append("getQuantity is required (at least 1)") }
             if let percent, !(1...100).contains(percent) { problems.append("percent must be from 1 to 100") }
         case .bundlePrice:
             needAmount()
@@ -124,8 +127,21 @@ public struct Promotion: Codable, Sendable, Equatable {
         if let validFrom, let validTo, validFrom >= validTo { problems.append("the validity window is empty (validFrom must be before validTo)") }
         if let code, Promotion.normalise(code: code).isEmpty { problems.append("code cannot be blank") }
         if code != nil, uniqueCodes == true { problems.append("a promotion has a shared code or unique codes, not both") }
-        if let usageLimit, usageLimit < 1 { problems.append("usageLimit must be at least 1") }
-        if let perCustomerLimit, perCustomerLimit < 1 { problems.append("perCustomerLimit must be at least 1") }
+        if let usageLimit, !(1...Self.maxUses).contains(usageLimit) { problems.append("usageLimit must be from 1 to \(Self.maxUses)") }
+        if let perCustomerLimit, !(1...Self.maxUses).contains(perCustomerLimit) { problems.append("perCustomerLimit must be from 1 to \(Self.maxUses)") }
+        // Bounded like a basket's lines, so no sum or group the engine computes can overflow.
+        for (name, amount) in [("amountMinor", amountMinor), ("thresholdMinor", thresholdMinor), ("minimumBasketMinor", minimumBasketMinor)] {
+            if let amount, amount > Basket.maxAmountMinor || amount < 0 { problems.append("\(name) must be from 0 to \(Basket.maxAmountMinor)") }
+        }
+        // Checked whenever given, whatever the kind: a field the kind ignores is still stored and shown.
+        for (name, quantity, least) in [("nth", nth, 2), ("buyQuantity", buyQuantity, 1), ("getQuantity", getQuantity, 1)] {
+            if let quantity, !(least...Basket.maxLineQuantity).contains(quantity) {
+                problems.append("\(name) must be from \(least) to \(Basket.maxLineQuantity)")
+            }
+        }
+        if let percent, !(1...100).contains(percent), !problems.contains("percent must be from 1 to 100") {
+            problems.append("percent must be from 1 to 100")
+        }
         if let channels, channels.isEmpty { problems.append("channels, when given, names at least one channel") }
         if let segments, segments.isEmpty { problems.append("segments, when given, names at least one segment") }
         return problems

@@ -77,7 +77,7 @@ struct PricingEngineTests {
         #expect(pricing.totalMinor == 19_000)
         #expect(PricingEngine.price(Self.basket([("SHOE-1", 1, 9_000)]), promotions: [kit], codes: []).totalDiscountMinor == 0)
         #expect(Promotion(promotionId: "k", name: "K", kind: .bundlePrice, amountMinor: 1, skus: ["A"]).problems == ["a bundle names at least two skus"])
-        #expect(Promotion(promotionId: "b", name: "B", kind: .buyXGetY, buyQuantity: 0, getQuantity: 1).problems == ["buyQuantity must be at least 1"])
+        #expect(Promotion(promotionId: "b", name: "B", kind: .buyXGetY, buyQuantity: 0, getQuantity: 1).problems == ["buyQuantity must be from 1 to 1000000"])
     }
 
     @Test("Stackable offers add up, each on what the one before left; an exclusive one wins only when it is better")
@@ -118,10 +118,26 @@ struct PricingEngineTests {
     func malformed() {
         #expect(Promotion(promotionId: "p", name: "P", kind: .percentOff, percent: 150).problems == ["percent must be from 1 to 100"])
         #expect(Promotion(promotionId: "p", name: "P", kind: .amountOff).problems == ["amountMinor must be above 0"])
-        #expect(Promotion(promotionId: "p", name: "P", kind: .nthItemPercentOff, percent: 50, nth: 1).problems == ["nth must be at least 2"])
+        #expect(Promotion(promotionId: "p", name: "P", kind: .nthItemPercentOff, percent: 50, nth: 1).problems == ["nth must be from 2 to 1000000"])
         #expect(Promotion(promotionId: "p", name: "P", kind: .freeShipping, validFrom: Self.noon, validTo: Self.noon).problems
             == ["the validity window is empty (validFrom must be before validTo)"])
         #expect(Promotion(promotionId: "p", name: "P", kind: .freeShipping, code: "  ").problems == ["code cannot be blank"])
         #expect(Promotion(promotionId: "p", name: "P", kind: .percentOff, percent: 100, channels: ["web"]).problems.isEmpty)
+    }
+
+    @Test("Extreme numbers in a definition are refused, whatever its kind; one stored before the bounds prices without trapping")
+    func extremes() throws {
+        for promotion in [Promotion(promotionId: "b", name: "B", kind: .buyXGetY, buyQuantity: .max, getQuantity: .max),
+                          Promotion(promotionId: "n", name: "N", kind: .nthItemPercentOff, percent: 50, nth: .max),
+                          Promotion(promotionId: "a", name: "A", kind: .amountOff, amountMinor: .max),
+                          Promotion(promotionId: "t", name: "T", kind: .thresholdAmountOff, amountMinor: 500, thresholdMinor: .max),
+                          Promotion(promotionId: "m", name: "M", kind: .percentOff, percent: 10, minimumBasketMinor: .min),
+                          Promotion(promotionId: "u", name: "U", kind: .percentOff, percent: 10, usageLimit: .max),
+                          Promotion(promotionId: "f", name: "F", kind: .freeShipping, percent: .min, nth: 0)] {
+            #expect(!promotion.problems.isEmpty, "\(promotion.promotionId)")
+        }
+        let stored = Promotion(promotionId: "b", name: "B", kind: .buyXGetY, buyQuantity: .max, getQuantity: .max)
+        let basket = Basket(channel: "web", currency: "EUR", lines: [BasketLine(lineId: "1", sku: "A", quantity: 3, unitPriceMinor: 1_000)])
+        #expect(PricingEngine.price(basket, promotions: [stored], codes: []).totalMinor == 3_000)
     }
 }

@@ -78,22 +78,39 @@ public enum SegmentRules {
         }
     }
 
+    /// A hundred years, and a million orders: bounds no real rule comes near.
+    public static let maxWithinDays = 36_500
+    public static let maxOrderCount = 1_000_000
+
     /// What is wrong with a definition, if anything.
     public static func validate(_ segment: DefineSegment) throws(Rejection) {
         guard !segment.segmentId.isEmpty, !segment.name.isEmpty else { throw Rejection("missing-field", "segmentId and name are required") }
         guard !segment.conditions.isEmpty else { throw Rejection("invalid-segment", "a segment needs at least one condition") }
         for condition in segment.conditions {
-            if let days = condition.withinDays, days < 1 { throw Rejection("invalid-segment", "withinDays must be at least 1") }
+            if let days = condition.withinDays, !(1...maxWithinDays).contains(days) {
+                throw Rejection("invalid-segment", "withinDays must be from 1 to \(maxWithinDays)")
+            }
+            // Checked whenever given, whatever the kind.
+            if let amount = condition.amountMinor, !(1...Currency.maxAmountMinor).contains(amount) {
+                throw Rejection("invalid-segment", "amountMinor must be from 1 to \(Currency.maxAmountMinor)")
+            }
+            if let count = condition.count, !(1...maxOrderCount).contains(count) {
+                throw Rejection("invalid-segment", "count must be from 1 to \(maxOrderCount)")
+            }
             switch condition.kind {
             case .spentAtLeast:
-                guard (condition.amountMinor ?? 0) > 0 else { throw Rejection("invalid-segment", "spent-at-least needs amountMinor above 0") }
+                guard let amount = condition.amountMinor, (1...Currency.maxAmountMinor).contains(amount) else {
+                    throw Rejection("invalid-segment", "spent-at-least needs amountMinor from 1 to \(Currency.maxAmountMinor)")
+                }
             case .boughtIn:
                 guard let channels = condition.channels, !channels.isEmpty else { throw Rejection("invalid-segment", "bought-in needs channels") }
                 for channel in channels where channel != "store" && channel != "online" && SalesChannel(rawValue: channel) == nil {
                     throw Rejection("invalid-segment", "unknown channel \(channel) (a sales channel, store or online)")
                 }
             case .ordersAtLeast:
-                guard (condition.count ?? 0) > 0 else { throw Rejection("invalid-segment", "orders-at-least needs a count above 0") }
+                guard let count = condition.count, (1...maxOrderCount).contains(count) else {
+                    throw Rejection("invalid-segment", "orders-at-least needs a count from 1 to \(maxOrderCount)")
+                }
             case .locale:
                 guard !(condition.values ?? []).isEmpty else { throw Rejection("invalid-segment", "locale needs values") }
             }

@@ -12,6 +12,7 @@ enum LeadHandlers {
         guard !lead.sourceChannel.isEmpty else { throw Rejection("missing-field", "a lead needs its source channel") }
         if let budget = lead.budgetMinor {
             guard budget >= 0 else { throw Rejection("invalid-budget", "a budget cannot be negative") }
+            guard budget <= Currency.maxAmountMinor else { throw Rejection("invalid-budget", "a budget is at most \(Currency.maxAmountMinor) minor units") }
             guard let currency = lead.currency, Currency.isKnown(currency) else {
                 throw Rejection("unknown-currency", "a budget needs a known ISO 4217 currency, got \(lead.currency ?? "none")")
             }
