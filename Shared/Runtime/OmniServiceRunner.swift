@@ -36,8 +36,8 @@ public enum OmniServiceRunner {
 
     /// Runs Swift concurrency's tasks on NIO's event loop threads instead of a second pool
     /// beside them: a handler awaiting Postgres or the broker then resumes on the thread that
-    /// read the reply, without a hop between threads for every statement (measured: see the
-    /// README's Benchmark). `OMNI_TASKS_ON_EVENT_LOOPS=0` keeps the default executor.
+    /// read the reply, without a hop between threads for every statement (measured in
+    /// docs/benchmarks.md). `OMNI_TASKS_ON_EVENT_LOOPS=0` keeps the default executor.
     static func runTasksOnEventLoops() {
         guard ProcessInfo.processInfo.environment["OMNI_TASKS_ON_EVENT_LOOPS"] != "0" else { return }
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()

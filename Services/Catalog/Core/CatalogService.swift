@@ -4,7 +4,7 @@ import OmniPersistence
 import OmniRuntime
 
 /// The catalog service: products, channel prices, locations, the stock ledger,
-/// reservations and live availability, for every channel (README, "Catalog").
+/// reservations and live availability, for every channel (docs/services/catalog.md).
 public enum CatalogService {
     public static func definition() throws -> ServiceDefinition {
         ServiceDefinition(

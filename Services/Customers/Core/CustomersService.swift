@@ -4,7 +4,7 @@ import OmniPersistence
 import OmniRuntime
 
 /// The customers service: one profile per person across every channel — identifiers and
-/// merges, consents, contact preferences, loyalty, the timeline, GDPR (README, "Customers").
+/// merges, consents, contact preferences, loyalty, the timeline, GDPR (docs/services/customers.md).
 public enum CustomersService {
     public static func definition() throws -> ServiceDefinition {
         ServiceDefinition(

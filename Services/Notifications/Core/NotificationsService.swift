@@ -5,7 +5,7 @@ import OmniRuntime
 
 /// The notifications service: events become personal messages, rendered from the
 /// templates in the repo in the customer's language, on the medium the rules allow, sent
-/// over SMTP and HTTP webhooks (README, "Notifications").
+/// over SMTP and HTTP webhooks (docs/services/notifications.md).
 public enum NotificationsService {
     public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ServiceDefinition {
         guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
@@ -29,7 +29,7 @@ public enum NotificationsService {
     }
 }
 
-/// The service's environment (README, "Notifications").
+/// The service's environment (docs/services/notifications.md).
 struct NotificationsSettings {
     var smtpHost = "127.0.0.1"
     var smtpPort = 1025

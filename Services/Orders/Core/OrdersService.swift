@@ -4,7 +4,7 @@ import OmniPersistence
 import OmniRuntime
 
 /// The orders service: carts that follow the customer, orders from every channel, the
-/// order saga with catalog and promotions, fulfilment (README, "Orders").
+/// order saga with catalog and promotions, fulfilment (docs/services/orders.md).
 public enum OrdersService {
     public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceDefinition {
         let policy = OrdersPolicy.fromEnvironment(environment)

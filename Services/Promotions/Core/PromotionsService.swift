@@ -4,7 +4,7 @@ import OmniPersistence
 import OmniRuntime
 
 /// The promotions service: promotions as data, codes with usage limits held across every
-/// channel, the pricing engine, and its part in the order saga (README, "Promotions").
+/// channel, the pricing engine, and its part in the order saga (docs/services/promotions.md).
 public enum PromotionsService {
     public static func definition() throws -> ServiceDefinition {
         ServiceDefinition(

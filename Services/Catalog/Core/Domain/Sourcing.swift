@@ -1,6 +1,6 @@
 import CatalogContracts
 
-/// The sourcing rule for an order's reservation (README, "Catalog: sourcing"):
+/// The sourcing rule for an order's reservation (docs/services/catalog.md, "Reservations"):
 ///
 /// 1. Click & collect reserves at the chosen store only.
 /// 2. Delivery looks at the locations serving the channel, nearest to the destination

@@ -35,7 +35,7 @@ public struct LifecycleRefusal: Error, Equatable, Sendable {
     public var message: String
 }
 
-/// The order lifecycle as an explicit state machine (README, "Orders"):
+/// The order lifecycle as an explicit state machine (docs/services/orders.md):
 /// placed → confirmed → shipped → delivered, or confirmed → ready for pickup → picked up;
 /// confirmed → completed for a purchase at the till; picked up, delivered or completed →
 /// returned once every unit came back; placed → rejected; cancelled from placed,

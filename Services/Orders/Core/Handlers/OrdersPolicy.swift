@@ -1,7 +1,7 @@
 import Foundation
 import OmniMessaging
 
-/// The orders service's tunables (README, "Orders"), from the environment.
+/// The orders service's tunables (docs/services/orders.md), from the environment.
 struct OrdersPolicy: Sendable {
     /// How long a saga step waits for a participant before the order is rejected.
     var stepTimeout: Duration = .seconds(30)
