@@ -57,10 +57,21 @@ var targets: [Target] = [
         resources: [.copy("Migrations")],
         swiftSettings: swiftSettings
     ),
+    // Who may call what: signed JWT credentials (a key set with rotation, a revocation
+    // list), the scope catalogue and the roles that bundle scopes.
+    .target(
+        name: "OmniAuth",
+        dependencies: [
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Shared/Auth",
+        swiftSettings: swiftSettings
+    ),
     .target(
         name: "OmniRuntime",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniAuth",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -85,7 +96,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "OmniCLI",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniChannel", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
+            "OmniKafka", "OmniMessaging", "OmniChannel", "OmniAuth", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -96,7 +107,7 @@ var targets: [Target] = [
     // outcomes) and a seeded generator.
     .target(
         name: "OmniChannel",
-        dependencies: ["OmniKafka", "OmniMessaging", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["OmniKafka", "OmniMessaging", "OmniAuth", .product(name: "Logging", package: "swift-log")],
         path: "Tools/Channel",
         swiftSettings: swiftSettings
     ),
@@ -117,7 +128,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "OmniFuzz",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniRuntime", "OmniChannel", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
+            "OmniKafka", "OmniMessaging", "OmniRuntime", "OmniChannel", "OmniAuth", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
             "NotificationsContracts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -135,7 +146,7 @@ var targets: [Target] = [
     .testTarget(
         name: "SharedTests",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "OmniAuth",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ],
@@ -155,7 +166,7 @@ var targets: [Target] = [
     .testTarget(
         name: "IntegrationTests",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "CatalogContracts", "CustomersContracts",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "OmniAuth", "OmniChannel", "CatalogContracts", "CustomersContracts",
             "OrdersContracts", "PromotionsContracts", "NotificationsContracts",
             // Its SMTP client, against a real SMTP server.
             "NotificationsCore",
@@ -229,6 +240,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: targets
 )

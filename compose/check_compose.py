@@ -58,6 +58,8 @@ COMMON_ENV = {
     "OMNI_HTTP_HOST": "0.0.0.0",
     "OMNI_HTTP_PORT": "8080",
     "OMNI_LOG_FORMAT": "json",
+    "OMNI_AUTH_KEYS_FILE": "/run/omni/auth/keys.json",
+    "OMNI_AUTH_REVOKED_FILE": "/run/omni/auth/revoked.json",
 }
 EXTRA_ENV = {"notifications": {"OMNI_SMTP_HOST": "mailpit", "OMNI_SMTP_PORT": "1025"}}
 
@@ -303,7 +305,7 @@ def check_omni_service(report: Report, name: str, service: dict) -> None:
     report.check(f"{name}: healthcheck requests {HEALTH_URL}", problems)
 
     deps = depends_on(service)
-    wanted = {"postgres": "service_healthy", "kafka-init": "service_completed_successfully"}
+    wanted = {"postgres": "service_healthy", "kafka-init": "service_completed_successfully", "auth-init": "service_completed_successfully"}
     problems = [f"{dep} is {deps.get(dep, 'absent')}, wants {condition}"
                 for dep, condition in wanted.items() if deps.get(dep) != condition]
     report.check(f"{name}: depends_on postgres (healthy) and kafka-init (completed)", problems)

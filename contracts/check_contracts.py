@@ -583,6 +583,18 @@ def check_static(c: Contracts, code: CodeBase) -> tuple[Report, dict]:
             declared = [c._parameter(p) for p in c.openapi["paths"][route.template].get("parameters", []) + route.operation.get("parameters", [])]
             if not any(p["in"] == "path" and p["name"] == name for p in declared):
                 report.add(f"openapi.yaml {route.method} {route.template}: path parameter {name} is not declared")
+    # 6b. The scope each route requires in code (`requires:`) is its `security` in openapi.yaml.
+    for route in c.routes:
+        declared = {scope for requirement in route.operation.get("security", []) for scope in requirement.get("bearer", [])}
+        for s in route.services:
+            key = (s, route.method, route.template)
+            if key not in code.routes:
+                continue
+            required = code.route_scopes.get(key)
+            if required is None and declared:
+                report.add(f"openapi.yaml {route.method} {route.template}: security {sorted(declared)}, but {s}'s code requires no scope ({code.route_sources[key]})")
+            elif required is not None and declared != {required}:
+                report.add(f"openapi.yaml {route.method} {route.template}: security {sorted(declared) or 'missing'}, but {s}'s code requires {required} ({code.route_sources[key]})")
     for key in sorted(code.routes - contract_routes):
         report.add(f"{key[0]} serves {key[1]} {key[2]} ({code.route_sources[key]}), which openapi.yaml lacks")
     for key in sorted(contract_routes - code.routes):

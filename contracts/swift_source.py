@@ -260,6 +260,8 @@ class CodeBase:
     sent_commands: dict[str, dict[str, str | None]]  # service -> ce_type -> payload type
     routes: set[tuple[str, str, str]]              # (service, METHOD, /path/{param})
     route_sources: dict[tuple[str, str, str], str]
+    # The scope each route requires (`requires: .ordersRead` → `orders:read`); open routes absent.
+    route_scopes: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def resolve(self, name: str, scope: str | None = None) -> str | None:
         """The qualified name a type reference `name` means inside `scope`."""
@@ -346,14 +348,22 @@ def read_code_base(root: Path) -> CodeBase:
     routes: set[tuple[str, str, str]] = set()
     sources: dict[tuple[str, str, str], str] = {}
 
+    # `case catalogRead = "catalog:read"` in Shared/Auth/Scope.swift: the scope catalogue.
+    scope_file = root / "Shared/Auth/Scope.swift"
+    scope_names = dict(re.findall(r'case (\w+) = "([^"]+)"', scope_file.read_text(encoding="utf-8"))) if scope_file.exists() else {}
+    scopes: dict[tuple[str, str, str], str] = {}
+
     def add_routes(path: Path, services: list[str], pattern: re.Pattern[str]) -> None:
         text = path.read_text(encoding="utf-8")
         for number, line in enumerate(text.split("\n"), 1):
             for m in pattern.finditer(line):
                 method, route = m.group(1).upper(), re.sub(r":(\w+)", r"{\1}", m.group(2))
+                required = re.search(r'requires:\s*\.(\w+)', line[m.end():])
                 for service in services:
                     routes.add((service, method, route))
                     sources[(service, method, route)] = f"{path.relative_to(root)}:{number}"
+                    if required:
+                        scopes[(service, method, route)] = scope_names.get(required.group(1), "?" + required.group(1))
 
     for service in SERVICES:
         for path in swift_files(root, f"Services/{service.capitalize()}/Core"):
@@ -363,4 +373,4 @@ def read_code_base(root: Path) -> CodeBase:
         if "extension Router" in path.read_text(encoding="utf-8"):
             add_routes(path, SERVICES, re.compile(r'(?:^|\s)(get|post|put|patch|delete|head)\(\s*"(/[^"]*)"'))
 
-    return CodeBase(root, types, aliases, ce_types, ce_type_files, commands, handled, emitted, sent, routes, sources)
+    return CodeBase(root, types, aliases, ce_types, ce_type_files, commands, handled, emitted, sent, routes, sources, scopes)

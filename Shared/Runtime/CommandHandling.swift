@@ -56,6 +56,14 @@ extension EventHandlers {
         _ type: String, as _: Command.Type, service: ServiceName,
         _ body: @escaping @Sendable (Command, CommandContext) async throws -> Void
     ) {
+        let body: @Sendable (Command, CommandContext) async throws -> Void = { command, context in
+            // A channel acts only as itself and for its own store (see `ActsForChannel`).
+            if let acting = command as? any ActsForChannel, let source = ChannelSource(context.command.source),
+               let violation = source.violation(envelopeChannel: context.command.channel, command: acting) {
+                throw violation
+            }
+            try await body(command, context)
+        }
         on(type) { event, handlerContext in
             let command = try event.decode(Command.self)
             let context = CommandContext(command: event, handler: handlerContext, service: service)

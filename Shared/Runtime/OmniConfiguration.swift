@@ -27,6 +27,10 @@ public struct OmniConfiguration: Sendable {
     public var portFile: String?
     public var logLevel: String
     public var logFormat: LogFormat
+    /// The public key set credentials are verified with (required: no service runs unguarded).
+    public var authKeysFile: String
+    /// The revocation list (optional: nothing revoked without it).
+    public var authRevokedFile: String?
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -61,6 +65,9 @@ public struct OmniConfiguration: Sendable {
         let formatText = value("OMNI_LOG_FORMAT") ?? "text"
         guard let format = LogFormat(rawValue: formatText) else { throw ConfigurationError.invalid("OMNI_LOG_FORMAT", formatText, "text or json") }
         let schema = value("OMNI_PG_SCHEMA") ?? name
+        guard let keysFile = value("OMNI_AUTH_KEYS_FILE") else {
+            throw ConfigurationError.missing("OMNI_AUTH_KEYS_FILE (the public key set credentials are verified with: omni-cli auth init)")
+        }
         return OmniConfiguration(
             serviceName: name,
             instanceID: value("OMNI_INSTANCE_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())",
@@ -86,7 +93,9 @@ public struct OmniConfiguration: Sendable {
             httpPort: try integer("OMNI_HTTP_PORT", default: defaultPorts[name] ?? 8080),
             portFile: value("OMNI_PORT_FILE"),
             logLevel: value("OMNI_LOG_LEVEL") ?? "info",
-            logFormat: format
+            logFormat: format,
+            authKeysFile: keysFile,
+            authRevokedFile: value("OMNI_AUTH_REVOKED_FILE")
         )
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import OmniAuth
 import OmniKafka
 import OmniMessaging
 import OmniPersistence
@@ -71,11 +72,17 @@ public enum OmniServiceRunner {
             ("database", { await database.isReachable() }),
             ("broker", { await producer.isBrokerReachable() }),
         ])
-        let router = Router()
+        let verifier = try await TokenVerifier(configuration: .init(
+            keysFile: URL(fileURLWithPath: configuration.authKeysFile),
+            revokedFile: configuration.authRevokedFile.map { URL(fileURLWithPath: $0) }))
+        let accessLog = PIIAccessLog(database: database)
+        let router = Router(context: OmniRequestContext.self)
         let served = ServedRoutes()
         router.add(middleware: ProblemDetailsMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(served: served))
+        router.add(middleware: AuthenticationMiddleware(verifier: verifier, accessLog: accessLog))
         router.addOperationalRoutes(service: configuration.serviceName, readiness: readiness)
+        router.addPersonalDataAccessRoute(service: configuration.serviceName, log: accessLog)
         definition.routes(router, resources)
         served.fill(from: router)
         let portFile = configuration.portFile

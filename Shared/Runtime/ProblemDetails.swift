@@ -14,6 +14,10 @@ public struct ProblemDetails: Error, HTTPResponseError, Codable, Sendable {
     public var detail: String?
     /// Per-field reasons for invalid input.
     public var errors: [String: String]?
+    /// On a 403: the scope the route needs and the credential lacks.
+    public var requiredScope: String?
+    /// On a 401/403: the `WWW-Authenticate` challenge (RFC 6750), sent as a header.
+    public var challenge: String?
 
     public init(status: HTTPResponse.Status, type: String? = nil, title: String? = nil, detail: String? = nil, errors: [String: String]? = nil) {
         self.statusCode = status.code
@@ -24,7 +28,7 @@ public struct ProblemDetails: Error, HTTPResponseError, Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, detail, errors
+        case type, title, detail, errors, requiredScope
         case statusCode = "status"
     }
 
@@ -34,6 +38,7 @@ public struct ProblemDetails: Error, HTTPResponseError, Codable, Sendable {
         let body = try JSONEncoder().encode(self)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let challenge { headers[.wwwAuthenticate] = challenge }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

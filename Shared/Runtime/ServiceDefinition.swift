@@ -15,7 +15,7 @@ public struct ServiceDefinition: Sendable {
     public var subscriptions: [String]
     public var handlers: EventHandlers
     /// Adds the service's query routes (operational routes are added by the runtime).
-    public var routes: @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void
+    public var routes: @Sendable (Router<OmniRequestContext>, ServiceResources) -> Void
     /// Background work of the service (pollers, timers), started once the schema is migrated.
     public var workers: @Sendable (ServiceResources) -> [any Service]
     /// How many consumer transactions may run at once (nil: one per partition). One where
@@ -24,7 +24,7 @@ public struct ServiceDefinition: Sendable {
 
     public init(
         name: String, migrations: [MigrationSet], subscriptions: [String], handlers: EventHandlers = EventHandlers(),
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceResources) -> Void = { _, _ in },
+        routes: @escaping @Sendable (Router<OmniRequestContext>, ServiceResources) -> Void = { _, _ in },
         workers: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] },
         consumerTransactionsAtOnce: Int? = nil
     ) {

@@ -16,7 +16,8 @@ struct FuzzTests {
             "OMNI_SMTP_PORT": "\(smtp.port)", "OMNI_SMS_WEBHOOK_URL": "\(providers.url)/sms", "OMNI_PUSH_WEBHOOK_URL": "\(providers.url)/push",
         ])
         defer { providers.stop() }
-        var arguments = ["--bootstrap", stack.broker.bootstrap, "--seed", "20240608", "--commands", "300", "--requests", "200", "--deadline", "25"]
+        var arguments = ["--bootstrap", stack.broker.bootstrap, "--seed", "20240608", "--commands", "300", "--requests", "200", "--deadline", "25",
+                         "--auth-dir", try TestStack.env("OMNI_TEST_AUTH_DIR")]
         for service in ServiceName.allCases {
             let process = stack.http(service)
             arguments += ["--service", "\(service.rawValue)=http://127.0.0.1:\(try #require(process.port))", "--pid", "\(service.rawValue)=\(process.pid)"]

@@ -58,8 +58,9 @@ public final class CommandChannel: @unchecked Sendable {
     /// Publishes `payload` as a channel would; returns the envelope (its id is the cause
     /// of what the service answers) once the broker acknowledged it.
     @discardableResult
-    public func send(_ type: String, _ payload: some Encodable, to service: ServiceName, key: String, channel: String = "web",
+    public func send(_ type: String, _ payload: some Encodable, to service: ServiceName, key: String, channel: String? = nil,
               correlation: String? = nil) async throws -> CloudEvent {
+        let channel = channel ?? ChannelSource.channel(of: payload)
         let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: key, payload: payload,
                                    correlationID: correlation ?? UUID().uuidString.lowercased(), channel: channel)
         _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(service), key: key))

@@ -89,6 +89,7 @@ final class PromotionsQuoteBench: Sendable {
     func quotes(promotions: Int, clients: Int, seconds: Int) async throws -> BenchFigure {
         guard let port = service.httpPort else { throw BenchError("promotions has no HTTP port") }
         let url = URL(string: "http://127.0.0.1:\(port)/quotes")!
+        let token = try await ServiceUnderBench.credentials().token(as: .webShop, name: "bench-web-shop")
         let until = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -100,6 +101,7 @@ final class PromotionsQuoteBench: Sendable {
                         var request = URLRequest(url: url)
                         request.httpMethod = "POST"
                         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                        request.authorize(bearer: token)
                         request.httpBody = try JSONCoding.encoder.encode(QuoteBody(basket: PromotionsEngineBench.basket(index), codes: ["CODE-7"]))
                         let at = ContinuousClock.now
                         let (_, response) = try await URLSession.shared.data(for: request)

@@ -1,4 +1,5 @@
 import Foundation
+import OmniChannel
 import PostgresNIO
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -33,7 +34,7 @@ final class ServiceUnderBench: @unchecked Sendable {
             "OMNI_PG_USER": target.user, "OMNI_PG_PASSWORD": target.password, "OMNI_PG_SCHEMA": schema,
             "OMNI_KAFKA_BOOTSTRAP": bootstrap, "OMNI_HTTP_PORT": "0", "OMNI_PORT_FILE": portFile.path,
             "OMNI_LOG_LEVEL": "warning", "OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_INSTANCE_ID": schema,
-        ].merging(environment) { $1 }) { $1 }
+        ].merging(try Self.credentials().serviceEnvironment) { $1 }.merging(environment) { $1 }) { $1 }
         guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else { throw BenchError("cannot write \(logFile.path)") }
     }
 
@@ -92,6 +93,11 @@ final class ServiceUnderBench: @unchecked Sendable {
     }
 
     var httpPort: Int? { port }
+
+    /// The bench's own key set (one per bench process), which its services verify with.
+    static func credentials() throws -> DevCredentials {
+        try DevCredentials(directory: FileManager.default.temporaryDirectory.appendingPathComponent("omni-bench-auth-\(getpid())"))
+    }
 
     private var port: Int? {
         (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

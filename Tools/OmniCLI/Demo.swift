@@ -199,7 +199,10 @@ final class DemoScript: Sendable {
 
     /// The body of a 200 answer, nil otherwise.
     static func get(_ url: String) async -> Data? {
-        guard let url = URL(string: url), let (data, response) = try? await URLSession.shared.data(from: url) else { return nil }
+        guard let url = URL(string: url), let token = try? await DevCredentials.fromEnvironment().token(subject: "staff:omni-demo") else { return nil }
+        var request = URLRequest(url: url)
+        request.authorize(bearer: token)
+        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
         return (response as? HTTPURLResponse)?.statusCode == 200 ? data : nil
     }
 }

@@ -12,7 +12,7 @@ struct OmniCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omni-cli",
         abstract: "Publish commands to Omni's topics and read them back.",
-        subcommands: [Publish.self, Tail.self, ListTopics.self, Demo.self]
+        subcommands: [Publish.self, Tail.self, ListTopics.self, Demo.self, Auth.self]
     )
 }
 

@@ -11,6 +11,9 @@ struct HTTPFuzz {
     let seed: UInt64
     let count: Int
     let fixture: Fixture
+    /// Credentials no service may accept (forged, expired, foreign, mangled): one request in
+    /// six carries one, and anything but a 401 on a guarded route is a finding.
+    var hostileCredentials: [HostileCredential] = []
 
     struct Route: Sendable {
         var service: ServiceName
@@ -82,6 +85,8 @@ struct HTTPFuzz {
         var target: String
         var body: Data?
         var contentType: String?
+        /// Nil: the fuzzer's own valid credential.
+        var hostile: HostileCredential?
         var label: String { "\(method) \(target.count > 160 ? String(target.prefix(160)) + "…(\(target.utf8.count) bytes)" : target)" + (body.map { " body \($0.count) bytes" } ?? "") }
     }
 
@@ -100,7 +105,15 @@ struct HTTPFuzz {
         }
         requests.append(Request(service: .customers, method: "GET", target: "/customers/lookup?email=\(Self.encode(fixture.email))", body: nil, contentType: nil))
         while requests.count < count {
-            requests.append(try request(random.pick(Self.routes), random: &random, plain: false))
+            var next = try request(random.pick(Self.routes), random: &random, plain: false)
+            if !hostileCredentials.isEmpty, random.chance(1.0 / 6) { next.hostile = random.pick(hostileCredentials) }
+            requests.append(next)
+        }
+        // And each hostile credential once on a guarded route, whatever the dice said.
+        for (index, hostile) in hostileCredentials.enumerated() {
+            var next = try request(Self.routes.filter { !Self.isOpen($0.path) }[index % 10], random: &random, plain: true)
+            next.hostile = hostile
+            requests.append(next)
         }
         return requests
     }
@@ -165,6 +178,8 @@ struct HTTPFuzz {
         return Request(service: route.service, method: method, target: target, body: Data(body), contentType: contentType)
     }
 
+    static func isOpen(_ path: String) -> Bool { path.hasPrefix("/health/") || path == "/metrics" }
+
     /// Sends every request (a few at a time) and checks every answer.
     func run() async throws -> (counts: [ServiceName: Counts], findings: [Finding]) {
         let requests = try generate()
@@ -178,7 +193,8 @@ struct HTTPFuzz {
                     group.addTask {
                         do {
                             return (index, .success(try await services.send(request.service, method: request.method, target: request.target,
-                                                                              body: request.body, contentType: request.contentType)))
+                                                                              body: request.body, contentType: request.contentType,
+                                                                              authorization: request.hostile.map { $0.header } ?? .some(services.authorization))))
                         } catch {
                             return (index, .failure(error))
                         }
@@ -197,6 +213,10 @@ struct HTTPFuzz {
                     counts[request.service]!.dropped += 1
                     findings.append(Finding(service: request.service, request: request.label, problem: "no answer: \(error.localizedDescription)"))
                 case .success(let answer):
+                    if let hostile = request.hostile, !Self.isOpen(request.target.split(separator: "?").first.map(String.init) ?? ""), answer.status != 401 {
+                        findings.append(Finding(service: request.service, request: request.label,
+                                                problem: "\(hostile.name) credential answered \(answer.status), not 401"))
+                    }
                     switch answer.status {
                     case 200..<300:
                         counts[request.service]!.ok += 1

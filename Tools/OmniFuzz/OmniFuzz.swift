@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OmniChannel
 import OmniMessaging
 
 /// `omni-fuzz`: random and mutated commands on every commands topic and
@@ -37,6 +38,9 @@ struct OmniFuzz: AsyncParsableCommand {
     @Option(name: .customLong("pid"), help: "name=process id of a service, checked to be alive at the end.")
     var pids: [String] = []
 
+    @Option(help: "The stack's key set, to sign the fuzzer's own credential (default OMNI_AUTH_DIR, else .omni/auth).")
+    var authDir: String?
+
     @Option(help: "Findings to print in full.")
     var show = 40
 
@@ -52,7 +56,8 @@ struct OmniFuzz: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "omni-fuzz") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let endpoints = try resolveEndpoints()
+        let keys = try authDir.map { try DevCredentials(directory: URL(fileURLWithPath: $0)) } ?? DevCredentials.fromEnvironment()
+        let endpoints = try resolveEndpoints(authorization: "Bearer " + (try await keys.token(subject: "staff:omni-fuzz")))
         let bootstrap = try resolveBootstrap()
         let tag = String(format: "%06x", UInt32.random(in: 0..<0xFF_FFFF))
         print("omni-fuzz: seed \(seed), run tag \(tag), \(commands) commands (after every numeric field's extremes), \(requests) HTTP requests")
@@ -61,7 +66,8 @@ struct OmniFuzz: AsyncParsableCommand {
         let commandFuzz = CommandFuzz(bootstrap: bootstrap, seed: seed, count: commands, tag: tag, deadline: .seconds(deadline),
                                       services: endpoints, logger: logger)
         let commandResult = try await commandFuzz.run()
-        let http = try await HTTPFuzz(services: endpoints, seed: seed, count: requests, fixture: Fixture(tag: tag)).run()
+        let http = try await HTTPFuzz(services: endpoints, seed: seed, count: requests, fixture: Fixture(tag: tag),
+                                      hostileCredentials: try await HostileCredential.all(genuine: keys)).run()
         let health = await endpoints.aliveAndReady()
 
         var findings = FuzzReport.print(commands: commandResult, http: http.counts)
@@ -81,7 +87,7 @@ struct OmniFuzz: AsyncParsableCommand {
         throw ExitCode(1)
     }
 
-    private func resolveEndpoints() throws -> ServiceEndpoints {
+    private func resolveEndpoints(authorization: String) throws -> ServiceEndpoints {
         var urls: [ServiceName: String] = [:]
         for (index, service) in ServiceName.allCases.enumerated() { urls[service] = "http://127.0.0.1:\(8081 + index)" }
         for pair in serviceURLs {
@@ -94,7 +100,7 @@ struct OmniFuzz: AsyncParsableCommand {
             guard let pid = Int32(parts[1]) else { throw ValidationError("'\(pair)': not a process id") }
             processIDs[ServiceName(rawValue: parts[0])!] = pid
         }
-        return ServiceEndpoints(baseURLs: urls, pids: processIDs)
+        return ServiceEndpoints(baseURLs: urls, pids: processIDs, authorization: authorization)
     }
 
     private func resolveBootstrap() throws -> String {

@@ -8,6 +8,8 @@ import FoundationNetworking
 struct ServiceEndpoints: Sendable {
     var baseURLs: [ServiceName: String]
     var pids: [ServiceName: Int32]
+    /// The fuzzer's own `Authorization` value: a valid operator credential.
+    var authorization: String
 
     static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
@@ -23,12 +25,15 @@ struct ServiceEndpoints: Sendable {
     }
 
     /// One request; nil body for a GET. Throws when the connection fails or is dropped.
-    func send(_ service: ServiceName, method: String, target: String, body: Data? = nil, contentType: String? = nil) async throws -> Answer {
+    /// `authorization`: nil sends none; by default the fuzzer's own.
+    func send(_ service: ServiceName, method: String, target: String, body: Data? = nil, contentType: String? = nil,
+              authorization: String?? = .none) async throws -> Answer {
         guard let base = baseURLs[service], let url = URL(string: base + target) else { throw FuzzError("unusable URL \(target)") }
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.httpBody = body
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        if let value = authorization ?? self.authorization { request.setValue(value, forHTTPHeaderField: "Authorization") }
         let (data, response) = try await Self.session.data(for: request)
         let http = response as? HTTPURLResponse
         return Answer(status: http?.statusCode ?? 0, contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "", body: data)

@@ -1,3 +1,4 @@
+import OmniMessaging
 import Foundation
 
 /// Creates or replaces a product (back office, PIM import).
@@ -85,3 +86,4 @@ public struct PriceChanged: Codable, Sendable, Equatable {
         self.previousAmountMinor = previousAmountMinor
     }
 }
+

@@ -1,3 +1,4 @@
+import OmniMessaging
 /// Goods in at a location (supplier delivery, production).
 public struct ReceiveStock: Codable, Sendable, Equatable {
     public var sku: String
@@ -129,3 +130,10 @@ public struct AvailabilityChanged: Codable, Sendable, Equatable {
         self.onlineAvailable = onlineAvailable
     }
 }
+
+// A channel places these only as itself, at its own store (`ChannelSource`).
+extension ReceiveStock: ActsForChannel { public var actingStore: String? { locationId } }
+extension AdjustStock: ActsForChannel { public var actingStore: String? { locationId } }
+extension RecordPosSale: ActsForChannel { public var actingStore: String? { storeId } }
+extension RestockReturn: ActsForChannel { public var actingStore: String? { locationId } }
+extension SetSafetyStock: ActsForChannel { public var actingStore: String? { locationId } }

@@ -1,3 +1,4 @@
+import OmniMessaging
 import Foundation
 
 /// Where a customer may be contacted.
@@ -74,3 +75,6 @@ public struct ContactPreferencesChanged: Codable, Sendable, Equatable {
         self.timeZone = timeZone
     }
 }
+
+// A channel places these only as itself, at its own store (`ChannelSource`).
+extension RecordConsent: ActsForChannel { public var actingChannel: String? { channel } }

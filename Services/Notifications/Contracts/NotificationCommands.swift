@@ -1,3 +1,4 @@
+import OmniMessaging
 /// A campaign: one marketing message per customer, from `template` in each customer's
 /// language (or `locale` for all), with `values` for the template. Consent, the weekly cap
 /// and quiet hours apply to each; a customer is sent a campaign's template once.
@@ -74,3 +75,6 @@ public struct SetAssigneeContact: Codable, Sendable, Equatable {
         self.phone = phone
     }
 }
+
+// A channel places these only as itself, at its own store (`ChannelSource`).
+extension SubscribeBackInStock: ActsForChannel { public var actingChannel: String? { channel }; public var actingStore: String? { storeId } }

@@ -1,3 +1,4 @@
+import OmniMessaging
 import Foundation
 
 /// Where an order's goods go.
@@ -219,3 +220,6 @@ public struct OrderCancelled: Codable, Sendable, Equatable {
         self.reason = reason
     }
 }
+
+// A channel places these only as itself, at its own store (`ChannelSource`).
+extension PlaceOrder: ActsForChannel { public var actingChannel: String? { channel }; public var actingStore: String? { storeId } }

@@ -1,3 +1,4 @@
+import OmniMessaging
 import Foundation
 
 /// A personalised B2B quote for a customer or a lead: lines at the channel's prices with
@@ -92,3 +93,7 @@ public struct QuoteEvent: Codable, Sendable, Equatable {
     public var quote: QuoteSnapshot
     public init(quote: QuoteSnapshot) { self.quote = quote }
 }
+
+// A channel places these only as itself, at its own store (`ChannelSource`).
+extension CreateQuote: ActsForChannel { public var actingChannel: String? { channel } }
+extension ConvertQuote: ActsForChannel { public var actingChannel: String? { channel }; public var actingStore: String? { storeId } }

@@ -1,3 +1,4 @@
+import OmniMessaging
 /// Goods brought back, in any channel and at any location (bought online, returned in
 /// store). `returnId` is chosen by the channel: a retried command returns nothing twice.
 public struct ReturnItems: Codable, Sendable, Equatable {
@@ -67,3 +68,6 @@ public struct ItemsReturned: Codable, Sendable, Equatable {
         self.fullyReturned = fullyReturned
     }
 }
+
+// A channel places these only as itself, at its own store (`ChannelSource`).
+extension ReturnItems: ActsForChannel { public var actingStore: String? { locationId } }

@@ -116,7 +116,8 @@ struct CustomersTests {
         let registered = try await register(stack, [CustomerIdentifier(.email, "zoe.\(tag)@example.com")])
         let id = try registered.payload(CustomerRegistered.self).profile.customerId
         for (medium, granted, channel) in [(ContactMedium.sms, true, "web"), (.email, true, "web"), (.sms, false, "telesales")] {
-            let changed = try await stack.perform(CustomersType.recordConsent, RecordConsent(customer: .id(id), medium: medium, granted: granted, channel: channel, wordingVersion: "v3"), key: id)
+            let changed = try await stack.perform(CustomersType.recordConsent, RecordConsent(customer: .id(id), medium: medium, granted: granted, channel: channel, wordingVersion: "v3"), key: id,
+                                              channel: channel)
             #expect(changed.type == CustomersType.consentChanged)
         }
         let view = try await stack.getJSON("/customers/\(id)", as: View.self)

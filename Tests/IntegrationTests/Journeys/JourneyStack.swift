@@ -77,7 +77,7 @@ final class JourneyStack: Sendable {
     }
 
     /// A command and the first event it caused.
-    func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String = "web",
+    func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String? = nil,
                                      expecting: Set<String>? = nil) async throws -> CloudEvent {
         try await services.perform(type, payload, key: key, channel: channel, expecting: expecting)
     }

@@ -41,10 +41,10 @@ struct OtherTriggersTests {
         }
         func subscribe(_ customerId: String, at storeId: String?) async throws {
             let command = SubscribeBackInStock(customerId: customerId, sku: "lamp-\(tag)", storeId: storeId, channel: "app")
-            var subscribed = try await stack.perform(NotificationsType.subscribeBackInStock, command, key: customerId)
+            var subscribed = try await stack.perform(NotificationsType.subscribeBackInStock, command, key: customerId, channel: "app")
             for _ in 0..<50 where subscribed.type == NotificationsType.commandRejected {  // the profile reaches notifications first
                 try await Task.sleep(for: .milliseconds(100))
-                subscribed = try await stack.perform(NotificationsType.subscribeBackInStock, command, key: customerId)
+                subscribed = try await stack.perform(NotificationsType.subscribeBackInStock, command, key: customerId, channel: "app")
             }
             #expect(subscribed.type == NotificationsType.backInStockSubscribed)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OmniChannel
 import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -37,6 +38,7 @@ final class ServiceProcess: @unchecked Sendable {
         env["OMNI_PORT_FILE"] = portFile.path
         env["OMNI_INSTANCE_ID"] = name
         env["OMNI_LOG_LEVEL"] = "info"
+        env.merge(try TestStack.credentials().serviceEnvironment) { _, new in new }
         env.merge(environment) { _, override in override }
 
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
@@ -74,22 +76,47 @@ final class ServiceProcess: @unchecked Sendable {
         throw failure("not ready after \(timeout)")
     }
 
+    /// Whose credential a request carries.
+    enum Caller: Sendable {
+        /// The test operator's: every scope, every store.
+        case `operator`
+        /// None at all.
+        case anonymous
+        case bearer(String)
+    }
+
     /// GET `path` on the process's HTTP port: (status, body).
-    func get(_ path: String) async throws -> (Int, String) {
+    func get(_ path: String, as caller: Caller = .operator) async throws -> (Int, String) {
+        let (status, _, body) = try await getWithType(path, as: caller)
+        return (status, body)
+    }
+
+    /// GET `path`: (status, content type, body).
+    func getWithType(_ path: String, as caller: Caller = .operator) async throws -> (Int, String, String) {
         guard let port else { throw failure("no HTTP port yet") }
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.timeoutInterval = 20
+        try await authorize(&request, as: caller)
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
-        ContractRecorder.record(service: executable, method: "GET", path: path, status: http?.statusCode ?? 0,
-                                contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "", body: data)
-        return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let status = http?.statusCode ?? 0, contentType = http?.value(forHTTPHeaderField: "Content-Type") ?? ""
+        ContractRecorder.record(service: executable, method: "GET", path: path, status: status, contentType: contentType, body: data)
+        return (status, contentType, String(decoding: data, as: UTF8.self))
+    }
+
+    private func authorize(_ request: inout URLRequest, as caller: Caller) async throws {
+        switch caller {
+        case .operator: request.authorize(bearer: try await TestStack.operatorToken())
+        case .anonymous: break
+        case .bearer(let token): request.authorize(bearer: token)
+        }
     }
 
     /// POST `body` as JSON to `path`: (status, content type, body).
-    func post(_ path: String, json body: Data) async throws -> (Int, String, String) {
+    func post(_ path: String, json body: Data, as caller: Caller = .operator) async throws -> (Int, String, String) {
         guard let port else { throw failure("no HTTP port yet") }
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        try await authorize(&request, as: caller)
         request.httpMethod = "POST"
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

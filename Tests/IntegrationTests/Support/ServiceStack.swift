@@ -82,9 +82,10 @@ final class ServiceStack: @unchecked Sendable {
 
     /// Publishes a command as a channel does; returns its envelope.
     @discardableResult
-    func send<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, subject: String? = nil, channel: String = "web",
-                                  to target: ServiceName? = nil) async throws -> CloudEvent {
-        let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: subject ?? key, payload: payload,
+    func send<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, subject: String? = nil, channel: String? = nil,
+                                  source: String? = nil, to target: ServiceName? = nil) async throws -> CloudEvent {
+        let channel = channel ?? ChannelSource.channel(of: payload)
+        let event = try CloudEvent(type: type, source: source ?? "/channels/\(channel)", subject: subject ?? key, payload: payload,
                                    correlationID: UUID().uuidString.lowercased(), channel: channel)
         _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(target ?? ServiceName(rawValue: String(type.split(separator: ".")[1])) ?? service), key: key))
         return event
@@ -97,7 +98,7 @@ final class ServiceStack: @unchecked Sendable {
     }
 
     /// Sends and waits for the first event the command caused (of `expecting`, when given).
-    func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String = "web",
+    func perform<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, channel: String? = nil,
                                      expecting: Set<String>? = nil, timeout: Duration = .seconds(30)) async throws -> CloudEvent {
         let command = try await send(type, payload, key: key, channel: channel)
         return try await watcher.outcome(of: command.id, types: expecting, timeout: timeout)

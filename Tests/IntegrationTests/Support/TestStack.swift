@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import OmniChannel
 import OmniKafka
 import OmniPersistence
 import PostgresNIO
+import Synchronization
 
 /// A Postgres cluster `scripts/omni test` started: the shared one every test uses, or the
 /// one the Postgres-crash tests restart under live services.
@@ -44,6 +46,22 @@ enum TestStack {
         guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else { throw Missing(variable: key) }
         return value
     }
+
+    /// The run's key set (`OMNI_TEST_AUTH_DIR`, made by `scripts/omni test`), which every
+    /// service process verifies with and the tests mint their credentials from.
+    static func credentials() throws -> DevCredentials {
+        try DevCredentials(directory: URL(fileURLWithPath: try env("OMNI_TEST_AUTH_DIR")))
+    }
+
+    /// The credential test requests carry unless they say otherwise: every scope.
+    static func operatorToken() async throws -> String {
+        if let token = operatorTokenCache.withLock({ $0 }) { return token }
+        let token = try await credentials().token(subject: "staff:test-operator")
+        operatorTokenCache.withLock { $0 = token }
+        return token
+    }
+
+    private static let operatorTokenCache = Mutex<String?>(nil)
 
     static var logger: Logger {
         var logger = Logger(label: "omni.tests")

@@ -1,6 +1,7 @@
 import CatalogContracts
 import Foundation
 import Hummingbird
+import OmniAuth
 import OmniMessaging
 import OmniPersistence
 import OmniRuntime
@@ -10,16 +11,16 @@ import PostgresNIO
 /// availability (per channel, per location, near a store or a point), the stock ledger
 /// and reservations. Errors are problem+json.
 enum CatalogRoutes {
-    static func add(to router: Router<BasicRequestContext>, database: Database) {
+    static func add(to router: Router<OmniRequestContext>, database: Database) {
         let queries = CatalogQueries(database: database)
-        router.get("/products/:sku") { _, context in
+        router.get("/products/:sku", requires: .catalogRead) { _, context in
             Response.json(try await queries.product(try context.parameters.require("sku")))
         }
-        router.get("/products") { request, _ in
+        router.get("/products", requires: .catalogRead) { request, _ in
             Response.json(try await queries.products(category: request.uri.queryParameters.get("category"),
                                                      limit: try limit(request, default: 100)))
         }
-        router.get("/prices/:sku") { request, context in
+        router.get("/prices/:sku", requires: .catalogRead) { request, context in
             let query = request.uri.queryParameters
             let at = try query.get("at").map { text in
                 guard let date = Timestamp.parse(text) else { throw badRequest("at", "an ISO 8601 time") }
@@ -28,17 +29,17 @@ enum CatalogRoutes {
             guard let channel = query.get("channel") else { throw badRequest("channel", "a sales channel, e.g. web") }
             return Response.json(try await queries.price(sku: try context.parameters.require("sku"), channel: channel, storeId: query.get("store"), at: at))
         }
-        router.get("/locations") { _, _ in Response.json(try await queries.locations()) }
-        router.get("/locations/:id") { _, context in Response.json(try await queries.location(try context.parameters.require("id"))) }
-        router.get("/availability/:sku") { request, context in
+        router.get("/locations", requires: .catalogRead) { _, _ in Response.json(try await queries.locations()) }
+        router.get("/locations/:id", requires: .catalogRead) { _, context in Response.json(try await queries.location(try context.parameters.require("id"))) }
+        router.get("/availability/:sku", requires: .catalogRead) { request, context in
             guard let channel = request.uri.queryParameters.get("channel") else { throw badRequest("channel", "a sales channel, e.g. web or pos") }
             return Response.json(try await queries.availability(sku: try context.parameters.require("sku"), channel: channel,
                                                                 storeId: request.uri.queryParameters.get("store")))
         }
-        router.get("/availability/:sku/locations/:id") { _, context in
+        router.get("/availability/:sku/locations/:id", requires: .catalogRead) { _, context in
             Response.json(try await queries.availability(sku: try context.parameters.require("sku"), locationId: try context.parameters.require("id")))
         }
-        router.get("/availability/:sku/nearby") { request, context in
+        router.get("/availability/:sku/nearby", requires: .catalogRead) { request, context in
             let query = request.uri.queryParameters
             let origin: NearbyOrigin
             if let store = query.get("store") {
@@ -57,11 +58,11 @@ enum CatalogRoutes {
             return Response.json(try await queries.nearby(sku: try context.parameters.require("sku"), origin: origin, radiusKm: radius,
                                                           limit: try limit(request, default: 10)))
         }
-        router.get("/stock/:sku/locations/:id") { request, context in
+        router.get("/stock/:sku/locations/:id", requires: .stockRead, storeParameter: "id") { request, context in
             Response.json(try await queries.stock(sku: try context.parameters.require("sku"), locationId: try context.parameters.require("id"),
                                                   movements: try limit(request, default: 50)))
         }
-        router.get("/reservations/:id") { _, context in
+        router.get("/reservations/:id", requires: .stockRead) { _, context in
             Response.json(try await queries.reservation(try context.parameters.require("id")))
         }
     }

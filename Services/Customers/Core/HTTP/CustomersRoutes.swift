@@ -1,6 +1,7 @@
 import CustomersContracts
 import Foundation
 import Hummingbird
+import OmniAuth
 import OmniMessaging
 import OmniPersistence
 import OmniRuntime
@@ -9,28 +10,35 @@ import PostgresNIO
 /// The customers' read side: lookup by any identifier, the 360 view, timeline paging,
 /// consents with their history, and the GDPR export.
 enum CustomersRoutes {
-    static func add(to router: Router<BasicRequestContext>, database: Database) {
+    static func add(to router: Router<OmniRequestContext>, database: Database) {
         let views = CustomerViews(database: database)
-        router.get("/customers/lookup") { request, _ in
+        router.get("/customers/lookup", requires: .customersRead) { request, context in
             let query = request.uri.queryParameters
             let given = CustomerIdentifier.Kind.allCases.compactMap { kind in query.get(kind.queryName).map { CustomerIdentifier(kind, $0) } }
             guard given.count == 1, let identifier = given.first else {
                 throw ProblemDetails(status: .badRequest, title: "Invalid query",
                                      detail: "give exactly one of \(CustomerIdentifier.Kind.allCases.map(\.queryName).joined(separator: ", "))")
             }
-            return Response.json(try await views.view(.identifier(identifier)))
+            let view = try await views.view(.identifier(identifier))
+            // The identifier searched by is personal data itself: the log names only its kind.
+            try await context.recordPersonalDataAccess(customer: view.customerId, action: "lookup:\(identifier.kind.queryName)")
+            return Response.json(view)
         }
         let journeys = JourneyViews(database: database)
-        router.get("/customers/:id/journey") { _, context in
-            Response.json(try await journeys.customer(.id(try context.parameters.require("id"))))
+        router.get("/customers/:id/journey", requires: .customersRead) { _, context in
+            let journey = try await journeys.customer(.id(try context.parameters.require("id")))
+            try await context.recordPersonalDataAccess(customer: journey.customerId, action: "journey")
+            return Response.json(journey)
         }
-        router.get("/analytics/journeys") { _, _ in
+        router.get("/analytics/journeys", requires: .analyticsRead) { _, _ in
             Response.json(try await journeys.shop())
         }
-        router.get("/customers/:id") { _, context in
-            Response.json(try await views.view(.id(try context.parameters.require("id"))))
+        router.get("/customers/:id", requires: .customersRead) { _, context in
+            let view = try await views.view(.id(try context.parameters.require("id")))
+            try await context.recordPersonalDataAccess(customer: view.customerId, action: "view")
+            return Response.json(view)
         }
-        router.get("/customers/:id/timeline") { request, context in
+        router.get("/customers/:id/timeline", requires: .customersRead) { request, context in
             let query = request.uri.queryParameters
             let limit = try query.get("limit").map { text in
                 guard let value = Int(text), (1...500).contains(value) else { throw badRequest("limit", "a whole number from 1 to 500") }
@@ -40,15 +48,22 @@ enum CustomersRoutes {
                 guard let value = Int64(text) else { throw badRequest("before", "the entryId where the previous page ended") }
                 return value
             }
-            return Response.json(try await views.timeline(.id(try context.parameters.require("id")), before: before, limit: limit))
+            let page = try await views.timeline(.id(try context.parameters.require("id")), before: before, limit: limit)
+            try await context.recordPersonalDataAccess(customer: page.customerId, action: "timeline")
+            return Response.json(page)
         }
-        router.get("/customers/:id/consents") { request, context in
-            Response.json(try await views.consents(.id(try context.parameters.require("id")), history: request.uri.queryParameters.get("history") == "true"))
+        router.get("/customers/:id/consents", requires: .customersRead) { request, context in
+            let id = try context.parameters.require("id")
+            let consents = try await views.consents(.id(id), history: request.uri.queryParameters.get("history") == "true")
+            try await context.recordPersonalDataAccess(customer: id, action: "consents")
+            return Response.json(consents)
         }
-        router.get("/customers/:id/export") { _, context in
-            Response.json(try await views.export(.id(try context.parameters.require("id"))))
+        router.get("/customers/:id/export", requires: .customersExport) { _, context in
+            let export = try await views.export(.id(try context.parameters.require("id")))
+            try await context.recordPersonalDataAccess(customer: export.customerId, action: "export")
+            return Response.json(export)
         }
-        router.get("/leads") { request, _ in
+        router.get("/leads", requires: .leadsRead) { request, _ in
             let query = request.uri.queryParameters
             var assignee: LeadAssignee?
             if let kindText = query.get("assigneeKind") {
@@ -61,7 +76,7 @@ enum CustomersRoutes {
                 try await LeadRecords.leads(id: nil, assignee: assignee, limit: 200, on: connection, logger: database.logger)
             })
         }
-        router.get("/leads/:id") { _, context in
+        router.get("/leads/:id", requires: .leadsRead) { _, context in
             let id = try context.parameters.require("id")
             let found = try await database.withConnection { connection in
                 try await LeadRecords.leads(id: id, assignee: nil, limit: 1, on: connection, logger: database.logger)
@@ -69,7 +84,7 @@ enum CustomersRoutes {
             guard let lead = found.first else { throw ProblemDetails(status: .notFound, title: "Unknown lead", detail: "no lead \(id)") }
             return Response.json(lead)
         }
-        router.get("/lead-rules") { _, _ in
+        router.get("/lead-rules", requires: .leadsRead) { _, _ in
             let (version, rules) = try await database.withConnection { connection in
                 try await LeadRecords.currentRules(on: connection, logger: database.logger)
             }

@@ -25,22 +25,24 @@ enum NotificationsRoutes {
         }
     }
 
-    static func add(to router: Router<BasicRequestContext>, database: Database) {
-        router.get("/customers/:id/messages") { request, context in
+    static func add(to router: Router<OmniRequestContext>, database: Database) {
+        router.get("/customers/:id/messages", requires: .notificationsRead) { request, context in
             let id = try context.parameters.require("id")
             let limit = try request.limit(default: 100)
             let entries = try await database.withConnection { connection in
                 try await MessageRecords.log(id, limit: limit, on: connection, logger: database.logger)
             }
+            try await context.recordPersonalDataAccess(customer: id, action: "messages")
             return Response.json(Log(customerId: id, messages: entries))
         }
-        router.get("/customers/:id/contact") { _, context in
+        router.get("/customers/:id/contact", requires: .notificationsRead) { _, context in
             let id = try context.parameters.require("id")
             guard let recipient = try await database.withConnection({ connection in
                 try await RecipientRecords.find(id, on: connection, logger: database.logger)
             }) else {
                 throw ProblemDetails(status: .notFound, title: "Unknown customer", detail: "notifications knows no customer \(id)")
             }
+            try await context.recordPersonalDataAccess(customer: id, action: "contact")
             let contact = recipient.contact
             var media: [String: Contact.Medium] = [:]
             for medium in DeliveryRules.Medium.allCases {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OmniAuth
 import OmniMessaging
 import OmniPersistence
 import OmniRuntime
@@ -10,12 +11,12 @@ import CatalogContracts
 /// The orders service's read side for the channels: an order with its history, a
 /// customer's orders across channels, a cart priced for the channel asking.
 enum OrdersRoutes {
-    static func add(to router: Router<BasicRequestContext>, database: Database) {
+    static func add(to router: Router<OmniRequestContext>, database: Database) {
         let queries = OrdersQueries(database: database)
-        router.get("/orders/:id") { _, context in
+        router.get("/orders/:id", requires: .ordersRead) { _, context in
             Response.json(try await queries.order(try context.parameters.require("id")))
         }
-        router.get("/quotes/:id") { _, context in
+        router.get("/quotes/:id", requires: .ordersRead) { _, context in
             let id = try context.parameters.require("id")
             let quote = try await database.withConnection { connection in
                 try await QuoteRecords.find(id, on: connection, logger: database.logger)
@@ -23,11 +24,11 @@ enum OrdersRoutes {
             guard let quote else { throw ProblemDetails.notFound("no quote \(id)") }
             return Response.json(quote)
         }
-        router.get("/customers/:id/orders") { request, context in
+        router.get("/customers/:id/orders", requires: .ordersRead) { request, context in
             Response.json(try await queries.customerOrders(try context.parameters.require("id"), limit: try request.limit(default: 50),
                                                            before: try request.time("before")))
         }
-        router.get("/carts/:owner") { request, context in
+        router.get("/carts/:owner", requires: .ordersRead) { request, context in
             let query = request.uri.queryParameters
             let channel = query.get("channel") ?? SalesChannel.web.rawValue
             guard SalesChannel(rawValue: channel) != nil else { throw ProblemDetails.invalidQuery("channel", "a sales channel, e.g. web or pos") }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import OmniAuth
 import OmniMessaging
 import OmniPersistence
 import OmniRuntime
@@ -37,8 +38,8 @@ enum PromotionsRoutes {
         var promotions: [PromotionView]
     }
 
-    static func add(to router: Router<BasicRequestContext>, database: Database) {
-        router.post("/quotes") { request, context in
+    static func add(to router: Router<OmniRequestContext>, database: Database) {
+        router.post("/quotes", requires: .promotionsRead) { request, context in
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: 1 << 20)
@@ -67,14 +68,14 @@ enum PromotionsRoutes {
             }
             return Response.json(Quote(pricing: evaluation.pricing, rejections: evaluation.rejections))
         }
-        router.get("/promotions") { request, _ in
+        router.get("/promotions", requires: .promotionsRead) { request, _ in
             let limit = try request.limit(default: 100)
             let all = try await database.withConnection { connection in
                 try await PromotionRecords.all(limit: limit, on: connection, logger: database.logger)
             }
             return Response.json(PromotionList(promotions: all.map { PromotionView(promotion: $0.0, version: $0.1, uses: $0.2) }))
         }
-        router.get("/promotions/:id/codes") { request, context in
+        router.get("/promotions/:id/codes", requires: .promotionsRead) { request, context in
             let id = try context.parameters.require("id")
             let query = request.uri.queryParameters
             let limit = try request.limit(default: 1_000)
@@ -86,7 +87,7 @@ enum PromotionsRoutes {
             guard let codes else { throw ProblemDetails.notFound("no promotion \(id)") }
             return Response.json(CodePage(promotionId: id, codes: codes, next: codes.count == limit ? codes.last : nil))
         }
-        router.get("/promotions/:id") { _, context in
+        router.get("/promotions/:id", requires: .promotionsRead) { _, context in
             let id = try context.parameters.require("id")
             let found = try await database.withConnection { connection -> PromotionView? in
                 guard let (promotion, version) = try await PromotionRecords.find(id, on: connection, logger: database.logger) else { return nil }
