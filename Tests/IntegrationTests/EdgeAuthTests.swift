@@ -4,6 +4,7 @@ import Foundation
 import OmniAuth
 import OmniChannel
 import OmniMessaging
+import OrdersContracts
 import Testing
 
 /// The edge on the real service processes: every route answers only a credential of the
@@ -228,6 +229,35 @@ struct EdgeAuthTests {
         let (associateStatus, associateBody) = try await customers.get("/pii-access?customer=\(customer)", as: .bearer(alice))
         #expect(associateStatus == 403)
         #expect(associateBody.contains("pii:audit"))
+    }
+
+    @Test("Reading an order's contact and a lead is logged too, in the service that holds them")
+    func orderContactAndLeadReadsAreLogged() async throws {
+        let stack = try await OrdersFixtures.stack([.orders, .catalog, .promotions, .customers])
+        defer { Task { await stack.stop() } }
+        let fixtures = OrdersFixtures()
+        try await fixtures.load(into: stack, stock: [fixtures.store: 3])
+        let keys = try TestStack.credentials()
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let agent = try await keys.token(as: .telesalesAgent, name: "agent-\(tag)")
+        let dpo = try await keys.token(as: .dpo, name: "dpo-\(tag)")
+        struct Page: Decodable { struct Entry: Decodable { var subject: String; var customerId: String; var action: String }; var entries: [Entry] }
+
+        let order = fixtures.pickupOrder("ord-pii-\(tag)", customerId: "cust-pii-\(tag)")
+        #expect(try await OrdersFixtures.place(order, on: stack).type == OrdersType.orderConfirmed)
+        #expect(try await stack.http(.orders).get("/orders/\(order.orderId)", as: .bearer(agent)).0 == 200)
+        #expect(try await stack.http(.orders).get("/customers/cust-pii-\(tag)/orders", as: .bearer(agent)).0 == 200)
+        let orders = try JSONCoding.decoder.decode(Page.self, from: Data(try await stack.http(.orders).get("/pii-access?subject=staff:agent-\(tag)", as: .bearer(dpo)).1.utf8))
+        #expect(orders.entries.map(\.action) == ["order-contacts", "order-contact"])
+        #expect(orders.entries.allSatisfy { $0.customerId == "cust-pii-\(tag)" })
+
+        let routed = try await stack.perform(CustomersType.submitLead, SubmitLead(
+            leadId: "lead-pii-\(tag)", identifiers: [CustomerIdentifier(.email, "lead.\(tag)@acme.example")], contactName: "Paula Martin", company: "Acme",
+            need: "shelving", sourceChannel: "web"), key: "lead-pii-\(tag)", channel: "web", expecting: [CustomersType.leadRouted])
+        let customer = try routed.payload(LeadRouted.self).customerId
+        #expect(try await stack.http(.customers).get("/leads/lead-pii-\(tag)", as: .bearer(agent)).0 == 200)
+        let leads = try JSONCoding.decoder.decode(Page.self, from: Data(try await stack.http(.customers).get("/pii-access?subject=staff:agent-\(tag)", as: .bearer(dpo)).1.utf8))
+        #expect(leads.entries.map(\.action) == ["lead"] && leads.entries.first?.customerId == customer)
     }
 
     @Test("A till acts only for its own store and as its own channel: another store's stock or another channel is rejected with the reason")

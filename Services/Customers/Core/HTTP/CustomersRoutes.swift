@@ -63,7 +63,7 @@ enum CustomersRoutes {
             try await context.recordPersonalDataAccess(customer: export.customerId, action: "export")
             return Response.json(export)
         }
-        router.get("/leads", requires: .leadsRead) { request, _ in
+        router.get("/leads", requires: .leadsRead) { request, context in
             let query = request.uri.queryParameters
             var assignee: LeadAssignee?
             if let kindText = query.get("assigneeKind") {
@@ -72,9 +72,12 @@ enum CustomersRoutes {
                 }
                 assignee = LeadAssignee(kind: kind, id: id)
             }
-            return Response.json(try await database.withConnection { [assignee] connection in
+            let leads = try await database.withConnection { [assignee] connection in
                 try await LeadRecords.leads(id: nil, assignee: assignee, limit: 200, on: connection, logger: database.logger)
-            })
+            }
+            // A lead names a prospect (company, contact): each one read is logged under its profile.
+            for customer in Set(leads.map(\.customerId)) { try await context.recordPersonalDataAccess(customer: customer, action: "leads") }
+            return Response.json(leads)
         }
         router.get("/leads/:id", requires: .leadsRead) { _, context in
             let id = try context.parameters.require("id")
@@ -82,6 +85,7 @@ enum CustomersRoutes {
                 try await LeadRecords.leads(id: id, assignee: nil, limit: 1, on: connection, logger: database.logger)
             }
             guard let lead = found.first else { throw ProblemDetails(status: .notFound, title: "Unknown lead", detail: "no lead \(id)") }
+            try await context.recordPersonalDataAccess(customer: lead.customerId, action: "lead")
             return Response.json(lead)
         }
         router.get("/lead-rules", requires: .leadsRead) { _, _ in

@@ -14,7 +14,13 @@ enum OrdersRoutes {
     static func add(to router: Router<OmniRequestContext>, database: Database) {
         let queries = OrdersQueries(database: database)
         router.get("/orders/:id", requires: .ordersRead) { _, context in
-            Response.json(try await queries.order(try context.parameters.require("id")))
+            let view = try await queries.order(try context.parameters.require("id"))
+            // An order's contact and delivery address are personal data: the read is logged
+            // (a guest order by its own id: there is no customer to file it under).
+            if view.order.contact != nil || view.order.fulfilment.address != nil {
+                try await context.recordPersonalDataAccess(customer: view.order.customerId ?? "guest-order:\(view.order.orderId)", action: "order-contact")
+            }
+            return Response.json(view)
         }
         router.get("/quotes/:id", requires: .ordersRead) { _, context in
             let id = try context.parameters.require("id")
@@ -25,8 +31,12 @@ enum OrdersRoutes {
             return Response.json(quote)
         }
         router.get("/customers/:id/orders", requires: .ordersRead) { request, context in
-            Response.json(try await queries.customerOrders(try context.parameters.require("id"), limit: try request.limit(default: 50),
-                                                           before: try request.time("before")))
+            let list = try await queries.customerOrders(try context.parameters.require("id"), limit: try request.limit(default: 50),
+                                                        before: try request.time("before"))
+            if list.orders.contains(where: { $0.contact != nil || $0.fulfilment.address != nil }) {
+                try await context.recordPersonalDataAccess(customer: list.customerId, action: "order-contacts")
+            }
+            return Response.json(list)
         }
         router.get("/carts/:owner", requires: .ordersRead) { request, context in
             let query = request.uri.queryParameters
