@@ -180,6 +180,13 @@ struct HTTPFuzz {
 
     static func isOpen(_ path: String) -> Bool { path.hasPrefix("/health/") || path == "/metrics" }
 
+    /// The path a server routes: the query dropped and dot segments removed (RFC 3986 §5.2.4),
+    /// so `/reservations/x/../../metrics` is the open `/metrics` it reaches.
+    static func resolvedPath(_ target: String) -> String {
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        return URL(string: "http://omni.local" + path)?.standardized.path ?? path
+    }
+
     /// Sends every request (a few at a time) and checks every answer.
     func run() async throws -> (counts: [ServiceName: Counts], findings: [Finding]) {
         let requests = try generate()
@@ -213,7 +220,7 @@ struct HTTPFuzz {
                     counts[request.service]!.dropped += 1
                     findings.append(Finding(service: request.service, request: request.label, problem: "no answer: \(error.localizedDescription)"))
                 case .success(let answer):
-                    if let hostile = request.hostile, !Self.isOpen(request.target.split(separator: "?").first.map(String.init) ?? ""), answer.status != 401 {
+                    if let hostile = request.hostile, !Self.isOpen(Self.resolvedPath(request.target)), answer.status != 401 {
                         findings.append(Finding(service: request.service, request: request.label,
                                                 problem: "\(hostile.name) credential answered \(answer.status), not 401"))
                     }
