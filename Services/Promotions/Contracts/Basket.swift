@@ -119,6 +119,14 @@ extension Basket {
     public static let maxAmountMinor: Int64 = Currency.maxAmountMinor
 
     /// Why the engine cannot price this basket (a line out of range, amounts too large), or nil.
+    /// Every field within its own bounds (what the contract's schema states: shipping and
+    /// unit prices from 0 to `maxAmountMinor`, quantities from 1 to `maxLineQuantity`).
+    /// With these in range, a `pricingProblem` can only be the sum across the lines.
+    public var fieldsInRange: Bool {
+        (0...Self.maxAmountMinor).contains(shippingMinor)
+            && lines.allSatisfy { (1...Self.maxLineQuantity).contains($0.quantity) && (0...Self.maxAmountMinor).contains($0.unitPriceMinor) }
+    }
+
     public var pricingProblem: String? {
         guard (0...Self.maxAmountMinor).contains(shippingMinor) else { return "shipping must be from 0 to \(Self.maxAmountMinor)" }
         var subtotal: Int64 = 0

@@ -58,10 +58,7 @@ enum PromotionsRoutes {
             }
             if let problem = quote.basket.pricingProblem {
                 // Each field in range but their sum too large: a rule across fields (422), not a malformed field (400).
-                let basket = quote.basket
-                let fieldsInRange = (0...Basket.maxAmountMinor).contains(basket.shippingMinor)
-                    && basket.lines.allSatisfy { (1...Basket.maxLineQuantity).contains($0.quantity) && (0...Basket.maxAmountMinor).contains($0.unitPriceMinor) }
-                throw ProblemDetails(status: fieldsInRange ? .unprocessableContent : .badRequest, title: "Invalid basket", detail: problem)
+                throw ProblemDetails(status: quote.basket.fieldsInRange ? .unprocessableContent : .badRequest, title: "Invalid basket", detail: problem)
             }
             let evaluation = try await database.withConnection { connection in
                 try await Evaluation.run(quote.basket, codes: quote.codes ?? [], lockingLimits: false, on: connection, logger: database.logger)
