@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// The five Omni services, each an executable over a `<Name>Core` library.
-let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications"]
+/// The edge is the sixth executable: the public door for channels (commands over HTTP).
+let services = ["Customers", "Catalog", "Orders", "Promotions", "Notifications", "Edge"]
 /// Services that publish a contracts target (`<Name>Contracts`: their commands and events,
 /// each with its stable `ce_type`). Consumers import contracts, never another service's core.
 let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Promotions", "Notifications"]
@@ -13,6 +14,8 @@ let consumedContracts: [String: [String]] = [
     "Promotions": ["Customers"],
     "Customers": ["Orders", "Promotions", "Notifications"],
     "Notifications": ["Orders", "Customers", "Catalog"],
+    // The edge checks a body against the command's contract type before publishing it.
+    "Edge": ["Catalog", "Customers", "Orders", "Promotions", "Notifications"],
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -208,6 +211,11 @@ for service in services {
         coreDependencies.append(.product(name: "Mustache", package: "swift-mustache"))
         coreDependencies.append(.product(name: "AsyncHTTPClient", package: "async-http-client"))
     }
+    // The edge derives command ids and body digests with SHA-256.
+    if service == "Edge" {
+        coreDependencies.append(.product(name: "Crypto", package: "swift-crypto"))
+        coreDependencies.append("OmniAuth")
+    }
     targets.append(.target(
         name: core,
         dependencies: coreDependencies,
@@ -241,6 +249,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: targets
 )

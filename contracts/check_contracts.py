@@ -31,7 +31,7 @@ import jsonschema
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from swift_source import SERVICES, CodeBase, _split_top, read_code_base  # noqa: E402
+from swift_source import HTTP_SERVERS, SERVICES, CodeBase, _split_top, read_code_base  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -577,7 +577,7 @@ def check_static(c: Contracts, code: CodeBase) -> tuple[Report, dict]:
     contract_routes = {(s, r.method, r.template) for r in c.routes for s in r.services}
     for route in c.routes:
         for s in route.services:
-            if s not in SERVICES:
+            if s not in HTTP_SERVERS:
                 report.add(f"openapi.yaml {route.method} {route.template}: tag {s} is not a service")
         for name in re.findall(r"\{(\w+)\}", route.template):
             declared = [c._parameter(p) for p in c.openapi["paths"][route.template].get("parameters", []) + route.operation.get("parameters", [])]
@@ -768,7 +768,7 @@ def check_http(c: Contracts, records: list[dict], outcome: Outcome) -> None:
         parts = urlsplit(r["path"])
         label = f"{service} {method} {parts.path}{'?' + parts.query if parts.query else ''} → {r['status']}"
         label = _short(label, 200)
-        if service not in SERVICES:
+        if service not in HTTP_SERVERS:
             outcome.violations.append(f"{label}: {service} is not a service")
             continue
         route, path_known = c.route(service, method, parts.path)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES = ["customers", "catalog", "orders", "promotions", "notifications"]
+# Everything that serves HTTP: the five services and the edge (the channels' command door,
+# which has no topics of its own).
+HTTP_SERVERS = SERVICES + ["edge"]
 
 
 # --------------------------------------------------------------------------- lexing
@@ -365,12 +368,12 @@ def read_code_base(root: Path) -> CodeBase:
                     if required:
                         scopes[(service, method, route)] = scope_names.get(required.group(1), "?" + required.group(1))
 
-    for service in SERVICES:
+    for service in HTTP_SERVERS:
         for path in swift_files(root, f"Services/{service.capitalize()}/Core"):
             add_routes(path, [service], re.compile(r'\brouter\.(get|post|put|patch|delete|head)\(\s*"([^"]+)"'))
     # Routes every service serves (`extension Router` in the shared runtime).
     for path in swift_files(root, "Shared/Runtime"):
         if "extension Router" in path.read_text(encoding="utf-8"):
-            add_routes(path, SERVICES, re.compile(r'(?:^|\s)(get|post|put|patch|delete|head)\(\s*"(/[^"]*)"'))
+            add_routes(path, HTTP_SERVERS, re.compile(r'(?:^|\s)(get|post|put|patch|delete|head)\(\s*"(/[^"]*)"'))
 
     return CodeBase(root, types, aliases, ce_types, ce_type_files, commands, handled, emitted, sent, routes, sources, scopes)

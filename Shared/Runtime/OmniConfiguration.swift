@@ -36,7 +36,7 @@ public struct OmniConfiguration: Sendable {
 
     /// Default HTTP ports on the dev stack.
     public static let defaultPorts: [String: Int] = [
-        "customers": 8081, "catalog": 8082, "orders": 8083, "promotions": 8084, "notifications": 8085,
+        "customers": 8081, "catalog": 8082, "orders": 8083, "promotions": 8084, "notifications": 8085, "edge": 8080,
     ]
 
     public static func fromEnvironment(service: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OmniConfiguration {

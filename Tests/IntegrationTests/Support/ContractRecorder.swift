@@ -20,8 +20,8 @@ enum ContractRecorder {
 
     static var isOn: Bool { path != nil }
 
-    /// The five services: other executables (the probe) are no part of the contract.
-    static let services: Set<String> = Set(ServiceName.allCases.map(\.rawValue))
+    /// The five services and the edge: other executables (the probe) are no part of the contract.
+    static let services: Set<String> = Set(ServiceName.allCases.map(\.rawValue) + ["edge"])
 
     private static let descriptor = Mutex<Int32>(-1)
 

@@ -114,18 +114,37 @@ final class ServiceProcess: @unchecked Sendable {
 
     /// POST `body` as JSON to `path`: (status, content type, body).
     func post(_ path: String, json body: Data, as caller: Caller = .operator) async throws -> (Int, String, String) {
+        let answer = try await exchange("POST", path, json: body, as: caller)
+        return (answer.status, answer.headers["Content-Type"] ?? "", answer.body)
+    }
+
+    /// What a request got: its status, headers and body.
+    struct Answer {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    /// `method` on `path` with `body` as JSON and extra `headers`.
+    func exchange(_ method: String, _ path: String, json body: Data? = nil, headers: [String: String] = [:], as caller: Caller = .operator) async throws -> Answer {
         guard let port else { throw failure("no HTTP port yet") }
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         try await authorize(&request, as: caller)
-        request.httpMethod = "POST"
+        request.httpMethod = method
         request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.timeoutInterval = 20
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
-        let status = http?.statusCode ?? 0, contentType = http?.value(forHTTPHeaderField: "Content-Type") ?? ""
-        ContractRecorder.record(service: executable, method: "POST", path: path, status: status, contentType: contentType, body: data, requestBody: body)
-        return (status, contentType, String(decoding: data, as: UTF8.self))
+        let status = http?.statusCode ?? 0
+        var fields: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { fields[name.split(separator: "-").map { $0.capitalized }.joined(separator: "-")] = value }
+        }
+        ContractRecorder.record(service: executable, method: method, path: path, status: status, contentType: fields["Content-Type"] ?? "", body: data,
+                                requestBody: body)
+        return Answer(status: status, headers: fields, body: String(decoding: data, as: UTF8.self))
     }
 
     /// A Prometheus counter's value summed over the series whose labels contain `labels`.

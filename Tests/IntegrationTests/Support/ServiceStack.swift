@@ -50,6 +50,22 @@ final class ServiceStack: @unchecked Sendable {
 
     func http(_ service: ServiceName) -> ServiceProcess { processes[service]![0] }
 
+    /// The edge (the channels' command door), once `startEdge()` started it.
+    private(set) var edge: ServiceProcess?
+
+    /// Starts the edge on this stack's broker with a schema of its own; waits until ready.
+    @discardableResult
+    func startEdge(environment extra: [String: String] = [:]) async throws -> ServiceProcess {
+        let schema = TestStack.unique("edge")
+        try await TestStack.createServiceSchema(schema)
+        let process = try ServiceProcess("edge", name: "\(schema)-0", schema: schema, bootstrap: broker.bootstrap,
+                                         environment: ["OMNI_CONSUMER_GROUP": "omni-\(schema)", "OMNI_LOG_LEVEL": "notice"].merging(environment) { $1 }.merging(extra) { $1 })
+        replicas.append(process)
+        try await process.waitUntilReady()
+        edge = process
+        return process
+    }
+
     /// Starts replica `index` of `service` again, as after a crash (stopping it first if it
     /// still runs), with `environment` on top of the stack's; waits until it is ready unless
     /// `waitUntilReady` is false (a fault point may end it before: work left from before).

@@ -108,13 +108,29 @@ ALTER SCHEMA notifications OWNER TO notifications;
 ALTER ROLE notifications SET search_path = notifications;
 
 -- ---------------------------------------------------------------------------------
+-- edge (the public door: commands channels sent and their outcomes)
+-- ---------------------------------------------------------------------------------
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'edge') THEN
+        CREATE ROLE edge LOGIN PASSWORD 'edge';
+    ELSE
+        ALTER ROLE edge LOGIN PASSWORD 'edge';
+    END IF;
+END
+$$;
+CREATE SCHEMA IF NOT EXISTS edge AUTHORIZATION edge;
+ALTER SCHEMA edge OWNER TO edge;
+ALTER ROLE edge SET search_path = edge;
+
+-- ---------------------------------------------------------------------------------
 -- Each service may connect to this database, and that is all it is granted here:
 -- everything else it needs it has as the owner of its own schema.
 -- ---------------------------------------------------------------------------------
 DO $$
 BEGIN
     EXECUTE format(
-        'GRANT CONNECT ON DATABASE %I TO customers, catalog, orders, promotions, notifications',
+        'GRANT CONNECT ON DATABASE %I TO customers, catalog, orders, promotions, notifications, edge',
         current_database());
 END
 $$;

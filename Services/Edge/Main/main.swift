@@ -1,0 +1,4 @@
+import EdgeCore
+import OmniRuntime
+
+await OmniServiceRunner.main(try EdgeService.definition())

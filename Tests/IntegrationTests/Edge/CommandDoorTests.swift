@@ -1,0 +1,124 @@
+import CatalogContracts
+import Foundation
+import OmniAuth
+import OmniMessaging
+import OrdersContracts
+import Testing
+
+/// The edge: channels send commands over HTTP with their credential, and get the outcome.
+@Suite("Command door: the edge publishes commands as the credential allows and answers with their outcome", .serialized)
+struct CommandDoorTests {
+    /// A command sent through the edge: the answer, with the body decoded as JSON.
+    struct Sent {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
+        var commandId: String? { json["commandId"] as? String }
+        var outcomeType: String? { (json["outcome"] as? [String: Any])?["type"] as? String }
+    }
+
+    static func send(_ edge: ServiceProcess, _ type: String, _ payload: some Encodable, token: String, key: String?, wait: String? = "10s") async throws -> Sent {
+        var headers: [String: String] = [:]
+        if let key { headers["Idempotency-Key"] = key }
+        let answer = try await edge.exchange("POST", "/commands/\(type)\(wait.map { "?wait=\($0)" } ?? "")", json: try JSONCoding.encoder.encode(payload),
+                                             headers: headers, as: .bearer(token))
+        return Sent(status: answer.status, headers: answer.headers, body: answer.body)
+    }
+
+    @Test("a till sells at its own store (200 with the confirmation) and gets 403 for another store's; a web client cannot act as pos; the same Idempotency-Key places one order; an out-of-stock order is 422 with its reason")
+    func tillAndWeb() async throws {
+        let omni = try await JourneyStack()
+        defer { Task { await omni.stop() } }
+        let edge = try await omni.services.startEdge()
+        let shop = omni.shop, tag = omni.tag
+        let keys = try TestStack.credentials()
+        let till = try await keys.token(as: .pos, name: "till-\(tag)", stores: [shop.store])
+        let web = try await keys.token(as: .webShop, name: "web-\(tag)")
+
+        // The till of Lille Centre sells a pair of socks there: the outcome is the order's confirmation.
+        let sale = shop.tillSale("ord-till-\(tag)", customerId: nil, [.init(sku: shop.socks, quantity: 1)])
+        let sold = try await Self.send(edge, OrdersType.placeOrder, sale, token: till, key: "sale-1")
+        #expect(sold.status == 200, "\(sold.body)")
+        #expect([OrdersType.orderConfirmed, OrdersType.orderCompleted].contains(sold.outcomeType ?? ""), "\(sold.body)")
+        #expect(sold.json["status"] as? String == "succeeded")
+
+        // The same till may not sell Lille Gare's stock: 403, nothing published.
+        let elsewhere = shop.tillSale("ord-till-other-\(tag)", customerId: nil, [.init(sku: shop.socks, quantity: 1)], at: shop.stationStore)
+        let refused = try await Self.send(edge, OrdersType.placeOrder, elsewhere, token: till, key: "sale-2")
+        #expect(refused.status == 403 && refused.headers["Content-Type"] == "application/problem+json", "\(refused.body)")
+        #expect(refused.body.contains(shop.stationStore))
+        let recordSale = RecordPosSale(saleId: "sale-\(tag)", storeId: shop.stationStore, lines: [.init(sku: shop.socks, quantity: 1)])
+        #expect(try await Self.send(edge, CatalogType.recordPosSale, recordSale, token: till, key: "sale-3").status == 403)
+
+        // A web client cannot act as the till to get an in-store order that completes at once.
+        let posing = shop.tillSale("ord-web-pos-\(tag)", customerId: nil, [.init(sku: shop.socks, quantity: 1)])
+        let posed = try await Self.send(edge, OrdersType.placeOrder, posing, token: web, key: "posing")
+        #expect(posed.status == 403 && posed.body.contains("acts as web"), "\(posed.body)")
+        // Nor record a till sale, whatever the store.
+        #expect(try await Self.send(edge, CatalogType.recordPosSale, recordSale, token: web, key: "web-sale").status == 403)
+        let refusedIDs = [posing.orderId, elsewhere.orderId]
+
+        // A web order retried with the same key: one order, the same answer, marked as a replay.
+        let order = shop.delivery("ord-web-\(tag)", customerId: nil, [.init(sku: shop.socks, quantity: 2)],
+                                  contact: .init(firstName: "Ana", email: "ana.\(tag)@example.com"))
+        let first = try await Self.send(edge, OrdersType.placeOrder, order, token: web, key: "checkout-\(tag)")
+        let again = try await Self.send(edge, OrdersType.placeOrder, order, token: web, key: "checkout-\(tag)")
+        #expect(first.status == 200 && again.status == 200, "\(first.body) / \(again.body)")
+        #expect(first.commandId == again.commandId && first.outcomeType == again.outcomeType)
+        #expect(again.headers["Idempotent-Replayed"] == "true" && first.headers["Idempotent-Replayed"] == nil)
+        // The key reused for another body is refused rather than taken for the first.
+        var changed = order
+        changed.lines = [.init(sku: shop.socks, quantity: 3)]
+        let reused = try await Self.send(edge, OrdersType.placeOrder, changed, token: web, key: "checkout-\(tag)")
+        #expect(reused.status == 422 && reused.body.contains("idempotency-key-reused"), "\(reused.body)")
+
+        // More jackets than any store holds: 422 with the saga's reason.
+        let tooMany = shop.delivery("ord-jackets-\(tag)", customerId: nil, [.init(sku: shop.jacket, quantity: 50)],
+                                    contact: .init(firstName: "Ana", email: "ana.\(tag)@example.com"))
+        let short = try await Self.send(edge, OrdersType.placeOrder, tooMany, token: web, key: "jackets-\(tag)")
+        #expect(short.status == 422 && short.headers["Content-Type"] == "application/problem+json", "\(short.body)")
+        #expect(short.json["reasonCode"] as? String == "insufficient-stock", "\(short.body)")
+        #expect(short.outcomeType == OrdersType.orderRejected)
+
+        // On the wire: one PlaceOrder per order the edge let through, none for the refused ones.
+        let placed = omni.watcher.events(OrdersType.orderPlaced).compactMap { try? $0.payload(OrderEvent.self).order.orderId }
+        #expect(placed.filter { $0 == order.orderId }.count == 1, "\(placed)")
+        #expect(placed.filter { refusedIDs.contains($0) }.isEmpty, "\(placed)")
+    }
+
+    @Test("without waiting the edge answers 202 with a link to poll; the poll gives the outcome to its client only; a command needs a key, a known type and a valid body; the saga's own steps are not offered")
+    func pollAndRefusals() async throws {
+        let omni = try await JourneyStack()
+        defer { Task { await omni.stop() } }
+        let edge = try await omni.services.startEdge()
+        let shop = omni.shop, tag = omni.tag
+        let keys = try TestStack.credentials()
+        let app = try await keys.token(as: .app, name: "app-\(tag)")
+        let other = try await keys.token(as: .app, name: "other-\(tag)")
+
+        let add = AddCartItem(ownerId: "sess-\(tag)", sku: shop.shoe, quantity: 1)
+        let accepted = try await Self.send(edge, OrdersType.addCartItem, add, token: app, key: "add-1", wait: "0s")
+        #expect(accepted.status == 202, "\(accepted.body)")
+        let link = try #require(accepted.headers["Location"])
+        #expect(link == "/outcomes/\(accepted.commandId ?? "")")
+        let polled = try await edge.exchange("GET", link + "?wait=10s", as: .bearer(app))
+        #expect(polled.status == 200 && polled.body.contains(OrdersType.cartUpdated), "\(polled.body)")
+        #expect(try await edge.exchange("GET", link, as: .bearer(other)).status == 404)
+
+        // A service's refusal comes back as 422 with its reason code.
+        let zero = AddCartItem(ownerId: "sess-\(tag)", sku: shop.shoe, quantity: 0)
+        let refused = try await Self.send(edge, OrdersType.addCartItem, zero, token: app, key: "add-0")
+        #expect(refused.status == 422 && refused.json["reasonCode"] as? String == "invalid-quantity", "\(refused.body)")
+
+        #expect(try await Self.send(edge, OrdersType.addCartItem, add, token: app, key: nil).status == 400)
+        #expect(try await Self.send(edge, "omni.orders.MakeItFree.v1", add, token: app, key: "x").status == 404)
+        #expect(try await Self.send(edge, OrdersType.placeOrder, add, token: app, key: "wrong-body").status == 400)
+        #expect(try await Self.send(edge, CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-1", reason: "x"), token: app, key: "saga").status == 404)
+        // Goodwill points are a person's decision; a catalog change needs its scope.
+        #expect(try await Self.send(edge, CatalogType.setPrice, SetPrice(sku: shop.shoe, channel: "web", storeId: nil, currency: "EUR", amountMinor: 1),
+                                    token: app, key: "price").status == 403)
+        #expect(try await edge.exchange("POST", "/commands/\(OrdersType.addCartItem)", json: Data("{}".utf8), headers: ["Idempotency-Key": "k"],
+                                        as: .anonymous).status == 401)
+    }
+}
