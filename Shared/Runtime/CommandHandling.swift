@@ -57,6 +57,11 @@ extension EventHandlers {
         _ body: @escaping @Sendable (Command, CommandContext) async throws -> Void
     ) {
         let body: @Sendable (Command, CommandContext) async throws -> Void = { command, context in
+            // A saga's steps come from the saga's owner only (see `SagaStep`).
+            if let step = Command.self as? any SagaStep.Type,
+               let violation = ChannelSource.sagaViolation(step, type: context.command.type, source: context.command.source) {
+                throw violation
+            }
             // A channel acts only as itself and for its own store (see `ActsForChannel`).
             if let acting = command as? any ActsForChannel, let source = ChannelSource(context.command.source),
                let violation = source.violation(envelopeChannel: context.command.channel, command: acting) {

@@ -18,6 +18,8 @@ public struct ProblemDetails: Error, HTTPResponseError, Codable, Sendable {
     public var requiredScope: String?
     /// On a 401/403: the `WWW-Authenticate` challenge (RFC 6750), sent as a header.
     public var challenge: String?
+    /// On a 429 or 503: seconds until a retry may succeed, sent as `Retry-After`.
+    public var retryAfter: Int?
 
     public init(status: HTTPResponse.Status, type: String? = nil, title: String? = nil, detail: String? = nil, errors: [String: String]? = nil) {
         self.statusCode = status.code
@@ -39,6 +41,7 @@ public struct ProblemDetails: Error, HTTPResponseError, Codable, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let challenge { headers[.wwwAuthenticate] = challenge }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -61,7 +61,7 @@ public final class CommandChannel: @unchecked Sendable {
     public func send(_ type: String, _ payload: some Encodable, to service: ServiceName, key: String, channel: String? = nil,
               correlation: String? = nil) async throws -> CloudEvent {
         let channel = channel ?? ChannelSource.channel(of: payload)
-        let event = try CloudEvent(type: type, source: "/channels/\(channel)", subject: key, payload: payload,
+        let event = try CloudEvent(type: type, source: ChannelSource.source(of: payload, channel: channel), subject: key, payload: payload,
                                    correlationID: correlation ?? UUID().uuidString.lowercased(), channel: channel)
         _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(service), key: key))
         return event

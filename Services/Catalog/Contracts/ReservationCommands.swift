@@ -1,4 +1,5 @@
 import Foundation
+import OmniMessaging
 
 /// How an order will be fulfilled, which decides where its stock is reserved.
 public struct Fulfilment: Codable, Sendable, Equatable {
@@ -135,3 +136,8 @@ public struct ReservationCommitted: Codable, Sendable, Equatable {
         self.allocations = allocations
     }
 }
+
+// Steps of the order saga: only orders sends them (`SagaStep`).
+extension ReserveStock: SagaStep { public static var owner: ServiceName { .orders } }
+extension ReleaseReservation: SagaStep { public static var owner: ServiceName { .orders } }
+extension CommitReservation: SagaStep { public static var owner: ServiceName { .orders } }

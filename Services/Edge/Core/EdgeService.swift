@@ -10,14 +10,15 @@ import OmniRuntime
 public enum EdgeService {
     public static let name = "edge"
 
-    public static func definition() throws -> ServiceDefinition {
+    public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceDefinition {
         let signals = OutcomeSignals()
+        let limiter = RateLimiter.fromEnvironment(environment)
         return ServiceDefinition(
             name: name,
             migrations: [try .bundled(component: name, in: .module)],
             // Outcomes are read by `OutcomeCollector`, which needs no inbox.
             subscriptions: [],
-            routes: { router, resources in CommandRoutes.add(to: router, database: resources.database, signals: signals) },
+            routes: { router, resources in CommandRoutes.add(to: router, database: resources.database, signals: signals, limiter: limiter) },
             workers: { resources in
                 let channel = resources.database.schema + "_outcomes"
                 return [

@@ -1,3 +1,5 @@
+import OmniMessaging
+
 /// Evaluate `basket` with `codes` and every automatic promotion, and hold the redemptions.
 /// Idempotent by order id: asked again, the same answer, nothing counted twice.
 public struct ApplyPromotions: Codable, Sendable, Equatable {
@@ -100,3 +102,8 @@ public struct RedemptionsReleased: Codable, Sendable, Equatable {
         self.redemptions = redemptions
     }
 }
+
+// Steps of the order saga: only orders sends them (`SagaStep`).
+extension ApplyPromotions: SagaStep { public static var owner: ServiceName { .orders } }
+extension CommitRedemptions: SagaStep { public static var owner: ServiceName { .orders } }
+extension ReleaseRedemptions: SagaStep { public static var owner: ServiceName { .orders } }

@@ -1,4 +1,5 @@
 import CatalogContracts
+import CustomersContracts
 import Foundation
 import OmniAuth
 import OmniMessaging
@@ -120,5 +121,56 @@ struct CommandDoorTests {
                                     token: app, key: "price").status == 403)
         #expect(try await edge.exchange("POST", "/commands/\(OrdersType.addCartItem)", json: Data("{}".utf8), headers: ["Idempotency-Key": "k"],
                                         as: .anonymous).status == 401)
+    }
+
+    @Test("a client over its rate gets 429 problem+json with Retry-After; another client is not slowed by it")
+    func rateLimit() async throws {
+        let stack = try await ServiceStack(.catalog)
+        defer { Task { await stack.stop() } }
+        let edge = try await stack.startEdge(environment: ["OMNI_EDGE_RATE_PER_SECOND": "0.5", "OMNI_EDGE_BURST": "3"])
+        let keys = try TestStack.credentials()
+        let tag = UUID().uuidString.prefix(6).lowercased()
+        let busy = try await keys.token(as: .app, name: "busy-\(tag)"), calm = try await keys.token(as: .app, name: "calm-\(tag)")
+        let path = "/outcomes/\(UUID().uuidString.lowercased())"
+        for _ in 0..<3 { #expect(try await edge.exchange("GET", path, as: .bearer(busy)).status == 404) }
+        let limited = try await edge.exchange("GET", path, as: .bearer(busy))
+        #expect(limited.status == 429 && limited.headers["Content-Type"] == "application/problem+json", "\(limited.body)")
+        #expect((1...2).contains(Int(limited.headers["Retry-After"] ?? "") ?? 0), "\(limited.headers)")
+        #expect(try await edge.exchange("GET", path, as: .bearer(calm)).status == 404)
+    }
+
+    @Test("journey through the edge only, with scoped tokens: a customer registers in the app and fills her cart there, then pays for it at the till of Lille Centre, which checks out that cart")
+    func cartOnTheAppPaidAtTheTill() async throws {
+        let omni = try await JourneyStack()
+        defer { Task { await omni.stop() } }
+        let edge = try await omni.services.startEdge()
+        let shop = omni.shop, tag = omni.tag
+        let keys = try TestStack.credentials()
+        let app = try await keys.token(as: .app, name: "app-\(tag)")
+        let till = try await keys.token(as: .pos, name: "till-\(tag)", stores: [shop.store])
+
+        let registered = try await Self.send(edge, CustomersType.registerCustomer, RegisterCustomer(
+            identifiers: [.init(.email, omni.email("Lina"))], profile: .init(firstName: "Lina", locale: "fr-FR", timeZone: "Europe/Paris")), token: app, key: "signup")
+        #expect(registered.status == 200 && registered.outcomeType == CustomersType.customerRegistered, "\(registered.body)")
+        let data = (registered.json["outcome"] as? [String: Any])?["data"] as? [String: Any]
+        let lina = try #require((data?["profile"] as? [String: Any])?["customerId"] as? String)
+
+        for (sku, quantity) in [(shop.shoe, 1), (shop.socks, 2)] {
+            let added = try await Self.send(edge, OrdersType.addCartItem, AddCartItem(ownerId: lina, sku: sku, quantity: quantity), token: app, key: "add-\(sku)")
+            #expect(added.status == 200 && added.outcomeType == OrdersType.cartUpdated, "\(added.body)")
+        }
+        // At the till: no lines, the customer's cart; channel and store come from the till's credential.
+        let checkout = #"{"orderId": "ord-\#(tag)", "customerId": "\#(lina)", "fulfilment": {"mode": "in-store"}, "paymentReference": "till-\#(tag)"}"#
+        let answer = try await edge.exchange("POST", "/commands/\(OrdersType.placeOrder)?wait=10s", json: Data(checkout.utf8),
+                                             headers: ["Idempotency-Key": "checkout"], as: .bearer(till))
+        let paid = Sent(status: answer.status, headers: answer.headers, body: answer.body)
+        #expect(paid.status == 200 && paid.outcomeType == OrdersType.orderConfirmed, "\(paid.body)")
+        let order = try JSONCoding.decoder.decode(OrderEvent.self, from: try JSONSerialization.data(withJSONObject: (paid.json["outcome"] as? [String: Any])?["data"] ?? [:]))
+        #expect(order.order.channel == "pos" && order.order.storeId == shop.store && order.order.customerId == lina)
+        #expect(Dictionary(uniqueKeysWithValues: order.order.lines.map { ($0.sku, $0.quantity) }) == [shop.shoe: 1, shop.socks: 2])
+        let placed = try #require(omni.watcher.events(OrdersType.orderPlaced).first { (try? $0.payload(OrderEvent.self).order.orderId) == "ord-\(tag)" })
+        #expect(placed.causationID == paid.commandId && placed.channel == "pos", "the till's command, as the till")
+        let cart = try await omni.poll("/carts/\(lina)?channel=app", as: Read.Cart.self, from: .orders) { $0.itemCount == 0 }
+        #expect(cart.lines.isEmpty, "the cart was checked out at the till")
     }
 }

@@ -13,6 +13,7 @@ struct AnswerMigrationTests {
         try await TestStack.createServiceSchema(name)
         let promotions = try #require(try PromotionsService.definition().migrations.first)
         let upTo3 = MigrationSet(component: promotions.component, migrations: promotions.migrations.filter { $0.version < 4 })
+        let upTo4 = MigrationSet(component: promotions.component, migrations: promotions.migrations.filter { $0.version <= 4 })
         let rows = try await TestStack.withDatabase(name) { db in
             _ = try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), upTo3])
             _ = try await db.query("""
@@ -21,7 +22,7 @@ struct AnswerMigrationTests {
                   ('ord-rejected', 'rejected', 'c-1', 'pos', '{"rejected": {"_0": {"orderId": "ord-rejected", "rejections": [], "message": "no"}}}'),
                   ('ord-released', 'released', NULL, NULL, NULL)
                 """)
-            let applied = try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), promotions])
+            let applied = try await Migrator.migrate(db, sets: [try MigrationSet.deliveryPlumbing(), upTo4])
             #expect(applied == ["promotions/4"])
             return try await db.query("SELECT order_id, answer->>'type', answer->'data'->>'orderId' FROM applications ORDER BY order_id")
                 .decode((String, String?, String?).self)

@@ -101,7 +101,7 @@ final class ServiceStack: @unchecked Sendable {
     func send<Payload: Encodable>(_ type: String, _ payload: Payload, key: String, subject: String? = nil, channel: String? = nil,
                                   source: String? = nil, to target: ServiceName? = nil) async throws -> CloudEvent {
         let channel = channel ?? ChannelSource.channel(of: payload)
-        let event = try CloudEvent(type: type, source: source ?? "/channels/\(channel)", subject: subject ?? key, payload: payload,
+        let event = try CloudEvent(type: type, source: source ?? ChannelSource.source(of: payload, channel: channel), subject: subject ?? key, payload: payload,
                                    correlationID: UUID().uuidString.lowercased(), channel: channel)
         _ = try await producer.send(event.outgoingMessage(topic: Topics.commands(target ?? ServiceName(rawValue: String(type.split(separator: ".")[1])) ?? service), key: key))
         return event

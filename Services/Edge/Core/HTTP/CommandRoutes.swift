@@ -12,9 +12,10 @@ enum CommandRoutes {
     static let longestWait: Duration = .seconds(10)
     static let defaultWait: Duration = .seconds(2)
 
-    static func add(to router: Router<OmniRequestContext>, database: Database, signals: OutcomeSignals) {
+    static func add(to router: Router<OmniRequestContext>, database: Database, signals: OutcomeSignals, limiter: RateLimiter) {
         router.post("/commands/:type") { request, context in
             guard let credential = context.credential else { throw ProblemDetails.unauthorized(.missing) }
+            try limiter.admit(credential.subject)
             let wait = try waitParameter(request)
             let body = try await request.body.collect(upTo: 1 << 20)
             let admitted: AdmittedCommand
@@ -35,6 +36,7 @@ enum CommandRoutes {
         }
         router.get("/outcomes/:id") { request, context in
             guard let credential = context.credential else { throw ProblemDetails.unauthorized(.missing) }
+            try limiter.admit(credential.subject)
             let text = try context.parameters.require("id")
             // Only the client that sent a command learns about it.
             guard let id = UUID(uuidString: text), let record = try await CommandLog.find(id, database: database), record.client == credential.subject else {

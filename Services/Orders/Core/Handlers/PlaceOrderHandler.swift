@@ -7,6 +7,10 @@ import OrdersContracts
 /// the catalog for the stock and promotions for the discounts, both at once. A refused order gets `OrderRejected` and leaves no row, so
 /// the channel may correct it and retry with the same id.
 enum PlaceOrderHandler {
+    /// A reservation id nobody can guess from the order id (`res-<orderId>` could be
+    /// released by anyone who knew the order); stored on the order row with the saga.
+    static func newReservationID() -> String { "res-\(UUID().uuidString.lowercased())" }
+
     /// `agreedPrices`: unit prices by sku that override today's (a converted quote).
     /// Returns whether the order was placed (false: refused with `OrderRejected`, or a retry).
     @discardableResult
@@ -86,7 +90,7 @@ enum PlaceOrderHandler {
             orderId: command.orderId, status: .placed, sagaStep: .reservingAndApplying, sagaDeadline: policy.deadline(), channel: channel.rawValue,
             storeId: command.storeId, customerId: command.customerId, currency: priced.currency, lines: priced.lines, promoCodes: codes,
             fulfilment: fulfilment, contact: command.contact, paymentReference: command.paymentReference, subtotalMinor: priced.subtotalMinor,
-            discountMinor: 0, totalMinor: priced.subtotalMinor, reservationId: "res-\(command.orderId)", reserveCommandId: nil, promotionsCommandId: nil,
+            discountMinor: 0, totalMinor: priced.subtotalMinor, reservationId: Self.newReservationID(), reserveCommandId: nil, promotionsCommandId: nil,
             pickupCode: nil, collectBy: nil, rejectCode: nil, rejectMessage: nil,
             correlationId: context.command.correlationID ?? context.command.id.uuidString.lowercased(), placedAt: Date()
         )
