@@ -134,6 +134,7 @@ public struct AvailabilityChanged: Codable, Sendable, Equatable {
 // A channel places these only as itself, at its own store (`ChannelSource`).
 extension ReceiveStock: ActsForChannel { public var actingStore: String? { locationId } }
 extension AdjustStock: ActsForChannel { public var actingStore: String? { locationId } }
+extension TransferStock: ActsForChannel { public var actingStore: String? { fromLocationId } }
 extension RecordPosSale: ActsForChannel { public var actingStore: String? { storeId } }
 extension RestockReturn: ActsForChannel { public var actingStore: String? { locationId } }
 extension SetSafetyStock: ActsForChannel { public var actingStore: String? { locationId } }

@@ -82,6 +82,17 @@ struct CommandDoorTests {
         #expect(short.json["reasonCode"] as? String == "insufficient-stock", "\(short.body)")
         #expect(short.outcomeType == OrdersType.orderRejected)
 
+        // Click & collect at Lille Centre: only that store's till prepares it.
+        let pickup = shop.pickup("ord-pickup-\(tag)", customerId: nil, [.init(sku: shop.socks, quantity: 1)])
+        var withContact = pickup
+        withContact.contact = .init(firstName: "Ana", email: "ana.\(tag)@example.com")
+        #expect(try await Self.send(edge, OrdersType.placeOrder, withContact, token: web, key: "pickup-\(tag)").status == 200)
+        let stationTill = try await keys.token(as: .pos, name: "station-\(tag)", stores: [shop.stationStore])
+        let wrongDesk = try await Self.send(edge, OrdersType.markReadyForPickup, OrderStep(orderId: pickup.orderId), token: stationTill, key: "ready")
+        #expect(wrongDesk.status == 422 && wrongDesk.json["reasonCode"] as? String == "source-store-mismatch", "\(wrongDesk.body)")
+        let ready = try await Self.send(edge, OrdersType.markReadyForPickup, OrderStep(orderId: pickup.orderId), token: till, key: "ready")
+        #expect(ready.status == 200 && ready.outcomeType == OrdersType.orderReadyForPickup, "\(ready.body)")
+
         // On the wire: one PlaceOrder per order the edge let through, none for the refused ones.
         let placed = omni.watcher.events(OrdersType.orderPlaced).compactMap { try? $0.payload(OrderEvent.self).order.orderId }
         #expect(placed.filter { $0 == order.orderId }.count == 1, "\(placed)")

@@ -8,6 +8,7 @@ import OrdersContracts
 enum LifecycleHandlers {
     static func markReadyForPickup(_ command: OrderStep, _ context: CommandContext, policy: OrdersPolicy) async throws {
         var order = try await move(command.orderId, .markReadyForPickup, context)
+        try requireOwnStore(order.record, context)
         let code = PickupCode.generate()
         order.record.pickupCode = code
         order.record.collectBy = Date().addingTimeInterval(policy.collectWithin.seconds)
@@ -21,6 +22,7 @@ enum LifecycleHandlers {
     /// becomes a sale.
     static func confirmPickup(_ command: OrderStep, _ context: CommandContext) async throws {
         var order = try await move(command.orderId, .pickUp, context)
+        try requireOwnStore(order.record, context)
         guard let shown = command.reference, !shown.isEmpty else {
             throw Rejection("missing-field", "the pickup code (or the QR code) the customer shows is required")
         }
@@ -82,6 +84,16 @@ enum LifecycleHandlers {
 
         func save(_ context: CommandContext, detail: String? = nil) async throws {
             try await OrderRecords.update(record, previous: previous, detail: detail, on: context.connection, logger: context.logger)
+        }
+    }
+
+    /// A store's till or tablet (`ce_source` `/channels/<channel>/<store>`) prepares and
+    /// hands over its own store's pickups only.
+    private static func requireOwnStore(_ order: OrderRecord, _ context: CommandContext) throws {
+        guard let store = ChannelSource(context.command.source)?.store else { return }
+        let pickupStore = order.fulfilment.storeId ?? order.storeId
+        guard pickupStore == store else {
+            throw Rejection("source-store-mismatch", "order \(order.orderId) is collected at \(pickupStore ?? "no store"); its source acts for store \(store) only")
         }
     }
 
