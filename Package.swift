@@ -102,6 +102,8 @@ var targets: [Target] = [
             "OmniKafka", "OmniMessaging", "OmniChannel", "OmniAuth", "CatalogContracts", "CustomersContracts", "OrdersContracts", "PromotionsContracts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            // Staff members' console passwords, hashed.
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ],
         path: "Tools/OmniCLI",
         swiftSettings: swiftSettings
@@ -178,6 +180,9 @@ var targets: [Target] = [
             .product(name: "PostgresNIO", package: "postgres-nio"),
             // A real HTTP receiver standing in for the SMS and push providers.
             .product(name: "Hummingbird", package: "hummingbird"),
+            // The WebDriver client of the console's browser tests (chromedriver's headers
+            // have no space after the colon, which FoundationNetworking refuses).
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ],
         path: "Tests/IntegrationTests",
         swiftSettings: swiftSettings
@@ -211,16 +216,20 @@ for service in services {
         coreDependencies.append(.product(name: "Mustache", package: "swift-mustache"))
         coreDependencies.append(.product(name: "AsyncHTTPClient", package: "async-http-client"))
     }
-    // The edge derives command ids and body digests with SHA-256.
+    // The edge derives command ids with SHA-256; its staff console renders pages with
+    // Mustache and checks passwords with bcrypt.
     if service == "Edge" {
         coreDependencies.append(.product(name: "Crypto", package: "swift-crypto"))
         coreDependencies.append("OmniAuth")
+        coreDependencies.append(.product(name: "Mustache", package: "swift-mustache"))
+        coreDependencies.append(.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"))
     }
     targets.append(.target(
         name: core,
         dependencies: coreDependencies,
         path: "Services/\(service)/Core",
-        resources: service == "Notifications" ? [.copy("Migrations"), .copy("Templates")] : [.copy("Migrations")],
+        resources: service == "Notifications" ? [.copy("Migrations"), .copy("Templates")]
+            : service == "Edge" ? [.copy("Migrations"), .copy("Pages")] : [.copy("Migrations")],
         swiftSettings: swiftSettings
     ))
     targets.append(.executableTarget(
@@ -250,6 +259,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
     ],
     targets: targets
 )

@@ -8,6 +8,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = OmniRequestContext
     let verifier: TokenVerifier
     let accessLog: PIIAccessLog
+    /// Routes under these prefixes check their callers themselves (`ServiceDefinition`).
+    var selfAuthenticated: [String] = []
 
     static func isOpen(_ path: String) -> Bool {
         path == "/metrics" || path == "/health/live" || path == "/health/ready"
@@ -16,7 +18,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.accessLog = accessLog
-        guard !Self.isOpen(request.uri.path) else { return try await next(request, context) }
+        let path = request.uri.path
+        guard !Self.isOpen(path), !selfAuthenticated.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
+            return try await next(request, context)
+        }
         do {
             context.credential = try await verifier.credential(authorization: request.headers[.authorization])
         } catch {

@@ -80,7 +80,7 @@ public enum OmniServiceRunner {
         let served = ServedRoutes()
         router.add(middleware: ProblemDetailsMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(served: served))
-        router.add(middleware: AuthenticationMiddleware(verifier: verifier, accessLog: accessLog))
+        router.add(middleware: AuthenticationMiddleware(verifier: verifier, accessLog: accessLog, selfAuthenticated: definition.selfAuthenticatedPrefixes))
         router.addOperationalRoutes(service: configuration.serviceName, readiness: readiness)
         router.addPersonalDataAccessRoute(service: configuration.serviceName, log: accessLog)
         definition.routes(router, resources)

@@ -21,13 +21,18 @@ public struct ServiceDefinition: Sendable {
     /// How many consumer transactions may run at once (nil: one per partition). One where
     /// every message locks the same hot rows: they would only wait for each other in Postgres.
     public var consumerTransactionsAtOnce: Int?
+    /// Path prefixes whose routes authenticate callers themselves instead of by a bearer
+    /// credential (the edge's staff console: a session cookie).
+    public var selfAuthenticatedPrefixes: [String] = []
 
     public init(
         name: String, migrations: [MigrationSet], subscriptions: [String], handlers: EventHandlers = EventHandlers(),
         routes: @escaping @Sendable (Router<OmniRequestContext>, ServiceResources) -> Void = { _, _ in },
+        selfAuthenticatedPrefixes: [String] = [],
         workers: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] },
         consumerTransactionsAtOnce: Int? = nil
     ) {
+        self.selfAuthenticatedPrefixes = selfAuthenticatedPrefixes
         self.name = name
         self.migrations = migrations
         self.subscriptions = subscriptions

@@ -40,6 +40,7 @@ struct EdgeAuthTests {
             GuardedRoute(service: .catalog, path: "/stock/SKU-1/locations/store-42", scope: .stockRead, store: "store-42"),
             GuardedRoute(service: .catalog, path: "/reservations/\(UUID().uuidString.lowercased())", scope: .stockRead),
             GuardedRoute(service: .customers, path: "/customers/lookup?email=edge%40example.com", scope: .customersRead),
+            GuardedRoute(service: .customers, path: "/customers/search?name=Edge", scope: .customersRead),
             GuardedRoute(service: .customers, path: "/customers/\(customer)", scope: .customersRead),
             GuardedRoute(service: .customers, path: "/customers/\(customer)/timeline", scope: .customersRead),
             GuardedRoute(service: .customers, path: "/customers/\(customer)/consents", scope: .customersRead),
@@ -138,8 +139,9 @@ struct EdgeAuthTests {
             .deletingLastPathComponent().appendingPathComponent("contracts/openapi.yaml"), encoding: .utf8)
         let documented = Set(contract.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
             .map { String($0.dropFirst(2).dropLast()) }.filter { !$0.hasPrefix("/health") && $0 != "/metrics" })
-            // The edge's command door checks a scope per command type: CommandDoorTests.
-            .subtracting(["/commands/{type}", "/outcomes/{id}"])
+            // The edge's command door checks a scope per command type (CommandDoorTests); its
+            // console, a session cookie (ConsoleTests).
+            .subtracting(["/commands/{type}", "/outcomes/{id}"]).filter { !$0.hasPrefix("/console") }
         let id = "CUSTOMER"
         let tested = Set(Self.routes(customer: id).map { route in
             let path = route.path.split(separator: "?")[0]

@@ -10,7 +10,8 @@ import OmniAuth
 struct Auth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Issue, list and revoke credentials; create and rotate the signing keys.",
-        subcommands: [Initialize.self, Issue.self, Client.self, Staff.self, Operator.self, Revoke.self, List.self, Rotate.self, Retire.self, Inspect.self, Scopes.self],
+        subcommands: [Initialize.self, Issue.self, Client.self, Staff.self, Operator.self, Revoke.self, List.self, Rotate.self, Retire.self, Inspect.self, Scopes.self,
+                      Member.self],
         aliases: ["credentials"]
     )
 
@@ -220,6 +221,8 @@ struct AuthFiles: ParsableArguments {
     var signingKeys: URL { directory.appendingPathComponent("signing-keys.json") }
     var publicKeys: URL { publicDirectory.appendingPathComponent("keys.json") }
     var revoked: URL { publicDirectory.appendingPathComponent("revoked.json") }
+    /// The console's staff members (bcrypt hashes): the edge reads it.
+    var staff: URL { publicDirectory.appendingPathComponent("staff.json") }
     var issuedLog: URL { directory.appendingPathComponent("issued.jsonl") }
 
     func save(_ keys: KeySet) throws {

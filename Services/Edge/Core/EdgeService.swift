@@ -13,12 +13,22 @@ public enum EdgeService {
     public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceDefinition {
         let signals = OutcomeSignals()
         let limiter = RateLimiter.fromEnvironment(environment)
+        let consoleConfiguration = ConsoleConfiguration.fromEnvironment(environment)
         return ServiceDefinition(
             name: name,
             migrations: [try .bundled(component: name, in: .module)],
             // Outcomes are read by `OutcomeCollector`, which needs no inbox.
             subscriptions: [],
-            routes: { router, resources in CommandRoutes.add(to: router, database: resources.database, signals: signals, limiter: limiter) },
+            routes: { router, resources in
+                CommandRoutes.add(to: router, database: resources.database, signals: signals, limiter: limiter)
+                do {
+                    let console = try Console(configuration: consoleConfiguration, database: resources.database, logger: resources.logger)
+                    ConsoleRoutes.add(to: router, console: console)
+                } catch {
+                    resources.logger.critical("the staff console cannot start", metadata: ["error": "\(error)"])
+                }
+            },
+            selfAuthenticatedPrefixes: ["/console"],
             workers: { resources in
                 let channel = resources.database.schema + "_outcomes"
                 return [

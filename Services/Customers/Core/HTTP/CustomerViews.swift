@@ -81,6 +81,32 @@ struct CustomerViews: Sendable {
         }
     }
 
+    /// Customers whose first and last name hold `name` (case-insensitive), at most 20: what a
+    /// telesales agent types when the caller gives no phone, email or card.
+    struct NameMatches: Codable, Sendable {
+        struct Match: Codable, Sendable {
+            var customerId: String
+            var firstName: String?
+            var lastName: String?
+        }
+        var customers: [Match]
+    }
+
+    func search(name: String) async throws -> NameMatches {
+        // The typed text is matched as it is: LIKE's own characters are escaped.
+        let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        let pattern = "%\(escaped)%"
+        let rows = try await database.query("""
+            SELECT customer_id, first_name, last_name FROM customers
+            WHERE status = 'active' AND (coalesce(first_name, '') || ' ' || coalesce(last_name, '')) ILIKE \(pattern)
+            ORDER BY last_name NULLS LAST, first_name NULLS LAST, customer_id LIMIT 20
+            """)
+        return NameMatches(customers: try rows.map { row in
+            let (id, first, last) = try row.decode((UUID, String?, String?).self)
+            return NameMatches.Match(customerId: id.uuidString.lowercased(), firstName: first, lastName: last)
+        })
+    }
+
     func view(_ reference: CustomerReference) async throws -> CustomerView {
         try await database.withConnection { connection in
             let id = try await resolve(reference, on: connection)

@@ -24,6 +24,14 @@ enum CustomersRoutes {
             try await context.recordPersonalDataAccess(customer: view.customerId, action: "lookup:\(identifier.kind.queryName)")
             return Response.json(view)
         }
+        router.get("/customers/search", requires: .customersRead) { request, context in
+            let typed = request.uri.queryParameters.get("name") ?? ""
+            let name = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (2...100).contains(typed.count), !name.isEmpty else { throw badRequest("name", "2 to 100 characters of a first or last name") }
+            let found = try await views.search(name: name)
+            for match in found.customers { try await context.recordPersonalDataAccess(customer: match.customerId, action: "search:name") }
+            return Response.json(found)
+        }
         let journeys = JourneyViews(database: database)
         router.get("/customers/:id/journey", requires: .customersRead) { _, context in
             let journey = try await journeys.customer(.id(try context.parameters.require("id")))

@@ -1,0 +1,38 @@
+/// The console's words in French and English; the page's language comes from the switch
+/// (a cookie), else the browser's Accept-Language, else English.
+enum ConsoleText {
+    static let languages = ["en", "fr"]
+
+    static func language(query: String?, cookie: String?, acceptLanguage: String?) -> String {
+        if let query, languages.contains(query) { return query }
+        if let cookie, languages.contains(cookie) { return cookie }
+        for part in (acceptLanguage ?? "").split(separator: ",") {
+            let tag = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
+            let language = String(tag.prefix(2))
+            if languages.contains(language) { return language }
+        }
+        return "en"
+    }
+
+    static func words(_ language: String) -> [String: String] { language == "fr" ? french : english }
+
+    static let english: [String: String] = [
+        "console": "Omni staff console", "signInTitle": "Sign in", "name": "Login name", "password": "Password", "signIn": "Sign in",
+        "signOut": "Sign out", "wrongPassword": "Wrong login name or password.",
+        "tooMany": "Too many wrong passwords for this name: try again in %@ seconds.",
+        "expired": "Your session ended: please sign in again.", "notConfigured": "The console has no staff directory or signing keys configured.",
+        "formExpired": "This form expired: please try again.", "signedInAs": "Signed in as", "search": "Find a customer",
+        "searchLabel": "Phone, email, loyalty card or name", "searchButton": "Search", "skip": "Skip to content",
+        "language": "Language", "noResult": "No customer matches “%@”.", "results": "Customers", "store": "Store",
+    ]
+
+    static let french: [String: String] = [
+        "console": "Console Omni", "signInTitle": "Connexion", "name": "Identifiant", "password": "Mot de passe", "signIn": "Se connecter",
+        "signOut": "Se déconnecter", "wrongPassword": "Identifiant ou mot de passe incorrect.",
+        "tooMany": "Trop de mots de passe erronés pour cet identifiant : réessayez dans %@ secondes.",
+        "expired": "Votre session a pris fin : reconnectez-vous.", "notConfigured": "La console n’a ni annuaire du personnel ni clés de signature.",
+        "formExpired": "Ce formulaire a expiré : réessayez.", "signedInAs": "Connecté·e en tant que", "search": "Trouver un client",
+        "searchLabel": "Téléphone, e-mail, carte de fidélité ou nom", "searchButton": "Rechercher", "skip": "Aller au contenu",
+        "language": "Langue", "noResult": "Aucun client ne correspond à « %@ ».", "results": "Clients", "store": "Magasin",
+    ]
+}
