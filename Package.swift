@@ -223,6 +223,7 @@ for service in services {
         coreDependencies.append("OmniAuth")
         coreDependencies.append(.product(name: "Mustache", package: "swift-mustache"))
         coreDependencies.append(.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"))
+        coreDependencies.append(.product(name: "AsyncHTTPClient", package: "async-http-client"))
     }
     targets.append(.target(
         name: core,

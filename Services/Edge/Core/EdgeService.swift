@@ -14,6 +14,7 @@ public enum EdgeService {
         let signals = OutcomeSignals()
         let limiter = RateLimiter.fromEnvironment(environment)
         let consoleConfiguration = ConsoleConfiguration.fromEnvironment(environment)
+        let feed = ConsoleFeedSlot()
         return ServiceDefinition(
             name: name,
             migrations: [try .bundled(component: name, in: .module)],
@@ -23,7 +24,7 @@ public enum EdgeService {
                 CommandRoutes.add(to: router, database: resources.database, signals: signals, limiter: limiter)
                 do {
                     let console = try Console(configuration: consoleConfiguration, database: resources.database, logger: resources.logger)
-                    ConsoleRoutes.add(to: router, console: console)
+                    ConsoleRoutes.add(to: router, console: console, feed: feed.feed(resources))
                 } catch {
                     resources.logger.critical("the staff console cannot start", metadata: ["error": "\(error)"])
                 }
@@ -34,6 +35,7 @@ public enum EdgeService {
                 return [
                     OutcomeCollector(resources: resources, notifyChannel: channel),
                     OutcomeListener(signals: signals, database: resources.database, channel: channel, logger: resources.logger),
+                    feed.feed(resources),
                 ]
             }
         )

@@ -74,17 +74,17 @@ struct ConsoleTests {
 
         try await browser.type("alice", into: "#name")
         try await browser.type("not the password", into: "#password")
-        try await browser.click("#sign-in")
+        try await browser.submit("#sign-in")
         #expect(try await browser.waitForText("#error") { $0.contains("Wrong login name or password") }.contains("Wrong login name or password"))
 
         try await browser.type("Alice", into: "#name")
         try await browser.type("correct horse battery", into: "#password")
-        try await browser.click("#sign-in")
+        try await browser.submit("#sign-in")
         #expect(try await browser.waitForText("#who") { $0 == "Alice Martin" } == "Alice Martin")
         #expect(try await browser.url.hasSuffix("/console/customers"))
         try await Self.screenshot(browser, "search")
 
-        try await browser.click("#sign-out")
+        try await browser.submit("#sign-out")
         _ = try await browser.element("#sign-in")
         try await browser.open("\(stack.url)/console/customers")
         _ = try await browser.element("#sign-in")
@@ -94,19 +94,82 @@ struct ConsoleTests {
         for _ in 0..<5 {
             try await browser.type("alice", into: "#name")
             try await browser.type("wrong password", into: "#password")
-            try await browser.click("#sign-in")
+            try await browser.submit("#sign-in")
             _ = try await browser.element("#error")
         }
         try await browser.type("alice", into: "#name")
         try await browser.type("correct horse battery", into: "#password")
-        try await browser.click("#sign-in")
+        try await browser.submit("#sign-in")
         #expect(try await browser.waitForText("#error") { $0.contains("Too many") }.contains("Too many"))
 
         let french = try await Browser(language: "fr-FR")
         defer { Task { await french.quit() } }
         try await french.open("\(stack.url)/console/login")
         #expect(try await french.text("#sign-in") == "Se connecter")
-        try await french.click("a[hreflang=en]")
+        try await french.submit("a[hreflang=en]")
         #expect(try await french.waitForText("#sign-in") { $0 == "Sign in" } == "Sign in", "the switch picks English")
+    }
+
+    @Test("a telesales agent types the caller's number in national format and lands on the 360: profile, consents, orders from the web and the till with their channel; a marketer sees it masked; both views are in the PII access log")
+    func customer360() async throws {
+        let stack = try await ConsoleStack()
+        defer { Task { await stack.stop() } }
+        let omni = stack.journey, shop = omni.shop, tag = omni.tag
+        let chloe = try await omni.customer("Chloe", phone: "+33612345678", consents: [(.email, true), (.sms, false)])
+        _ = try await omni.confirmed(shop.delivery("ord-web-\(tag)", customerId: chloe, [.init(sku: shop.socks, quantity: 2)]))
+        _ = try await omni.confirmed(shop.tillSale("ord-pos-\(tag)", customerId: chloe, [.init(sku: shop.shoe, quantity: 1)]))
+        try stack.addMember("tom", role: "telesales-agent", displayName: "Tom Leroy", password: "telesales password 1")
+        try stack.addMember("mia", role: "marketing", displayName: "Mia Costa", password: "marketing password 1")
+
+        let browser = try await Browser()
+        defer { Task { await browser.quit() } }
+        try await browser.open("\(stack.url)/console/login")
+        try await browser.type("tom", into: "#name")
+        try await browser.type("telesales password 1", into: "#password")
+        try await browser.submit("#sign-in")
+        _ = try await browser.element("#q")
+        try await browser.type("06 12 34 56 78", into: "#q")
+        try await browser.submit("#search")
+        #expect(try await browser.waitForText("#customer-name") { $0.hasPrefix("Chloe") }.hasPrefix("Chloe"))
+        #expect(try await browser.url.hasSuffix("/console/customers/\(chloe)"))
+        let identifiers = try await browser.text("#identifiers")
+        #expect(identifiers.contains(omni.email("Chloe")) && identifiers.contains("+33612345678"), "\(identifiers)")
+        let orders = try await browser.text("#orders")
+        #expect(orders.contains("ord-web-\(tag)") && orders.contains("ord-pos-\(tag)") && orders.contains("web") && orders.contains("pos"), "\(orders)")
+        let consents = try await browser.text("#consents")
+        #expect(consents.contains("email: granted") && consents.contains("sms: refused"), "\(consents)")
+        #expect(try await browser.text("#entry-channel") == "web")
+        try await Self.screenshot(browser, "customer")
+
+        // Live: an order placed for her at the till by a Kafka command appears on the open
+        // page, which is not reloaded (a mark left on the page stays).
+        try await browser.execute("window.omniMark = 'still-here'; return true;")
+        try await Task.sleep(for: .seconds(1))  // the page's event stream is open
+        _ = try await omni.confirmed(shop.tillSale("ord-live-\(tag)", customerId: chloe, [.init(sku: shop.socks, quantity: 1)]))
+        let live = try await browser.waitForText("#orders", timeout: .seconds(20)) { $0.contains("ord-live-\(tag)") }
+        #expect(live.contains("ord-live-\(tag)"), "\(live)")
+        #expect(try await browser.execute("return window.omniMark;") as? String == "still-here", "the page was updated in place, not reloaded")
+        #expect(try await browser.text("#live-status").contains("Updated at"))
+
+        // A marketer may not see personal data: the same page, masked.
+        let marketer = try await Browser()
+        defer { Task { await marketer.quit() } }
+        try await marketer.open("\(stack.url)/console/login")
+        try await marketer.type("mia", into: "#name")
+        try await marketer.type("marketing password 1", into: "#password")
+        try await marketer.submit("#sign-in")
+        _ = try await marketer.element("#q")
+        try await marketer.open("\(stack.url)/console/customers/\(chloe)")
+        _ = try await marketer.element("#masked")
+        let page = try await marketer.pageText
+        #expect(try await marketer.text("#customer-name") == "C•••")
+        #expect(!page.contains(omni.email("Chloe")) && !page.contains("+33612345678") && !page.contains("Chloe"), "\(page)")
+        #expect(page.contains("ord-web-\(tag)"), "orders stay visible, without who placed them")
+        try await Self.screenshot(marketer, "customer-masked")
+
+        // Both reads are in the customers service's PII access log, under each person's name.
+        let dpo = try await TestStack.credentials().token(as: .dpo, name: "dpo-\(tag)")
+        let (status, log) = try await omni.services.http(.customers).get("/pii-access?customer=\(chloe)", as: .bearer(dpo))
+        #expect(status == 200 && log.contains("staff:tom") && log.contains("staff:mia"), "\(log)")
     }
 }

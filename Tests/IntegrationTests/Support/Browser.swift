@@ -66,17 +66,46 @@ final class Browser: @unchecked Sendable {
     }
 
     func type(_ text: String, into css: String) async throws {
-        let id = try await element(css)
-        _ = try await call("POST", "/session/\(session)/element/\(id)/clear", [:])
-        _ = try await call("POST", "/session/\(session)/element/\(id)/value", ["text": text])
+        try await onFreshElement(css) { id in
+            _ = try await self.call("POST", "/session/\(self.session)/element/\(id)/clear", [:])
+            _ = try await self.call("POST", "/session/\(self.session)/element/\(id)/value", ["text": text])
+        }
     }
 
     func click(_ css: String) async throws {
-        _ = try await call("POST", "/session/\(session)/element/\(try await element(css))/click", [:])
+        try await onFreshElement(css) { id in _ = try await self.call("POST", "/session/\(self.session)/element/\(id)/click", [:]) }
     }
 
     func text(_ css: String) async throws -> String {
-        try await call("GET", "/session/\(session)/element/\(try await element(css))/text")["value"] as? String ?? ""
+        var text = ""
+        try await onFreshElement(css) { id in text = try await self.call("GET", "/session/\(self.session)/element/\(id)/text")["value"] as? String ?? "" }
+        return text
+    }
+
+    /// Clicks `css` (a submit button or a link) and waits until the next page replaced this one.
+    func submit(_ css: String, timeout: Duration = .seconds(15)) async throws {
+        try await execute("window.omniOldPage = true; return true;")
+        try await click(css)
+        let deadline = ContinuousClock.now + timeout
+        while (try? await execute("return window.omniOldPage === true;")) as? Bool != false {
+            guard ContinuousClock.now < deadline else { throw Failure(description: "clicking \(css) did not lead to another page") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Runs `action` on `css`'s element, finding it again while the page it was found on is
+    /// being replaced (a form just submitted): "stale element" means "look again".
+    private func onFreshElement(_ css: String, _ action: (String) async throws -> Void) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await action(try await element(css))
+                return
+            } catch let failure as Failure where failure.description.contains("stale element") && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// Whether an element matching `css` is on the page now.
@@ -98,6 +127,12 @@ final class Browser: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         return last
+    }
+
+    /// Runs `script` in the page (WebDriver "execute script"); returns its result.
+    @discardableResult
+    func execute(_ script: String) async throws -> Any? {
+        try await call("POST", "/session/\(session)/execute/sync", ["script": script, "args": [Any]()])["value"]
     }
 
     /// The page's visible text.

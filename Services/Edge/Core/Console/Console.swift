@@ -13,6 +13,7 @@ final class Console: Sendable {
     let database: Database
     let pages: ConsolePages
     let logger: Logger
+    let reader: ServiceReader
     private let staff: StaffFile?
     private let issuer: TokenIssuer?
     /// A hash to check a password against when the name is unknown, so a wrong name costs
@@ -24,6 +25,7 @@ final class Console: Sendable {
         self.database = database
         self.logger = logger
         pages = try ConsolePages()
+        reader = ServiceReader(services: configuration.services)
         staff = configuration.staffFile.map(StaffFile.init)
         issuer = configuration.signingKeysFile.flatMap { file in
             do { return try TokenIssuer(signingKeys: try KeySet.read(from: file)) } catch {
@@ -57,10 +59,21 @@ final class Console: Sendable {
 
     /// A credential for `member` valid for five minutes: what the console shows it reads
     /// with the member's own scopes, and what the services' PII access logs record.
-    func token(for member: StaffDirectory.Member) async throws -> String? {
+    ///
+    /// `reading` adds scopes the page needs whatever the role (a 360 view for a role without
+    /// the personal-data scope is read whole and shown masked): the services still log the
+    /// read under the member's name.
+    func token(for member: StaffDirectory.Member, reading: Set<Scope> = []) async throws -> String? {
         guard let issuer, let role = Role(rawValue: member.role) else { return nil }
-        let credential = try Credential(role: role, name: member.name, stores: member.stores, validFor: 300)
+        let base = try Credential(role: role, name: member.name, stores: member.stores, validFor: 300)
+        let credential = Credential(subject: base.subject, kind: base.kind, role: base.role, channel: base.channel, stores: base.stores,
+                                    scopes: Array(role.scopes.union(reading)), validFor: 300)
         return try await issuer.token(for: credential)
+    }
+
+    /// Whether `member`'s role may see personal data unmasked.
+    func seesPersonalData(_ member: StaffDirectory.Member) -> Bool {
+        Role(rawValue: member.role)?.scopes.contains(.customersRead) ?? false
     }
 }
 

@@ -8,6 +8,7 @@ import Mustache
 struct ConsolePages: Sendable {
     private let library: MustacheLibrary
     let stylesheet: String
+    let script: String
 
     init() throws {
         guard let pages = Bundle.module.url(forResource: "Pages", withExtension: nil) else {
@@ -20,6 +21,7 @@ struct ConsolePages: Sendable {
         }
         self.library = library
         stylesheet = try String(contentsOf: pages.appendingPathComponent("assets/console.css"), encoding: .utf8)
+        script = try String(contentsOf: pages.appendingPathComponent("assets/console.js"), encoding: .utf8)
     }
 
     /// An HTML page: `values` plus the language's words (`t`) and the switch's state.

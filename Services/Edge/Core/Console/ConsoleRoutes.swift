@@ -11,7 +11,7 @@ enum ConsoleRoutes {
     static let loginCSRFCookie = "omni_login_csrf"
     static let languageCookie = "omni_lang"
 
-    static func add(to router: Router<OmniRequestContext>, console: Console) {
+    static func add(to router: Router<OmniRequestContext>, console: Console, feed: ConsoleFeed) {
         router.get("/console") { request, _ in
             let signedIn = try await console.signedIn(request) != nil
             return ConsolePages.redirect(to: signedIn ? "/console/customers" : "/console/login")
@@ -21,6 +21,33 @@ enum ConsoleRoutes {
             headers[.contentType] = "text/css; charset=utf-8"
             headers[.cacheControl] = "max-age=300"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: console.pages.stylesheet)))
+        }
+        router.get("/console/assets/console.js") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "max-age=300"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: console.pages.script)))
+        }
+        router.get("/console/customers/:id/events") { request, context in
+            // An open 360 page's live feed: server-sent events for as long as the session
+            // lasts (the browser reconnects, and the session is checked again).
+            guard try await console.signedIn(request) != nil else {
+                return Response(status: .unauthorized, headers: ConsolePages.securityHeaders)
+            }
+            let id = try context.parameters.require("id")
+            guard UUID(uuidString: id) != nil else { return Response(status: .notFound, headers: ConsolePages.securityHeaders) }
+            var headers = ConsolePages.securityHeaders
+            headers[.contentType] = "text/event-stream"
+            let events = feed.subscribe(customer: id.lowercased())
+            let until = ContinuousClock.now + .seconds(Int64(min(console.configuration.idleTimeout, 3_600)))
+            let body = ResponseBody { writer in
+                for await text in events {
+                    try await writer.write(ByteBuffer(string: text))
+                    if ContinuousClock.now > until { break }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: headers, body: body)
         }
         router.get("/console/login") { request, _ in
             if try await console.signedIn(request) != nil { return ConsolePages.redirect(to: "/console/customers") }
@@ -71,9 +98,51 @@ enum ConsoleRoutes {
         }
         router.get("/console/customers") { request, _ in
             guard let (session, member) = try await console.signedIn(request) else { return ConsolePages.redirect(to: "/console/login") }
-            let language = console.language(request)
-            var page = console.pages.page("customers", language: language, title: ConsoleText.words(language)["search"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["query": String((request.uri.queryParameters.get("q") ?? "").prefix(200))]) { $1 })
+            let language = console.language(request), words = ConsoleText.words(language)
+            let typed = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
+            var values = console.frame(session: session, member: member).merging(["query": typed]) { $1 }
+            if let query = CustomerQuery.parse(typed), let token = try await console.token(for: member, reading: [.customersRead]) {
+                let matches = try await console.find(query, token: token, masked: !console.seesPersonalData(member))
+                // One customer for a phone, an email or a card: straight to the 360 view.
+                if matches.count == 1, query.lookup != nil, let id = matches.first?["customerId"] as? String {
+                    return ConsolePages.redirect(to: "/console/customers/\(id)")
+                }
+                values["results"] = matches
+                values["hasResults"] = !matches.isEmpty
+                if matches.isEmpty { values["noResult"] = (words["noResult"] ?? "").replacingOccurrences(of: "%@", with: typed) }
+            }
+            var page = console.pages.page("customers", language: language, title: words["search"] ?? "", values: values)
+            console.rememberLanguage(request, in: &page)
+            return page
+        }
+        router.get("/console/customers/:id") { request, context in
+            guard let (session, member) = try await console.signedIn(request) else { return ConsolePages.redirect(to: "/console/login") }
+            let language = console.language(request), words = ConsoleText.words(language)
+            let id = try context.parameters.require("id")
+            let masked = !console.seesPersonalData(member)
+            guard UUID(uuidString: id) != nil, let token = try await console.token(for: member, reading: [.customersRead, .notificationsRead, .ordersRead]) else {
+                return console.pages.page("customers", language: language, title: words["search"] ?? "",
+                                          values: console.frame(session: session, member: member).merging(["noResult": (words["notFound"] ?? "").replacingOccurrences(of: "%@", with: String(id.prefix(60)))]) { $1 },
+                                          status: .notFound)
+            }
+            let reader = console.reader, path = "/customers/\(id)"
+            async let view = reader.tryGet("customers", path, token: token)
+            async let history = reader.tryGet("customers", path + "/consents?history=true", token: token)
+            async let journey = reader.tryGet("customers", path + "/journey", token: token)
+            async let orders = reader.tryGet("orders", path + "/orders?limit=20", token: token)
+            async let messages = reader.tryGet("notifications", path + "/messages?limit=20", token: token)
+            let found = await view
+            guard found.status == 200 else {
+                return console.pages.page("customers", language: language, title: words["search"] ?? "",
+                                          values: console.frame(session: session, member: member).merging(["noResult": (words["notFound"] ?? "").replacingOccurrences(of: "%@", with: id)]) { $1 },
+                                          status: .notFound)
+            }
+            let sources = CustomerPage.Sources(view: found.object, consentHistory: (await history).json as? [Any] ?? [], journey: (await journey).object,
+                                               orders: (await orders).object["orders"] as? [Any] ?? [], messages: (await messages).object["messages"] as? [Any] ?? [])
+            let customer = CustomerPage.values(sources, masked: masked, language: language)
+            var values = console.frame(session: session, member: member)
+            values["customer"] = customer
+            var page = console.pages.page("customer", language: language, title: customer["name"] as? String ?? "", values: values)
             console.rememberLanguage(request, in: &page)
             return page
         }
@@ -95,6 +164,27 @@ enum ConsoleRoutes {
 }
 
 extension Console {
+    /// The customers `query` finds: one by an identifier, or those whose name holds it.
+    func find(_ query: CustomerQuery, token: String, masked: Bool) async throws -> [[String: Any]] {
+        func match(_ customer: [String: Any], first: String?, last: String?, detail: String) -> [String: Any] {
+            let name = masked ? [Masking.name(first), Masking.name(last)].filter { !$0.isEmpty }.joined(separator: " ")
+                : [first, last].compactMap { $0 }.joined(separator: " ")
+            return ["customerId": customer["customerId"] as? String ?? "", "name": name.isEmpty ? "—" : name, "detail": detail]
+        }
+        if let (parameter, value) = query.lookup {
+            let answer = await reader.tryGet("customers", "/customers/lookup?\(parameter)=\(queryValue(value))", token: token)
+            guard answer.status == 200 else { return [] }
+            let profile = answer.object["profile"] as? [String: Any] ?? [:]
+            return [match(answer.object, first: profile["firstName"] as? String, last: profile["lastName"] as? String,
+                          detail: masked ? Masking.identifier(kind: parameter == "loyaltyCard" ? "loyalty-card" : parameter, value: value) : value)]
+        }
+        guard case .name(let name) = query else { return [] }
+        let answer = await reader.tryGet("customers", "/customers/search?name=\(queryValue(name))", token: token)
+        return (answer.object["customers"] as? [[String: Any]] ?? []).map {
+            match($0, first: $0["firstName"] as? String, last: $0["lastName"] as? String, detail: "")
+        }
+    }
+
     /// The session of the request's cookie and its member, if both are still valid.
     func signedIn(_ request: Request) async throws -> (ConsoleSession, StaffDirectory.Member)? {
         guard let cookie = request.cookies[ConsoleRoutes.sessionCookie]?.value, !cookie.isEmpty, cookie.count <= 100 else { return nil }
@@ -120,8 +210,9 @@ extension Console {
 
     /// What every signed-in page shows: who, and the CSRF token of its forms.
     func frame(session: ConsoleSession, member: StaffDirectory.Member) -> [String: Any] {
-        ["csrf": session.csrf,
-         "member": ["displayName": member.displayName, "role": member.role, "stores": member.stores.joined(separator: ", ")] as [String: Any]]
+        var shown: [String: Any] = ["displayName": member.displayName, "role": member.role]
+        if !member.stores.isEmpty { shown["stores"] = member.stores.joined(separator: ", ") }
+        return ["csrf": session.csrf, "member": shown]
     }
 
     /// The sign-in page with a fresh login CSRF token (double-submitted: cookie and form).

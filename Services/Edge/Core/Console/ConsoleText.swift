@@ -24,6 +24,13 @@ enum ConsoleText {
         "formExpired": "This form expired: please try again.", "signedInAs": "Signed in as", "search": "Find a customer",
         "searchLabel": "Phone, email, loyalty card or name", "searchButton": "Search", "skip": "Skip to content",
         "language": "Language", "noResult": "No customer matches “%@”.", "results": "Customers", "store": "Store",
+        "profile": "Profile", "identifiers": "Identifiers", "addresses": "Addresses", "consents": "Consents", "consentHistory": "Consent history",
+        "granted": "granted", "refused": "refused", "loyalty": "Loyalty", "points": "points", "segments": "Segments", "orders": "Orders, every channel",
+        "carts": "Open carts, every device", "messages": "Messages sent", "journey": "Journey", "entryChannel": "Entry channel",
+        "firstPurchaseChannel": "Converting channel", "touchpoints": "Touchpoints before the first purchase", "channel": "Channel", "status": "Status",
+        "total": "Total", "placedAt": "Placed", "none": "None yet.", "masked": "Personal data is hidden: your role does not include it.",
+        "back": "Back to the search", "notFound": "No customer %@.", "live": "Live: this page updates as things happen.",
+        "purchasesByChannel": "Purchases by channel", "medium": "Medium", "lines": "Items", "via": "via", "updated": "Updated at",
     ]
 
     static let french: [String: String] = [
@@ -34,5 +41,12 @@ enum ConsoleText {
         "formExpired": "Ce formulaire a expiré : réessayez.", "signedInAs": "Connecté·e en tant que", "search": "Trouver un client",
         "searchLabel": "Téléphone, e-mail, carte de fidélité ou nom", "searchButton": "Rechercher", "skip": "Aller au contenu",
         "language": "Langue", "noResult": "Aucun client ne correspond à « %@ ».", "results": "Clients", "store": "Magasin",
+        "profile": "Profil", "identifiers": "Identifiants", "addresses": "Adresses", "consents": "Consentements", "consentHistory": "Historique des consentements",
+        "granted": "accordé", "refused": "refusé", "loyalty": "Fidélité", "points": "points", "segments": "Segments", "orders": "Commandes, tous canaux",
+        "carts": "Paniers ouverts, tous appareils", "messages": "Messages envoyés", "journey": "Parcours", "entryChannel": "Canal d’entrée",
+        "firstPurchaseChannel": "Canal de conversion", "touchpoints": "Points de contact avant le premier achat", "channel": "Canal", "status": "Statut",
+        "total": "Total", "placedAt": "Passée le", "none": "Rien pour l’instant.", "masked": "Les données personnelles sont masquées : votre rôle ne les inclut pas.",
+        "back": "Retour à la recherche", "notFound": "Aucun client %@.", "live": "En direct : cette page se met à jour d’elle-même.",
+        "purchasesByChannel": "Achats par canal", "medium": "Média", "lines": "Articles", "via": "via", "updated": "Mis à jour à",
     ]
 }

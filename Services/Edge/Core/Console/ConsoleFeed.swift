@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import OmniKafka
+import OmniMessaging
+import OmniRuntime
+import ServiceLifecycle
+import Synchronization
+
+/// What the console's open pages wait for: every event of every service, read by each
+/// edge replica for itself (a consumer group of its own, from the newest offset), told to
+/// the pages open on the customers it is about. Nothing is stored: a page that misses one
+/// still shows the truth on its next read.
+final class ConsoleFeed: Service, Sendable {
+    private let resources: ServiceResources
+    private let subscribers = Mutex<[UUID: (customer: String, continuation: AsyncStream<String>.Continuation)]>([:])
+
+    init(resources: ServiceResources) {
+        self.resources = resources
+    }
+
+    /// The events about `customer` from now on, as server-sent events; a comment every 15 s
+    /// keeps proxies from closing the stream.
+    func subscribe(customer: String) -> AsyncStream<String> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        continuation.onTermination = { [weak self] _ in self?.subscribers.withLock { _ = $0.removeValue(forKey: id) } }
+        subscribers.withLock { $0[id] = (customer, continuation) }
+        continuation.yield("retry: 3000\n: open\n\n")
+        return stream
+    }
+
+    var subscriberCount: Int { subscribers.withLock { $0.count } }
+
+    func run() async throws {
+        let configuration = resources.configuration
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            kafka: configuration.kafka, groupID: "\(configuration.consumerGroup)-console-\(configuration.instanceID)",
+            topics: ServiceName.allCases.map { Topics.events($0) })
+        consumerConfiguration.kafka.clientID += "-console"
+        consumerConfiguration.fetchWaitMaxMilliseconds = configuration.fetchWaitMaxMilliseconds
+        consumerConfiguration.startFromEarliest = false
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
+        let heartbeat = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(15))
+                self?.broadcast(": keep-alive\n\n")
+            }
+        }
+        defer { heartbeat.cancel() }
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await consumer.run() }
+            await withGracefulShutdownHandler {
+                while true {
+                    let batch = await consumer.nextBatch(max: 500)
+                    if batch.isEmpty { break }
+                    if self.subscriberCount > 0 { self.tell(batch) }
+                    for message in batch { consumer.storeOffset(message) }
+                }
+            } onGracefulShutdown: {
+                Task { await consumer.close() }
+            }
+            await consumer.close()
+            self.subscribers.withLock { subscribers in
+                for subscriber in subscribers.values { subscriber.continuation.finish() }
+                subscribers.removeAll()
+            }
+        }
+    }
+
+    private func tell(_ batch: [ConsumedMessage]) {
+        for message in batch {
+            guard let event = try? CloudEvent(message: message) else { continue }
+            let customers = Self.customers(of: event)
+            guard !customers.isEmpty else { continue }
+            let line = "event: update\ndata: \(event.type)\n\n"
+            subscribers.withLock { subscribers in
+                for subscriber in subscribers.values where customers.contains(subscriber.customer) { subscriber.continuation.yield(line) }
+            }
+        }
+    }
+
+    private func broadcast(_ text: String) {
+        subscribers.withLock { subscribers in
+            for subscriber in subscribers.values { subscriber.continuation.yield(text) }
+        }
+    }
+
+    /// The customers an event is about: its subject, and the `customerId` (or cart owner)
+    /// its data names, at the top or in its `order` or `profile`.
+    static func customers(of event: CloudEvent) -> Set<String> {
+        var found: Set<String> = []
+        if let subject = event.subject { found.insert(subject) }
+        guard event.data.count < 1 << 20, let data = try? JSONSerialization.jsonObject(with: Data(event.data)) as? [String: Any] else { return found }
+        for object in [data, data["order"] as? [String: Any], data["profile"] as? [String: Any]].compactMap({ $0 }) {
+            for key in ["customerId", "ownerId"] { if let id = object[key] as? String { found.insert(id) } }
+        }
+        return found
+    }
+}
+
+/// The one feed of a process, made by whichever of the routes and the workers asks first.
+final class ConsoleFeedSlot: Sendable {
+    private let feed = Mutex<ConsoleFeed?>(nil)
+
+    func feed(_ resources: ServiceResources) -> ConsoleFeed {
+        feed.withLock { feed in
+            if let feed { return feed }
+            let made = ConsoleFeed(resources: resources)
+            feed = made
+            return made
+        }
+    }
+}
