@@ -1,5 +1,6 @@
 import Foundation
 import OmniMessaging
+import OrdersContracts
 import Testing
 
 /// The staff console in a real browser (headless Chromium over WebDriver) against the
@@ -118,6 +119,11 @@ struct ConsoleTests {
         let chloe = try await omni.customer("Chloe", phone: "+33612345678", consents: [(.email, true), (.sms, false)])
         _ = try await omni.confirmed(shop.delivery("ord-web-\(tag)", customerId: chloe, [.init(sku: shop.socks, quantity: 2)]))
         _ = try await omni.confirmed(shop.tillSale("ord-pos-\(tag)", customerId: chloe, [.init(sku: shop.shoe, quantity: 1)]))
+        let quote = CreateQuote(quoteId: "q-\(tag)", channel: "telesales", customerId: chloe, leadId: nil, lines: [.init(sku: shop.socks, quantity: 10)],
+                                validUntil: Date().addingTimeInterval(14 * 86_400))
+        #expect(try await omni.perform(OrdersType.createQuote, quote, key: quote.quoteId, channel: "telesales").type == OrdersType.quoteIssued)
+        // The till sale's points are in the 360 once customers has them.
+        _ = try await omni.view(chloe) { $0.loyalty.balance > 0 }
         try stack.addMember("tom", role: "telesales-agent", displayName: "Tom Leroy", password: "telesales password 1")
         try stack.addMember("mia", role: "marketing", displayName: "Mia Costa", password: "marketing password 1")
 
@@ -139,7 +145,19 @@ struct ConsoleTests {
         let consents = try await browser.text("#consents")
         #expect(consents.contains("email: granted") && consents.contains("sms: refused"), "\(consents)")
         #expect(try await browser.text("#entry-channel") == "web")
+        #expect(try await browser.text("#quotes").contains("q-\(tag)"))
+        #expect(await browser.has("#movements"), "the loyalty movements are listed")
         try await Self.screenshot(browser, "customer")
+        // On a tablet in store (768 px wide).
+        let tablet = try await Browser(width: 768, height: 1024)
+        defer { Task { await tablet.quit() } }
+        try await tablet.open("\(stack.url)/console/login")
+        try await tablet.type("tom", into: "#name")
+        try await tablet.type("telesales password 1", into: "#password")
+        try await tablet.submit("#sign-in")
+        try await tablet.open("\(stack.url)/console/customers/\(chloe)")
+        _ = try await tablet.element("#orders")
+        try await Self.screenshot(tablet, "customer-tablet")
 
         // Live: an order placed for her at the till by a Kafka command appears on the open
         // page, which is not reloaded (a mark left on the page stays).

@@ -13,6 +13,8 @@ struct CustomerViews: Sendable {
 
     struct Loyalty: Codable, Sendable {
         var balance: Int
+        /// The latest movements (earned, redeemed, adjusted), newest first.
+        var recentMovements: [LedgerEntry]
     }
 
     /// Everything a telesales agent needs from one lookup (J7).
@@ -119,12 +121,24 @@ struct CustomerViews: Sendable {
                 formerIds: try await CustomerRecords.formerIds(of: id, on: connection, logger: logger).map { $0.uuidString.lowercased() },
                 consents: try await EngagementRecords.consents(id, history: false, on: connection, logger: logger),
                 preferences: try await EngagementRecords.preferences(id, on: connection, logger: logger),
-                loyalty: Loyalty(balance: try await EngagementRecords.balance(id, on: connection, logger: logger)),
+                loyalty: Loyalty(balance: try await EngagementRecords.balance(id, on: connection, logger: logger),
+                                 recentMovements: try await recentMovements(id, on: connection)),
                 segments: try await SegmentRecords.memberships(id, on: connection, logger: logger).sorted(),
                 recentOrders: try await recentOrders(id, on: connection),
                 openCarts: try await OpenCartRecords.carts(of: id, on: connection, logger: logger),
                 recentTimeline: try await EngagementRecords.timeline(id, before: nil, limit: 10, on: connection, logger: logger))
         }
+    }
+
+    private func recentMovements(_ id: UUID, on connection: PostgresConnection) async throws -> [LedgerEntry] {
+        let rows = try await connection.run("""
+            SELECT kind, points, reason, reference, recorded_at FROM loyalty_ledger WHERE customer_id = \(id) ORDER BY entry_id DESC LIMIT 10
+            """, logger: logger)
+        var entries: [LedgerEntry] = []
+        for try await (kind, points, reason, reference, at) in rows.decode((String, Int, String, String, Date).self) {
+            entries.append(LedgerEntry(kind: kind, points: points, reason: reason, reference: reference, recordedAt: at))
+        }
+        return entries
     }
 
     private func recentOrders(_ id: UUID, on connection: PostgresConnection) async throws -> [RecentOrder] {

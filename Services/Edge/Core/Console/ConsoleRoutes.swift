@@ -131,6 +131,7 @@ enum ConsoleRoutes {
             async let journey = reader.tryGet("customers", path + "/journey", token: token)
             async let orders = reader.tryGet("orders", path + "/orders?limit=20", token: token)
             async let messages = reader.tryGet("notifications", path + "/messages?limit=20", token: token)
+            async let quotes = reader.tryGet("orders", path + "/quotes?limit=20", token: token)
             let found = await view
             guard found.status == 200 else {
                 return console.pages.page("customers", language: language, title: words["search"] ?? "",
@@ -138,7 +139,8 @@ enum ConsoleRoutes {
                                           status: .notFound)
             }
             let sources = CustomerPage.Sources(view: found.object, consentHistory: (await history).json as? [Any] ?? [], journey: (await journey).object,
-                                               orders: (await orders).object["orders"] as? [Any] ?? [], messages: (await messages).object["messages"] as? [Any] ?? [])
+                                               orders: (await orders).object["orders"] as? [Any] ?? [], messages: (await messages).object["messages"] as? [Any] ?? [],
+                                               quotes: (await quotes).object["quotes"] as? [Any] ?? [])
             let customer = CustomerPage.values(sources, masked: masked, language: language)
             var values = console.frame(session: session, member: member)
             values["customer"] = customer

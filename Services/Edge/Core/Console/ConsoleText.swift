@@ -30,7 +30,7 @@ enum ConsoleText {
         "firstPurchaseChannel": "Converting channel", "touchpoints": "Touchpoints before the first purchase", "channel": "Channel", "status": "Status",
         "total": "Total", "placedAt": "Placed", "none": "None yet.", "masked": "Personal data is hidden: your role does not include it.",
         "back": "Back to the search", "notFound": "No customer %@.", "live": "Live: this page updates as things happen.",
-        "purchasesByChannel": "Purchases by channel", "medium": "Medium", "lines": "Items", "via": "via", "updated": "Updated at",
+        "purchasesByChannel": "Purchases by channel", "medium": "Medium", "lines": "Items", "via": "via", "updated": "Updated at", "quotes": "Quotes", "validUntil": "valid until", "movements": "Latest movements",
     ]
 
     static let french: [String: String] = [
@@ -47,6 +47,6 @@ enum ConsoleText {
         "firstPurchaseChannel": "Canal de conversion", "touchpoints": "Points de contact avant le premier achat", "channel": "Canal", "status": "Statut",
         "total": "Total", "placedAt": "Passée le", "none": "Rien pour l’instant.", "masked": "Les données personnelles sont masquées : votre rôle ne les inclut pas.",
         "back": "Retour à la recherche", "notFound": "Aucun client %@.", "live": "En direct : cette page se met à jour d’elle-même.",
-        "purchasesByChannel": "Achats par canal", "medium": "Média", "lines": "Articles", "via": "via", "updated": "Mis à jour à",
+        "purchasesByChannel": "Achats par canal", "medium": "Média", "lines": "Articles", "via": "via", "updated": "Mis à jour à", "quotes": "Devis", "validUntil": "valable jusqu’au", "movements": "Derniers mouvements",
     ]
 }

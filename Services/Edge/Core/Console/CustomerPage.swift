@@ -10,6 +10,7 @@ enum CustomerPage {
         var journey: [String: Any]
         var orders: [Any]
         var messages: [Any]
+        var quotes: [Any] = []
     }
 
     static func values(_ sources: Sources, masked: Bool, language: String) -> [String: Any] {
@@ -42,6 +43,17 @@ enum CustomerPage {
              "subject": masked ? "" : message["subject"] as? String ?? "", "status": message["status"] as? String ?? "",
              "at": time(message["sentAt"] ?? message["createdAt"])]
         }
+        let quotes = (sources.quotes as? [[String: Any]] ?? []).map { quote -> [String: Any] in
+            let lines = (quote["lines"] as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
+            return ["quoteId": quote["quoteId"] as? String ?? "", "status": quote["status"] as? String ?? "", "channel": quote["channel"] as? String ?? "",
+                    "total": money(quote["totalMinor"], quote["currency"], language: language), "validUntil": time(quote["validUntil"]),
+                    "lines": lines.joined(separator: ", ")]
+        }
+        let movements = ((sources.view["loyalty"] as? [String: Any])?["recentMovements"] as? [[String: Any]] ?? []).map { entry -> [String: Any] in
+            let points = entry["points"] as? Int ?? 0
+            return ["points": points > 0 ? "+\(points)" : "\(points)", "kind": entry["kind"] as? String ?? "", "reason": entry["reason"] as? String ?? "",
+                    "at": time(entry["recordedAt"])]
+        }
         let journey = sources.journey
         let touchpoints = (journey["touchpointsBeforeFirstPurchase"] as? [[String: Any]] ?? []).map { point -> [String: Any] in
             ["channel": point["channel"] as? String ?? "", "kind": point["kind"] as? String ?? "", "at": time(point["at"])]
@@ -55,7 +67,8 @@ enum CustomerPage {
             "loyalty": "\((sources.view["loyalty"] as? [String: Any])?["balance"] as? Int ?? 0)",
             "segments": (sources.view["segments"] as? [String] ?? []).joined(separator: ", "),
             "orders": orders, "hasOrders": !orders.isEmpty, "carts": carts, "hasCarts": !carts.isEmpty,
-            "messages": messages, "hasMessages": !messages.isEmpty,
+            "messages": messages, "hasMessages": !messages.isEmpty, "quotes": quotes, "hasQuotes": !quotes.isEmpty,
+            "movements": movements, "hasMovements": !movements.isEmpty,
             "entryChannel": journey["entryChannel"] as? String ?? sources.view["entryChannel"] as? String ?? "—",
             "firstPurchaseChannel": journey["firstPurchaseChannel"] as? String ?? "—",
             "touchpoints": touchpoints, "hasTouchpoints": !touchpoints.isEmpty, "purchasesByChannel": byChannel,

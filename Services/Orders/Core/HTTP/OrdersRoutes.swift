@@ -38,6 +38,16 @@ enum OrdersRoutes {
             }
             return Response.json(list)
         }
+        router.get("/customers/:id/quotes", requires: .ordersRead) { request, context in
+            let id = try context.parameters.require("id")
+            let limit = try request.limit(default: 50)
+            let quotes = try await database.withConnection { connection in
+                try await QuoteRecords.of(customer: id, limit: limit, on: connection, logger: database.logger)
+            }
+            // A quote holds its buyer's contact: personal data, logged.
+            if quotes.contains(where: { $0.contact != nil }) { try await context.recordPersonalDataAccess(customer: id, action: "quote-contacts") }
+            return Response.json(QuoteList(customerId: id, quotes: quotes))
+        }
         router.get("/carts/:owner", requires: .ordersRead) { request, context in
             let query = request.uri.queryParameters
             let channel = query.get("channel") ?? SalesChannel.web.rawValue
@@ -63,6 +73,12 @@ struct OrderView: Codable, Sendable {
     var history: [Step]
     /// What came back, refunded and where.
     var returns: [ItemsReturned]
+}
+
+/// A customer's B2B quotes, newest first.
+struct QuoteList: Codable, Sendable {
+    var customerId: String
+    var quotes: [QuoteSnapshot]
 }
 
 struct OrderList: Codable, Sendable {

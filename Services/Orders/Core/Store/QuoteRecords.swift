@@ -24,6 +24,16 @@ enum QuoteRecords {
             """, logger: logger)
     }
 
+    /// A customer's quotes, newest first.
+    static func of(customer customerId: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [QuoteSnapshot] {
+        var quotes: [QuoteSnapshot] = []
+        let rows = try await connection.run("""
+            SELECT snapshot::text FROM quotes WHERE customer_id = \(customerId) ORDER BY created_at DESC, quote_id LIMIT \(limit)
+            """, logger: logger)
+        for try await text in rows.decode(String.self) { quotes.append(try JSONCoding.decoder.decode(QuoteSnapshot.self, from: Data(text.utf8))) }
+        return quotes
+    }
+
     /// Open quotes past their date, locked for this replica.
     static func lockExpired(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [QuoteSnapshot] {
         var quotes: [QuoteSnapshot] = []
