@@ -67,11 +67,12 @@ public enum OmniServiceRunner {
         let consumer = ConsumerService(definition: definition, resources: resources, gate: migrations.gate)
         let workers = definition.workers(resources).map { GatedService($0, gate: migrations.gate) }
 
-        let readiness = ReadinessChecks([
+        let basics: [(name: String, check: @Sendable () async -> Bool)] = [
             ("migrations", { await migrations.gate.isOpen }),
             ("database", { await database.isReachable() }),
             ("broker", { await producer.isBrokerReachable() }),
-        ])
+        ]
+        let readiness = ReadinessChecks(basics + definition.readinessChecks)
         let verifier = try await TokenVerifier(configuration: .init(
             keysFile: URL(fileURLWithPath: configuration.authKeysFile),
             revokedFile: configuration.authRevokedFile.map { URL(fileURLWithPath: $0) }))

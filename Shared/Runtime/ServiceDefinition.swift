@@ -24,15 +24,20 @@ public struct ServiceDefinition: Sendable {
     /// Path prefixes whose routes authenticate callers themselves instead of by a bearer
     /// credential (the edge's staff console: a session cookie).
     public var selfAuthenticatedPrefixes: [String] = []
+    /// More of `/health/ready`: what the service must have before it serves (the edge: its
+    /// live feed following the events).
+    public var readinessChecks: [(name: String, check: @Sendable () async -> Bool)] = []
 
     public init(
         name: String, migrations: [MigrationSet], subscriptions: [String], handlers: EventHandlers = EventHandlers(),
         routes: @escaping @Sendable (Router<OmniRequestContext>, ServiceResources) -> Void = { _, _ in },
         selfAuthenticatedPrefixes: [String] = [],
+        readinessChecks: [(name: String, check: @Sendable () async -> Bool)] = [],
         workers: @escaping @Sendable (ServiceResources) -> [any Service] = { _ in [] },
         consumerTransactionsAtOnce: Int? = nil
     ) {
         self.selfAuthenticatedPrefixes = selfAuthenticatedPrefixes
+        self.readinessChecks = readinessChecks
         self.name = name
         self.migrations = migrations
         self.subscriptions = subscriptions

@@ -30,6 +30,7 @@ public enum EdgeService {
                 }
             },
             selfAuthenticatedPrefixes: ["/console"],
+            readinessChecks: [("console feed", { feed.isFollowing })],
             workers: { resources in
                 let channel = resources.database.schema + "_outcomes"
                 return [

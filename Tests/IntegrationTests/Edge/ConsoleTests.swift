@@ -1,3 +1,4 @@
+import CatalogContracts
 import Foundation
 import OmniMessaging
 import OrdersContracts
@@ -189,5 +190,42 @@ struct ConsoleTests {
         let dpo = try await TestStack.credentials().token(as: .dpo, name: "dpo-\(tag)")
         let (status, log) = try await omni.services.http(.customers).get("/pii-access?customer=\(chloe)", as: .bearer(dpo))
         #expect(status == 200 && log.contains("staff:tom") && log.contains("staff:mia"), "\(log)")
+    }
+
+    @Test("stock near me: an associate finds a product by name, sees what this store, the stores nearby and each channel may sell; a till sale by a Kafka command lowers the number on the open page without reload; another store's stock is not theirs to look from")
+    func stockNearMe() async throws {
+        let stack = try await ConsoleStack()
+        defer { Task { await stack.stop() } }
+        let omni = stack.journey, shop = omni.shop, tag = omni.tag
+        try stack.addMember("sam", role: "store-associate", stores: [shop.store], displayName: "Sam Dubois", password: "associate password 1")
+        let browser = try await Browser(width: 768, height: 1024)
+        defer { Task { await browser.quit() } }
+        try await browser.open("\(stack.url)/console/login")
+        try await browser.type("sam", into: "#name")
+        try await browser.type("associate password 1", into: "#password")
+        try await browser.submit("#sign-in")
+        try await browser.submit("#nav-stock")
+        try await browser.type("merino", into: "#product-q")
+        try await browser.submit("#product-search")
+        #expect(try await browser.waitForText("#product-name") { $0 == "Merino socks" } == "Merino socks")
+        #expect(try await browser.text("#here-available") == "10")
+        #expect(try await browser.text("#online").contains("web"))
+        try await Self.screenshot(browser, "stock")
+
+        try await browser.execute("window.omniMark = 'still-here'; return true;")
+        try await Task.sleep(for: .seconds(1))
+        let sale = RecordPosSale(saleId: "sale-\(tag)", storeId: shop.store, lines: [.init(sku: shop.socks, quantity: 2)])
+        let sold = try await omni.perform(CatalogType.recordPosSale, sale, key: sale.saleId, channel: "pos")
+        #expect(sold.type != CatalogType.commandRejected, "\(String(decoding: sold.data, as: UTF8.self))")
+        let live = try await browser.waitForText("#here-available", timeout: .seconds(20)) { $0 == "8" }
+        if live != "8" {
+            try await browser.open(try await browser.url)
+            Issue.record("not updated live: \(live); after a reload: \(try await browser.text("#here-available")); updates: \(String(describing: try await browser.execute("return document.body.dataset.updates || 'none';")))")
+        }
+        #expect(try await browser.execute("return window.omniMark;") as? String == "still-here", "updated in place, not reloaded")
+
+        // Store-bound: Lille Centre's associate does not look from Lille Gare.
+        try await browser.open("\(stack.url)/console/stock/\(shop.socks)?store=\(shop.stationStore)")
+        #expect(try await browser.waitForText("#no-result") { !$0.isEmpty }.contains("store"))
     }
 }

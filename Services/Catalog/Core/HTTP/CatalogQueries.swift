@@ -94,10 +94,16 @@ struct CatalogQueries: Sendable {
                            attributes: try JSONCoding.decoder.decode([String: String].self, from: Data(attributes.utf8)), active: active, version: version)
     }
 
-    func products(category: String?, limit: Int) async throws -> [ProductView] {
+    /// `search`: a name holding it (case-insensitive), or exactly its sku or barcode (what an
+    /// associate types or scans).
+    func products(category: String?, search: String? = nil, limit: Int) async throws -> [ProductView] {
+        let pattern = search.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%" }
         let rows = try await database.query("""
             SELECT sku, name, description, category, attributes::text, active, version FROM products
-            WHERE \(category)::text IS NULL OR category = \(category) ORDER BY sku LIMIT \(limit)
+            WHERE (\(category)::text IS NULL OR category = \(category))
+              AND (\(search)::text IS NULL OR name ILIKE \(pattern) OR upper(sku) = upper(\(search)) OR attributes->>'barcode' = \(search))
+            ORDER BY sku LIMIT \(limit)
             """)
         var products: [ProductView] = []
         for (sku, name, description, category, attributes, active, version) in try rows.decode((String, String, String, String, String, Bool, Int).self) {

@@ -18,6 +18,7 @@ enum CatalogRoutes {
         }
         router.get("/products", requires: .catalogRead) { request, _ in
             Response.json(try await queries.products(category: request.uri.queryParameters.get("category"),
+                                                     search: request.uri.queryParameters.get("q").map { String($0.prefix(100)) },
                                                      limit: try limit(request, default: 100)))
         }
         router.get("/prices/:sku", requires: .catalogRead) { request, context in

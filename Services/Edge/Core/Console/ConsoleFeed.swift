@@ -12,19 +12,23 @@ import Synchronization
 /// still shows the truth on its next read.
 final class ConsoleFeed: Service, Sendable {
     private let resources: ServiceResources
-    private let subscribers = Mutex<[UUID: (customer: String, continuation: AsyncStream<String>.Continuation)]>([:])
+    /// Partitions assigned: from here on, no event is missed (`/health/ready` waits for it).
+    private let following = Mutex(false)
+    var isFollowing: Bool { following.withLock { $0 } }
+    /// Each open page's stream, and the key (a customer id, a sku) it follows.
+    private let subscribers = Mutex<[UUID: (key: String, continuation: AsyncStream<String>.Continuation)]>([:])
 
     init(resources: ServiceResources) {
         self.resources = resources
     }
 
-    /// The events about `customer` from now on, as server-sent events; a comment every 15 s
-    /// keeps proxies from closing the stream.
-    func subscribe(customer: String) -> AsyncStream<String> {
+    /// The events about `key` (a customer id, a sku) from now on, as server-sent events; a
+    /// comment every 15 s keeps proxies from closing the stream.
+    func subscribe(key: String) -> AsyncStream<String> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
         continuation.onTermination = { [weak self] _ in self?.subscribers.withLock { _ = $0.removeValue(forKey: id) } }
-        subscribers.withLock { $0[id] = (customer, continuation) }
+        subscribers.withLock { $0[id] = (key, continuation) }
         continuation.yield("retry: 3000\n: open\n\n")
         return stream
     }
@@ -49,6 +53,10 @@ final class ConsoleFeed: Service, Sendable {
         defer { heartbeat.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await consumer.run() }
+            group.addTask {
+                try? await consumer.waitForAssignment(timeout: .seconds(300))
+                self.following.withLock { $0 = true }
+            }
             await withGracefulShutdownHandler {
                 while true {
                     let batch = await consumer.nextBatch(max: 500)
@@ -70,11 +78,11 @@ final class ConsoleFeed: Service, Sendable {
     private func tell(_ batch: [ConsumedMessage]) {
         for message in batch {
             guard let event = try? CloudEvent(message: message) else { continue }
-            let customers = Self.customers(of: event)
-            guard !customers.isEmpty else { continue }
+            let keys = Self.keys(of: event)
+            guard !keys.isEmpty else { continue }
             let line = "event: update\ndata: \(event.type)\n\n"
             subscribers.withLock { subscribers in
-                for subscriber in subscribers.values where customers.contains(subscriber.customer) { subscriber.continuation.yield(line) }
+                for subscriber in subscribers.values where keys.contains(subscriber.key) { subscriber.continuation.yield(line) }
             }
         }
     }
@@ -85,14 +93,14 @@ final class ConsoleFeed: Service, Sendable {
         }
     }
 
-    /// The customers an event is about: its subject, and the `customerId` (or cart owner)
-    /// its data names, at the top or in its `order` or `profile`.
-    static func customers(of event: CloudEvent) -> Set<String> {
+    /// What an event is about: its subject, and the `customerId`, cart owner or `sku` its
+    /// data names, at the top or in its `order` or `profile`.
+    static func keys(of event: CloudEvent) -> Set<String> {
         var found: Set<String> = []
         if let subject = event.subject { found.insert(subject) }
         guard event.data.count < 1 << 20, let data = try? JSONSerialization.jsonObject(with: Data(event.data)) as? [String: Any] else { return found }
         for object in [data, data["order"] as? [String: Any], data["profile"] as? [String: Any]].compactMap({ $0 }) {
-            for key in ["customerId", "ownerId"] { if let id = object[key] as? String { found.insert(id) } }
+            for key in ["customerId", "ownerId", "sku"] { if let id = object[key] as? String { found.insert(id) } }
         }
         return found
     }
@@ -101,6 +109,8 @@ final class ConsoleFeed: Service, Sendable {
 /// The one feed of a process, made by whichever of the routes and the workers asks first.
 final class ConsoleFeedSlot: Sendable {
     private let feed = Mutex<ConsoleFeed?>(nil)
+
+    var isFollowing: Bool { feed.withLock { $0?.isFollowing ?? false } }
 
     func feed(_ resources: ServiceResources) -> ConsoleFeed {
         feed.withLock { feed in

@@ -12,6 +12,7 @@ enum ConsoleRoutes {
     static let languageCookie = "omni_lang"
 
     static func add(to router: Router<OmniRequestContext>, console: Console, feed: ConsoleFeed) {
+        StockRoutes.add(to: router, console: console, feed: feed)
         router.get("/console") { request, _ in
             let signedIn = try await console.signedIn(request) != nil
             return ConsolePages.redirect(to: signedIn ? "/console/customers" : "/console/login")
@@ -36,18 +37,7 @@ enum ConsoleRoutes {
             }
             let id = try context.parameters.require("id")
             guard UUID(uuidString: id) != nil else { return Response(status: .notFound, headers: ConsolePages.securityHeaders) }
-            var headers = ConsolePages.securityHeaders
-            headers[.contentType] = "text/event-stream"
-            let events = feed.subscribe(customer: id.lowercased())
-            let until = ContinuousClock.now + .seconds(Int64(min(console.configuration.idleTimeout, 3_600)))
-            let body = ResponseBody { writer in
-                for await text in events {
-                    try await writer.write(ByteBuffer(string: text))
-                    if ContinuousClock.now > until { break }
-                }
-                try await writer.finish(nil)
-            }
-            return Response(status: .ok, headers: headers, body: body)
+            return eventStream(feed.subscribe(key: id.lowercased()), until: console.configuration.idleTimeout)
         }
         router.get("/console/login") { request, _ in
             if try await console.signedIn(request) != nil { return ConsolePages.redirect(to: "/console/customers") }
@@ -148,6 +138,22 @@ enum ConsoleRoutes {
             console.rememberLanguage(request, in: &page)
             return page
         }
+    }
+
+    /// Server-sent events from `events`, for at most `until` seconds (an hour at most): the
+    /// browser then reconnects, and the session is checked again.
+    static func eventStream(_ events: AsyncStream<String>, until seconds: TimeInterval) -> Response {
+        var headers = ConsolePages.securityHeaders
+        headers[.contentType] = "text/event-stream"
+        let until = ContinuousClock.now + .seconds(Int64(min(seconds, 3_600)))
+        let body = ResponseBody { writer in
+            for await text in events {
+                try await writer.write(ByteBuffer(string: text))
+                if ContinuousClock.now > until { break }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// A urlencoded form body of at most 16 KiB, as name → value (the first of a repeated

@@ -30,7 +30,11 @@ enum ConsoleText {
         "firstPurchaseChannel": "Converting channel", "touchpoints": "Touchpoints before the first purchase", "channel": "Channel", "status": "Status",
         "total": "Total", "placedAt": "Placed", "none": "None yet.", "masked": "Personal data is hidden: your role does not include it.",
         "back": "Back to the search", "notFound": "No customer %@.", "live": "Live: this page updates as things happen.",
-        "purchasesByChannel": "Purchases by channel", "medium": "Medium", "lines": "Items", "via": "via", "updated": "Updated at", "quotes": "Quotes", "validUntil": "valid until", "movements": "Latest movements",
+        "purchasesByChannel": "Purchases by channel", "medium": "Medium", "lines": "Items", "via": "via", "updated": "Updated at", "quotes": "Quotes", "validUntil": "valid until", "movements": "Latest movements", "stockTitle": "Stock near me", "productLabel": "Product name, sku or barcode",
+        "noProduct": "No product matches “%@”.", "noStore": "You do not work for a store: ask with ?store=<id>.", "here": "This store",
+        "availableUnits": "available", "onHand": "On hand", "reserved": "Reserved", "safetyStock": "Safety stock", "online": "Online, per channel",
+        "nearby": "Stores nearby", "distance": "Distance", "liveStock": "Live: sales, returns and reservations on every channel move these numbers.",
+        "customersNav": "Customers", "stockNav": "Stock",
     ]
 
     static let french: [String: String] = [
@@ -47,6 +51,10 @@ enum ConsoleText {
         "firstPurchaseChannel": "Canal de conversion", "touchpoints": "Points de contact avant le premier achat", "channel": "Canal", "status": "Statut",
         "total": "Total", "placedAt": "Passée le", "none": "Rien pour l’instant.", "masked": "Les données personnelles sont masquées : votre rôle ne les inclut pas.",
         "back": "Retour à la recherche", "notFound": "Aucun client %@.", "live": "En direct : cette page se met à jour d’elle-même.",
-        "purchasesByChannel": "Achats par canal", "medium": "Média", "lines": "Articles", "via": "via", "updated": "Mis à jour à", "quotes": "Devis", "validUntil": "valable jusqu’au", "movements": "Derniers mouvements",
+        "purchasesByChannel": "Achats par canal", "medium": "Média", "lines": "Articles", "via": "via", "updated": "Mis à jour à", "quotes": "Devis", "validUntil": "valable jusqu’au", "movements": "Derniers mouvements", "stockTitle": "Stock autour de moi", "productLabel": "Nom du produit, référence ou code-barres",
+        "noProduct": "Aucun produit ne correspond à « %@ ».", "noStore": "Vous ne travaillez pour aucun magasin : précisez ?store=<id>.", "here": "Ce magasin",
+        "availableUnits": "disponibles", "onHand": "En stock", "reserved": "Réservé", "safetyStock": "Stock de sécurité", "online": "En ligne, par canal",
+        "nearby": "Magasins proches", "distance": "Distance", "liveStock": "En direct : ventes, retours et réservations de tous les canaux font bouger ces chiffres.",
+        "customersNav": "Clients", "stockNav": "Stock",
     ]
 }

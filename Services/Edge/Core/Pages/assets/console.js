@@ -1,12 +1,12 @@
-// The customer 360 follows what happens without a reload: the page listens to the edge's
-// server-sent events for this customer and, on each, reads itself again and swaps its
-// <main> for the new one (several events in a burst make one read).
+// A live page (the customer 360, a product's stock) follows what happens without a
+// reload: it listens to the edge's server-sent events for what it shows and, on each,
+// reads itself again and swaps its <main> for the new one (a burst makes one read).
 (function () {
   "use strict";
-  var main = document.querySelector("main[data-customer]");
+  var main = document.querySelector("main[data-events]");
   if (!main || !window.EventSource) return;
   var status = document.getElementById("live-status");
-  var source = new EventSource("/console/customers/" + encodeURIComponent(main.dataset.customer) + "/events");
+  var source = new EventSource(main.dataset.events);
   var waiting = false;
   source.addEventListener("update", function () {
     if (waiting) return;
@@ -17,8 +17,8 @@
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           if (!html) return;
-          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main[data-customer]");
-          var current = document.querySelector("main[data-customer]");
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main[data-events]");
+          var current = document.querySelector("main[data-events]");
           if (!fresh || !current) return;
           current.replaceWith(fresh);
           var updates = Number(document.body.dataset.updates || "0") + 1;
