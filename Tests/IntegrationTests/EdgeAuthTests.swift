@@ -55,6 +55,7 @@ struct EdgeAuthTests {
             GuardedRoute(service: .orders, path: "/quotes/\(UUID().uuidString.lowercased())", scope: .ordersRead),
             GuardedRoute(service: .orders, path: "/customers/\(customer)/orders", scope: .ordersRead),
             GuardedRoute(service: .orders, path: "/customers/\(customer)/quotes", scope: .ordersRead),
+            GuardedRoute(service: .orders, path: "/stores/store-42/pickups", scope: .ordersRead, store: "store-42"),
             GuardedRoute(service: .orders, path: "/carts/\(customer)?channel=web", scope: .ordersRead),
             GuardedRoute(service: .promotions, path: "/quotes", scope: .promotionsRead, post: quote),
             GuardedRoute(service: .promotions, path: "/promotions", scope: .promotionsRead),

@@ -24,7 +24,7 @@ public enum EdgeService {
                 CommandRoutes.add(to: router, database: resources.database, signals: signals, limiter: limiter)
                 do {
                     let console = try Console(configuration: consoleConfiguration, database: resources.database, logger: resources.logger)
-                    ConsoleRoutes.add(to: router, console: console, feed: feed.feed(resources))
+                    ConsoleRoutes.add(to: router, console: console, feed: feed.feed(resources), signals: signals)
                 } catch {
                     resources.logger.critical("the staff console cannot start", metadata: ["error": "\(error)"])
                 }

@@ -228,4 +228,61 @@ struct ConsoleTests {
         try await browser.open("\(stack.url)/console/stock/\(shop.socks)?store=\(shop.stationStore)")
         #expect(try await browser.waitForText("#no-result") { !$0.isEmpty }.contains("store"))
     }
+
+    @Test("click & collect desk: an order placed online for pickup appears to prepare; marked ready through the command door, the customer's email arrives with the code; a wrong code is refused, the right one hands it over; another store's associate neither sees nor acts on it")
+    func clickAndCollectDesk() async throws {
+        let stack = try await ConsoleStack()
+        defer { Task { await stack.stop() } }
+        let omni = stack.journey, shop = omni.shop, tag = omni.tag
+        try stack.addMember("sam", role: "store-associate", stores: [shop.store], displayName: "Sam Dubois", password: "associate password 1")
+        try stack.addMember("gus", role: "store-associate", stores: [shop.stationStore], displayName: "Gus Petit", password: "associate password 2")
+        let nina = try await omni.customer("Nina")
+        let orderId = "ord-cc-\(tag)"
+        _ = try await omni.confirmed(shop.pickup(orderId, customerId: nina, [.init(sku: shop.socks, quantity: 1)]))
+
+        func signIn(_ browser: Browser, _ name: String, _ password: String) async throws {
+            try await browser.open("\(stack.url)/console/login")
+            try await browser.type(name, into: "#name")
+            try await browser.type(password, into: "#password")
+            try await browser.submit("#sign-in")
+        }
+        // Lille Gare's associate: not on their desk, and not theirs to act on.
+        let other = try await Browser()
+        defer { Task { await other.quit() } }
+        try await signIn(other, "gus", "associate password 2")
+        try await other.open("\(stack.url)/console/desk")
+        _ = try await other.element("#h-prepare")
+        let otherDesk = try await other.pageText
+        #expect(!otherDesk.contains(orderId))
+
+        let browser = try await Browser(width: 768, height: 1024)
+        defer { Task { await browser.quit() } }
+        try await signIn(browser, "sam", "associate password 1")
+        try await browser.submit("#nav-desk")
+        #expect(try await browser.text("#to-prepare").contains(orderId))
+        try await Self.screenshot(browser, "desk")
+        try await browser.submit("#ready-\(orderId)")
+        let readyResult = try await browser.text("#result")
+        #expect(readyResult.contains("ready"), "\(readyResult)")
+        let email = try await omni.smtp.waitForMessage { $0.contains(orderId) && $0.contains("pickup code") }
+        let code = try #require(email.range(of: #"pickup code at the counter: ([0-9]{6})"#, options: .regularExpression).map { String(email[$0].suffix(6)) })
+
+        try await browser.type("000000" == code ? "111111" : "000000", into: "#code-\(orderId)")
+        try await browser.submit("#handover-\(orderId)")
+        let wrong = try await browser.text("#result")
+        #expect(wrong.contains("wrong pickup code"), "\(wrong)")
+        try await browser.type(code, into: "#code-\(orderId)")
+        try await browser.submit("#handover-\(orderId)")
+        let handed = try await browser.text("#result")
+        #expect(handed.contains("handed over"), "\(handed)")
+        let after = try await browser.pageText
+        #expect(!after.contains("\(orderId) 1 ×"), "no longer waiting: \(after)")
+        let picked = try await omni.poll("/orders/\(orderId)", as: OrderStatusOnly.self, from: .orders) { $0.order.status == "picked-up" }
+        #expect(picked.order.status == "picked-up")
+    }
+
+    struct OrderStatusOnly: Decodable {
+        struct Order: Decodable { var status: String }
+        var order: Order
+    }
 }

@@ -11,8 +11,9 @@ enum ConsoleRoutes {
     static let loginCSRFCookie = "omni_login_csrf"
     static let languageCookie = "omni_lang"
 
-    static func add(to router: Router<OmniRequestContext>, console: Console, feed: ConsoleFeed) {
+    static func add(to router: Router<OmniRequestContext>, console: Console, feed: ConsoleFeed, signals: OutcomeSignals) {
         StockRoutes.add(to: router, console: console, feed: feed)
+        DeskRoutes.add(to: router, console: console, signals: signals)
         router.get("/console") { request, _ in
             let signedIn = try await console.signedIn(request) != nil
             return ConsolePages.redirect(to: signedIn ? "/console/customers" : "/console/login")

@@ -34,7 +34,11 @@ enum ConsoleText {
         "noProduct": "No product matches “%@”.", "noStore": "You do not work for a store: ask with ?store=<id>.", "here": "This store",
         "availableUnits": "available", "onHand": "On hand", "reserved": "Reserved", "safetyStock": "Safety stock", "online": "Online, per channel",
         "nearby": "Stores nearby", "distance": "Distance", "liveStock": "Live: sales, returns and reservations on every channel move these numbers.",
-        "customersNav": "Customers", "stockNav": "Stock",
+        "customersNav": "Customers", "stockNav": "Stock", "deskNav": "Click & collect", "deskTitle": "Click & collect desk",
+        "toPrepare": "To prepare", "readyList": "Ready, waiting for the customer", "overdue": "Overdue", "cancelledList": "Cancelled (not collected), last 24 h",
+        "markReady": "Mark ready", "handOver": "Hand over", "pickupCode": "Pickup code", "collectBy": "collect by",
+        "outcome-ready": "ready; the customer is told", "outcome-handed-over": "handed over", "outcome-wrong-pickup-code": "wrong pickup code",
+        "outcome-not-your-store": "not an order of your store's desk", "outcome-pending": "sent; no answer yet", "outcome-refused": "refused",
     ]
 
     static let french: [String: String] = [
@@ -55,6 +59,10 @@ enum ConsoleText {
         "noProduct": "Aucun produit ne correspond à « %@ ».", "noStore": "Vous ne travaillez pour aucun magasin : précisez ?store=<id>.", "here": "Ce magasin",
         "availableUnits": "disponibles", "onHand": "En stock", "reserved": "Réservé", "safetyStock": "Stock de sécurité", "online": "En ligne, par canal",
         "nearby": "Magasins proches", "distance": "Distance", "liveStock": "En direct : ventes, retours et réservations de tous les canaux font bouger ces chiffres.",
-        "customersNav": "Clients", "stockNav": "Stock",
+        "customersNav": "Clients", "stockNav": "Stock", "deskNav": "Click & collect", "deskTitle": "Comptoir click & collect",
+        "toPrepare": "À préparer", "readyList": "Prêtes, en attente du client", "overdue": "En retard", "cancelledList": "Annulées (non retirées), dernières 24 h",
+        "markReady": "Marquer prête", "handOver": "Remettre", "pickupCode": "Code de retrait", "collectBy": "à retirer avant",
+        "outcome-ready": "prête ; le client est prévenu", "outcome-handed-over": "remise", "outcome-wrong-pickup-code": "code de retrait erroné",
+        "outcome-not-your-store": "pas une commande du comptoir de votre magasin", "outcome-pending": "envoyé ; pas encore de réponse", "outcome-refused": "refusé",
     ]
 }

@@ -48,6 +48,13 @@ enum OrdersRoutes {
             if quotes.contains(where: { $0.contact != nil }) { try await context.recordPersonalDataAccess(customer: id, action: "quote-contacts") }
             return Response.json(QuoteList(customerId: id, quotes: quotes))
         }
+        router.get("/stores/:id/pickups", requires: .ordersRead, storeParameter: "id") { _, context in
+            let store = try context.parameters.require("id")
+            let records = try await database.withConnection { connection in
+                try await OrderRecords.pickups(at: store, on: connection, logger: database.logger)
+            }
+            return Response.json(PickupDesk(storeId: store, orders: records, now: Date()))
+        }
         router.get("/carts/:owner", requires: .ordersRead) { request, context in
             let query = request.uri.queryParameters
             let channel = query.get("channel") ?? SalesChannel.web.rawValue
@@ -73,6 +80,38 @@ struct OrderView: Codable, Sendable {
     var history: [Step]
     /// What came back, refunded and where.
     var returns: [ItemsReturned]
+}
+
+/// A store's click & collect desk: to prepare, ready (waiting for the customer), overdue
+/// (past the collect-by date, about to be cancelled), cancelled in the last day. No contact:
+/// the desk works by order id and pickup code.
+struct PickupDesk: Codable, Sendable {
+    struct Pickup: Codable, Sendable {
+        var orderId: String
+        var channel: String
+        var lines: [OrderLine]
+        var totalMinor: Int64
+        var currency: String
+        var placedAt: Date
+        var collectBy: Date?
+    }
+    var storeId: String
+    var toPrepare: [Pickup]
+    var ready: [Pickup]
+    var overdue: [Pickup]
+    var cancelled: [Pickup]
+
+    init(storeId: String, orders: [OrderRecord], now: Date) {
+        self.storeId = storeId
+        func pickup(_ order: OrderRecord) -> Pickup {
+            Pickup(orderId: order.orderId, channel: order.channel, lines: order.lines, totalMinor: order.totalMinor, currency: order.currency,
+                   placedAt: order.placedAt, collectBy: order.collectBy)
+        }
+        toPrepare = orders.filter { $0.status == .confirmed }.map(pickup)
+        ready = orders.filter { $0.status == .readyForPickup && ($0.collectBy ?? .distantFuture) >= now }.map(pickup)
+        overdue = orders.filter { $0.status == .readyForPickup && ($0.collectBy ?? .distantFuture) < now }.map(pickup)
+        cancelled = orders.filter { $0.status == .cancelled }.map(pickup)
+    }
 }
 
 /// A customer's B2B quotes, newest first.

@@ -128,6 +128,17 @@ enum OrderRecords {
             """, logger: logger))
     }
 
+    /// A store's click & collect desk: orders to prepare or waiting to be collected, and those
+    /// cancelled in the last day, oldest first.
+    static func pickups(at storeId: String, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+        try await decode(connection.run("""
+            SELECT \(unescaped: columns) FROM orders
+            WHERE fulfilment->>'mode' = 'pickup' AND coalesce(fulfilment->>'storeId', store_id) = \(storeId)
+              AND (status IN ('confirmed', 'ready-for-pickup') OR (status = 'cancelled' AND updated_at > now() - interval '1 day'))
+            ORDER BY placed_at, order_id LIMIT 500
+            """, logger: logger))
+    }
+
     /// Orders whose saga step waited past its deadline, locked, skipping rows another
     /// replica is working on.
     static func lockOverdue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OmniAuth
+import OmniPersistence
+import OmniRuntime
+import OrdersContracts
+
+/// The click & collect desk of the member's store: today's pickups to prepare, ready,
+/// overdue, and what was cancelled for not being collected. Marking ready and handing over
+/// go through the command door with the member's own credential, and the page shows the
+/// outcome the orders service gave.
+enum DeskRoutes {
+    static func add(to router: Router<OmniRequestContext>, console: Console, signals: OutcomeSignals) {
+        router.get("/console/desk") { request, _ in
+            guard let (session, member) = try await console.signedIn(request) else { return ConsolePages.redirect(to: "/console/login") }
+            let language = console.language(request), words = ConsoleText.words(language)
+            let query = request.uri.queryParameters
+            guard let store = StockRoutes.store(of: member, asked: query.get("store")),
+                  let token = try await console.token(for: member) else {
+                return console.pages.page("desk", language: language, title: words["deskTitle"] ?? "",
+                                          values: console.frame(session: session, member: member).merging(["problem": words["noStore"] ?? ""]) { $1 }, status: .forbidden)
+            }
+            let answer = await console.reader.tryGet("orders", "/stores/\(queryValue(store))/pickups", token: token)
+            guard answer.status == 200 else {
+                return console.pages.page("desk", language: language, title: words["deskTitle"] ?? "",
+                                          values: console.frame(session: session, member: member).merging(["problem": words["noStore"] ?? ""]) { $1 }, status: .forbidden)
+            }
+            var values = console.frame(session: session, member: member)
+            values["store"] = store
+            for list in ["toPrepare", "ready", "overdue", "cancelled"] {
+                let orders = (answer.object[list] as? [[String: Any]] ?? []).map { order -> [String: Any] in
+                    let lines = (order["lines"] as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
+                    return ["orderId": order["orderId"] as? String ?? "", "channel": order["channel"] as? String ?? "", "lines": lines.joined(separator: ", "),
+                            "total": CustomerPage.money(order["totalMinor"], order["currency"], language: language),
+                            "placedAt": CustomerPage.time(order["placedAt"]), "collectBy": CustomerPage.time(order["collectBy"])]
+                }
+                values[list] = orders
+                values["has" + list.prefix(1).uppercased() + list.dropFirst()] = !orders.isEmpty
+            }
+            if let done = query.get("order"), let outcome = query.get("outcome") {
+                values["result"] = "\(done.prefix(80)): \(words["outcome-" + outcome] ?? outcome)"
+                values["resultOK"] = outcome == "ready" || outcome == "handed-over"
+            }
+            var page = console.pages.page("desk", language: language, title: words["deskTitle"] ?? "", values: values)
+            console.rememberLanguage(request, in: &page)
+            return page
+        }
+        router.post("/console/desk/:orderId/ready") { request, context in
+            try await act(request, context, console: console, signals: signals, type: OrdersType.markReadyForPickup, done: "ready")
+        }
+        router.post("/console/desk/:orderId/handover") { request, context in
+            try await act(request, context, console: console, signals: signals, type: OrdersType.confirmPickup, done: "handed-over")
+        }
+    }
+
+    /// Sends `type` for the order through the command door as the member, after checking
+    /// the order is at the member's store's desk; back to the desk with the outcome.
+    static func act(_ request: Request, _ context: OmniRequestContext, console: Console, signals: OutcomeSignals, type: String, done: String) async throws -> Response {
+        guard let (session, member) = try await console.signedIn(request) else { return ConsolePages.redirect(to: "/console/login") }
+        let orderId = try context.parameters.require("orderId")
+        let form = try await ConsoleRoutes.formFields(request)
+        let language = console.language(request), words = ConsoleText.words(language)
+        guard form["csrf"] == session.csrf else {
+            return console.pages.page("desk", language: language, title: words["deskTitle"] ?? "",
+                                      values: console.frame(session: session, member: member).merging(["problem": words["formExpired"] ?? ""]) { $1 }, status: .forbidden)
+        }
+        let back = "/console/desk?order=\(queryValue(orderId))&outcome="
+        guard let store = StockRoutes.store(of: member, asked: form["store"]), let token = try await console.token(for: member) else {
+            return ConsolePages.redirect(to: back + "not-your-store")
+        }
+        // Store-bound: only an order of this store's desk.
+        let desk = await console.reader.tryGet("orders", "/stores/\(queryValue(store))/pickups", token: token)
+        let atDesk = ["toPrepare", "ready", "overdue"].flatMap { desk.object[$0] as? [[String: Any]] ?? [] }.contains { $0["orderId"] as? String == orderId }
+        guard atDesk else { return ConsolePages.redirect(to: back + "not-your-store") }
+        guard let role = Role(rawValue: member.role) else { return ConsolePages.redirect(to: back + "not-your-store") }
+        let credential = try Credential(role: role, name: member.name, stores: member.stores, validFor: 300)
+        var body: [String: Any] = ["orderId": orderId]
+        let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces)
+        if type == OrdersType.confirmPickup { body["reference"] = String(code.prefix(100)) }
+        let key = "desk-\(done)-\(orderId)-\(code)".prefix(255).filter { $0.isASCII && $0 != " " }
+        let admitted: AdmittedCommand
+        do {
+            admitted = try CommandAdmission.admit(type: type, body: Array(try JSONSerialization.data(withJSONObject: body)), idempotencyKey: String(key),
+                                                  credential: credential)
+        } catch {
+            return ConsolePages.redirect(to: back + "refused")
+        }
+        let (record, _) = try await CommandLog.record(admitted, database: console.database)
+        let ended = try await CommandRoutes.outcome(of: record, waiting: .seconds(8), database: console.database, signals: signals)
+        let outcome: String
+        switch ended.outcome {
+        case nil: outcome = "pending"
+        case let result? where result.status == 200: outcome = done
+        case let result?: outcome = result.data.flatMap { RejectionReason(json: JSONText(text: $0))?.code } ?? "refused"
+        }
+        context.logger.info("desk action", metadata: ["member": "\(member.name)", "order": "\(orderId)", "type": "\(type)", "outcome": "\(outcome)"])
+        return ConsolePages.redirect(to: back + queryValue(outcome))
+    }
+}
