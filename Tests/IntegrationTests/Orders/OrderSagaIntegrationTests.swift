@@ -32,6 +32,17 @@ struct OrderSagaIntegrationTests {
 
         let wrong = try await stack.perform(OrdersType.confirmPickup, OrderStep(orderId: orderId, reference: "000000" == readyPayload.pickupCode ? "111111" : "000000"), key: orderId)
         #expect(try wrong.payload(CommandRejected.self).reasonCode == "wrong-pickup-code")
+        // Five wrong codes in a row lock the handover, even for the right one, for 15 minutes.
+        for _ in 2...5 {
+            let again = try await stack.perform(OrdersType.confirmPickup, OrderStep(orderId: orderId, reference: "999999" == readyPayload.pickupCode ? "888888" : "999999"), key: orderId)
+            #expect(try again.payload(CommandRejected.self).reasonCode == "wrong-pickup-code")
+        }
+        let locked = try await stack.perform(OrdersType.confirmPickup, OrderStep(orderId: orderId, reference: readyPayload.pickupCode), key: orderId)
+        #expect(try locked.payload(CommandRejected.self).reasonCode == "pickup-locked")
+        // The lock runs out (made to here, as 15 minutes passing would).
+        try await TestStack.withDatabase(stack.schemas[.orders]!) { database in
+            _ = try await database.query("UPDATE pickup_attempts SET last_wrong = now() - interval '16 minutes' WHERE order_id = \(orderId)")
+        }
         let pickedUp = try await stack.perform(OrdersType.confirmPickup, OrderStep(orderId: orderId, reference: readyPayload.pickupCode), key: orderId)
         #expect(pickedUp.type == OrdersType.orderPickedUp)
         let committed = try await stack.watcher.first(CatalogType.reservationCommitted) { try $0.payload(ReservationCommitted.self).orderId == orderId }

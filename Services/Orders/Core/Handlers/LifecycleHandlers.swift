@@ -26,10 +26,20 @@ enum LifecycleHandlers {
         guard let shown = command.reference, !shown.isEmpty else {
             throw Rejection("missing-field", "the pickup code (or the QR code) the customer shows is required")
         }
+        if let locked = try await PickupAttempts.lockedFor(command.orderId, on: context.connection, logger: context.logger) {
+            throw Rejection("pickup-locked", "\(PickupAttempts.limit) wrong codes in a row: the handover is locked for \(locked) more seconds")
+        }
         let accepted = order.record.pickupCode.map { [$0, PickupCode.qrPayload(orderId: command.orderId, code: $0)] } ?? []
         guard accepted.contains(shown) else {
-            throw Rejection("wrong-pickup-code", "the pickup code does not match this order")
+            // Counted, then refused: a thrown rejection would undo the count with the rest.
+            let wrong = try await PickupAttempts.recordWrong(command.orderId, on: context.connection, logger: context.logger)
+            try await context.emit(OrdersType.commandRejected, CommandRejected(
+                commandID: context.command.id.uuidString.lowercased(), commandType: context.command.type, reasonCode: "wrong-pickup-code",
+                message: "the pickup code does not match this order (\(wrong) of \(PickupAttempts.limit) tries)", subject: context.command.subject),
+                subject: context.command.subject ?? command.orderId)
+            return
         }
+        try await PickupAttempts.clear(command.orderId, on: context.connection, logger: context.logger)
         order.record.collectBy = nil
         try await order.save(context)
         try await OrdersEmitter(context).commitStock(of: order.record)
