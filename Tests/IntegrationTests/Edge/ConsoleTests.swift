@@ -47,6 +47,14 @@ struct ConsoleTests {
             guard cli.terminationStatus == 0 else { throw Browser.Failure(description: "omni-cli auth member add exited \(cli.terminationStatus)") }
         }
 
+        /// Signs `name` in on `browser`'s sign-in page, as a person types it.
+        func signIn(_ browser: Browser, _ name: String, _ password: String) async throws {
+            try await browser.open("\(url)/console/login")
+            try await browser.type(name, into: "#name")
+            try await browser.type(password, into: "#password")
+            try await browser.submit("#sign-in")
+        }
+
         func stop() async {
             await journey.stop()
             try? FileManager.default.removeItem(at: staffDirectory)
@@ -130,10 +138,7 @@ struct ConsoleTests {
 
         let browser = try await Browser()
         defer { Task { await browser.quit() } }
-        try await browser.open("\(stack.url)/console/login")
-        try await browser.type("tom", into: "#name")
-        try await browser.type("telesales password 1", into: "#password")
-        try await browser.submit("#sign-in")
+        try await stack.signIn(browser, "tom", "telesales password 1")
         _ = try await browser.element("#q")
         try await browser.type("06 12 34 56 78", into: "#q")
         try await browser.submit("#search")
@@ -152,10 +157,7 @@ struct ConsoleTests {
         // On a tablet in store (768 px wide).
         let tablet = try await Browser(width: 768, height: 1024)
         defer { Task { await tablet.quit() } }
-        try await tablet.open("\(stack.url)/console/login")
-        try await tablet.type("tom", into: "#name")
-        try await tablet.type("telesales password 1", into: "#password")
-        try await tablet.submit("#sign-in")
+        try await stack.signIn(tablet, "tom", "telesales password 1")
         try await tablet.open("\(stack.url)/console/customers/\(chloe)")
         _ = try await tablet.element("#orders")
         try await Self.screenshot(tablet, "customer-tablet")
@@ -173,10 +175,7 @@ struct ConsoleTests {
         // A marketer may not see personal data: the same page, masked.
         let marketer = try await Browser()
         defer { Task { await marketer.quit() } }
-        try await marketer.open("\(stack.url)/console/login")
-        try await marketer.type("mia", into: "#name")
-        try await marketer.type("marketing password 1", into: "#password")
-        try await marketer.submit("#sign-in")
+        try await stack.signIn(marketer, "mia", "marketing password 1")
         _ = try await marketer.element("#q")
         try await marketer.open("\(stack.url)/console/customers/\(chloe)")
         _ = try await marketer.element("#masked")
@@ -200,10 +199,7 @@ struct ConsoleTests {
         try stack.addMember("sam", role: "store-associate", stores: [shop.store], displayName: "Sam Dubois", password: "associate password 1")
         let browser = try await Browser(width: 768, height: 1024)
         defer { Task { await browser.quit() } }
-        try await browser.open("\(stack.url)/console/login")
-        try await browser.type("sam", into: "#name")
-        try await browser.type("associate password 1", into: "#password")
-        try await browser.submit("#sign-in")
+        try await stack.signIn(browser, "sam", "associate password 1")
         try await browser.submit("#nav-stock")
         try await browser.type("merino", into: "#product-q")
         try await browser.submit("#product-search")
@@ -240,16 +236,10 @@ struct ConsoleTests {
         let orderId = "ord-cc-\(tag)"
         _ = try await omni.confirmed(shop.pickup(orderId, customerId: nina, [.init(sku: shop.socks, quantity: 1)]))
 
-        func signIn(_ browser: Browser, _ name: String, _ password: String) async throws {
-            try await browser.open("\(stack.url)/console/login")
-            try await browser.type(name, into: "#name")
-            try await browser.type(password, into: "#password")
-            try await browser.submit("#sign-in")
-        }
         // Lille Gare's associate: not on their desk, and not theirs to act on.
         let other = try await Browser()
         defer { Task { await other.quit() } }
-        try await signIn(other, "gus", "associate password 2")
+        try await stack.signIn(other, "gus", "associate password 2")
         try await other.open("\(stack.url)/console/desk")
         _ = try await other.element("#h-prepare")
         let otherDesk = try await other.pageText
@@ -257,7 +247,7 @@ struct ConsoleTests {
 
         let browser = try await Browser(width: 768, height: 1024)
         defer { Task { await browser.quit() } }
-        try await signIn(browser, "sam", "associate password 1")
+        try await stack.signIn(browser, "sam", "associate password 1")
         try await browser.submit("#nav-desk")
         #expect(try await browser.text("#to-prepare").contains(orderId))
         try await Self.screenshot(browser, "desk")
