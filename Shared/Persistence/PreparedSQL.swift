@@ -151,3 +151,11 @@ private final class PreparedNames: Sendable {
         retired.withLock { $0[connection, default: [:]][base, default: 0] += 1 }
     }
 }
+
+extension PreparedSQL {
+    /// A `LIKE`/`ILIKE` pattern matching any text that holds `text` as typed: LIKE's own
+    /// characters (`%`, `_` and the escape `\`) in it match only themselves.
+    public static func containing(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+}

@@ -97,8 +97,7 @@ struct CatalogQueries: Sendable {
     /// `search`: a name holding it (case-insensitive), or exactly its sku or barcode (what an
     /// associate types or scans).
     func products(category: String?, search: String? = nil, limit: Int) async throws -> [ProductView] {
-        let pattern = search.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let pattern = search.map(PreparedSQL.containing)
         let rows = try await database.query("""
             SELECT sku, name, description, category, attributes::text, active, version FROM products
             WHERE (\(category)::text IS NULL OR category = \(category))

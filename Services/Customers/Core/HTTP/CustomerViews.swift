@@ -95,9 +95,7 @@ struct CustomerViews: Sendable {
     }
 
     func search(name: String) async throws -> NameMatches {
-        // The typed text is matched as it is: LIKE's own characters are escaped.
-        let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        let pattern = "%\(escaped)%"
+        let pattern = PreparedSQL.containing(name)
         let rows = try await database.query("""
             SELECT customer_id, first_name, last_name FROM customers
             WHERE status = 'active' AND (coalesce(first_name, '') || ' ' || coalesce(last_name, '')) ILIKE \(pattern)

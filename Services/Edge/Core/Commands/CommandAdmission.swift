@@ -86,7 +86,7 @@ enum CommandAdmission {
         return AdmittedCommand(
             command: command, checked: checked, id: commandID(client: credential.subject, idempotencyKey: key), client: credential.subject,
             idempotencyKey: key, source: credential.source(store: store), channel: credential.channel ?? checked.actingChannel,
-            digest: SHA256.hash(data: Array(type.utf8) + [0x0a] + checked.payload).map { String(format: "%02x", $0) }.joined())
+            digest: sha256Hex(Array(type.utf8) + [0x0a] + checked.payload))
     }
 
     /// The body with the channel and store the credential fixes, where it leaves them out.
@@ -109,6 +109,11 @@ enum CommandAdmission {
         bytes[8] = (bytes[8] & 0x3f) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    /// SHA-256 in lower-case hex (a body's digest, a session cookie's stored hash).
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Whether `id` is one the edge made (version 8).

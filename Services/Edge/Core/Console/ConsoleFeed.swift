@@ -37,13 +37,6 @@ final class ConsoleFeed: Service, Sendable {
 
     func run() async throws {
         let configuration = resources.configuration
-        var consumerConfiguration = KafkaConsumerConfiguration(
-            kafka: configuration.kafka, groupID: "\(configuration.consumerGroup)-console-\(configuration.instanceID)",
-            topics: ServiceName.allCases.map { Topics.events($0) })
-        consumerConfiguration.kafka.clientID += "-console"
-        consumerConfiguration.fetchWaitMaxMilliseconds = configuration.fetchWaitMaxMilliseconds
-        consumerConfiguration.startFromEarliest = false
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
         let heartbeat = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(15))
@@ -51,27 +44,13 @@ final class ConsoleFeed: Service, Sendable {
             }
         }
         defer { heartbeat.cancel() }
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await consumer.run() }
-            group.addTask {
-                try? await consumer.waitForAssignment(timeout: .seconds(300))
-                self.following.withLock { $0 = true }
-            }
-            await withGracefulShutdownHandler {
-                while true {
-                    let batch = await consumer.nextBatch(max: 500)
-                    if batch.isEmpty { break }
-                    if self.subscriberCount > 0 { self.tell(batch) }
-                    for message in batch { consumer.storeOffset(message) }
-                }
-            } onGracefulShutdown: {
-                Task { await consumer.close() }
-            }
-            await consumer.close()
-            self.subscribers.withLock { subscribers in
-                for subscriber in subscribers.values { subscriber.continuation.finish() }
-                subscribers.removeAll()
-            }
+        try await EventsTail.run(resources: resources, group: "\(configuration.consumerGroup)-console-\(configuration.instanceID)", clientSuffix: "-console",
+                                 fromEarliest: false, assigned: { self.following.withLock { $0 = true } }) { batch in
+            if self.subscriberCount > 0 { self.tell(batch) }
+        }
+        subscribers.withLock { subscribers in
+            for subscriber in subscribers.values { subscriber.continuation.finish() }
+            subscribers.removeAll()
         }
     }
 

@@ -112,9 +112,8 @@ enum ConsoleRoutes {
             let id = try context.parameters.require("id")
             let masked = !console.seesPersonalData(member)
             guard UUID(uuidString: id) != nil, let token = try await console.token(for: member, reading: [.customersRead, .notificationsRead, .ordersRead]) else {
-                return console.pages.page("customers", language: language, title: words["search"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["noResult": (words["notFound"] ?? "").replacingOccurrences(of: "%@", with: String(id.prefix(60)))]) { $1 },
-                                          status: .notFound)
+                return console.refusal("customers", titleKey: "search", language: language, session: session, member: member,
+                                       slot: "noResult", message: (words["notFound"] ?? "").replacingOccurrences(of: "%@", with: String(id.prefix(60))), status: .notFound)
             }
             let reader = console.reader, path = "/customers/\(id)"
             async let view = reader.tryGet("customers", path, token: token)
@@ -125,9 +124,8 @@ enum ConsoleRoutes {
             async let quotes = reader.tryGet("orders", path + "/quotes?limit=20", token: token)
             let found = await view
             guard found.status == 200 else {
-                return console.pages.page("customers", language: language, title: words["search"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["noResult": (words["notFound"] ?? "").replacingOccurrences(of: "%@", with: id)]) { $1 },
-                                          status: .notFound)
+                return console.refusal("customers", titleKey: "search", language: language, session: session, member: member,
+                                       slot: "noResult", message: (words["notFound"] ?? "").replacingOccurrences(of: "%@", with: id), status: .notFound)
             }
             let sources = CustomerPage.Sources(view: found.object, consentHistory: (await history).json as? [Any] ?? [], journey: (await journey).object,
                                                orders: (await orders).object["orders"] as? [Any] ?? [], messages: (await messages).object["messages"] as? [Any] ?? [],
@@ -215,6 +213,14 @@ extension Console {
 
     func cookie(_ name: String, _ value: String, maxAge: Int, path: String = "/console") -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: configuration.secureCookie, httpOnly: true, sameSite: .strict)
+    }
+
+    /// A signed-in page that shows why it has nothing else to show: `message` in the
+    /// template's `slot` (`noResult`, `problem`).
+    func refusal(_ template: String, titleKey: String, language: String, session: ConsoleSession, member: StaffDirectory.Member,
+                 slot: String, message: String, status: HTTPResponse.Status) -> Response {
+        pages.page(template, language: language, title: ConsoleText.words(language)[titleKey] ?? "",
+                   values: frame(session: session, member: member).merging([slot: message]) { $1 }, status: status)
     }
 
     /// What every signed-in page shows: who, and the CSRF token of its forms.

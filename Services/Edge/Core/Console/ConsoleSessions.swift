@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import OmniPersistence
 import PostgresNIO
@@ -21,7 +20,7 @@ enum ConsoleSessions {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        CommandAdmission.sha256Hex(Array(token.utf8))
     }
 
     /// Opens a session for `member`; returns the cookie's value and the session.

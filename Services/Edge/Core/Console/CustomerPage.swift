@@ -28,15 +28,15 @@ enum CustomerPage {
         let consents = (sources.view["consents"] as? [[String: Any]] ?? []).map(consent)
         let history = (sources.consentHistory as? [[String: Any]] ?? []).map(consent)
         let orders = (sources.orders as? [[String: Any]] ?? []).map { order -> [String: Any] in
-            let lines = (order["lines"] as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
+            let lines = lineSummary(order["lines"])
             return ["orderId": order["orderId"] as? String ?? "", "channel": order["channel"] as? String ?? "", "status": order["status"] as? String ?? "",
                     "store": order["storeId"] as? String ?? "", "mode": (order["fulfilment"] as? [String: Any])?["mode"] as? String ?? "",
                     "total": money(order["totalMinor"], order["currency"], language: language), "placedAt": time(order["placedAt"]),
-                    "lines": lines.joined(separator: ", ")]
+                    "lines": lines]
         }
         let carts = (sources.view["openCarts"] as? [[String: Any]] ?? []).map { cart -> [String: Any] in
-            let lines = (cart["lines"] as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
-            return ["channel": cart["lastChannel"] as? String ?? "", "lines": lines.joined(separator: ", "), "updatedAt": time(cart["updatedAt"])]
+            let lines = lineSummary(cart["lines"])
+            return ["channel": cart["lastChannel"] as? String ?? "", "lines": lines, "updatedAt": time(cart["updatedAt"])]
         }
         let messages = (sources.messages as? [[String: Any]] ?? []).map { message -> [String: Any] in
             ["medium": message["medium"] as? String ?? "", "template": message["template"] as? String ?? "",
@@ -44,10 +44,10 @@ enum CustomerPage {
              "at": time(message["sentAt"] ?? message["createdAt"])]
         }
         let quotes = (sources.quotes as? [[String: Any]] ?? []).map { quote -> [String: Any] in
-            let lines = (quote["lines"] as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
+            let lines = lineSummary(quote["lines"])
             return ["quoteId": quote["quoteId"] as? String ?? "", "status": quote["status"] as? String ?? "", "channel": quote["channel"] as? String ?? "",
                     "total": money(quote["totalMinor"], quote["currency"], language: language), "validUntil": time(quote["validUntil"]),
-                    "lines": lines.joined(separator: ", ")]
+                    "lines": lines]
         }
         let movements = ((sources.view["loyalty"] as? [String: Any])?["recentMovements"] as? [[String: Any]] ?? []).map { entry -> [String: Any] in
             let points = entry["points"] as? Int ?? 0
@@ -78,6 +78,12 @@ enum CustomerPage {
     private static func consent(_ consent: [String: Any]) -> [String: Any] {
         ["medium": consent["medium"] as? String ?? "", "granted": consent["granted"] as? Bool ?? false,
          "channel": consent["channel"] as? String ?? "", "at": time(consent["recordedAt"])]
+    }
+
+    /// An order's, cart's or quote's lines as a person reads them: `2 × Merino socks, 1 × Trail shoe`.
+    static func lineSummary(_ lines: Any?) -> String {
+        (lines as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
+            .joined(separator: ", ")
     }
 
     /// `2026-12-07T06:39:20Z` → `2026-12-07 06:39`.

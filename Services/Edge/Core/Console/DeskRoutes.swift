@@ -18,22 +18,21 @@ enum DeskRoutes {
             let query = request.uri.queryParameters
             guard let store = StockRoutes.store(of: member, asked: query.get("store")),
                   let token = try await console.token(for: member) else {
-                return console.pages.page("desk", language: language, title: words["deskTitle"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["problem": words["noStore"] ?? ""]) { $1 }, status: .forbidden)
+                return console.refusal("desk", titleKey: "deskTitle", language: language, session: session, member: member,
+                                       slot: "problem", message: words["noStore"] ?? "", status: .forbidden)
             }
             let answer = await console.reader.tryGet("orders", "/stores/\(queryValue(store))/pickups", token: token)
             guard answer.status == 200 else {
-                return console.pages.page("desk", language: language, title: words["deskTitle"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["problem": words["noStore"] ?? ""]) { $1 }, status: .forbidden)
+                return console.refusal("desk", titleKey: "deskTitle", language: language, session: session, member: member,
+                                       slot: "problem", message: words["noStore"] ?? "", status: .forbidden)
             }
             var values = console.frame(session: session, member: member)
             values["store"] = store
             for list in ["toPrepare", "ready", "overdue", "cancelled"] {
                 let orders = (answer.object[list] as? [[String: Any]] ?? []).map { order -> [String: Any] in
-                    let lines = (order["lines"] as? [[String: Any]] ?? []).map { "\($0["quantity"] as? Int ?? 0) × \($0["name"] as? String ?? $0["sku"] as? String ?? "")" }
-                    return ["orderId": order["orderId"] as? String ?? "", "channel": order["channel"] as? String ?? "", "lines": lines.joined(separator: ", "),
-                            "total": CustomerPage.money(order["totalMinor"], order["currency"], language: language),
-                            "placedAt": CustomerPage.time(order["placedAt"]), "collectBy": CustomerPage.time(order["collectBy"])]
+                    ["orderId": order["orderId"] as? String ?? "", "channel": order["channel"] as? String ?? "", "lines": CustomerPage.lineSummary(order["lines"]),
+                     "total": CustomerPage.money(order["totalMinor"], order["currency"], language: language),
+                     "placedAt": CustomerPage.time(order["placedAt"]), "collectBy": CustomerPage.time(order["collectBy"])]
                 }
                 values[list] = orders
                 values["has" + list.prefix(1).uppercased() + list.dropFirst()] = !orders.isEmpty
@@ -62,8 +61,8 @@ enum DeskRoutes {
         let form = try await ConsoleRoutes.formFields(request)
         let language = console.language(request), words = ConsoleText.words(language)
         guard form["csrf"] == session.csrf else {
-            return console.pages.page("desk", language: language, title: words["deskTitle"] ?? "",
-                                      values: console.frame(session: session, member: member).merging(["problem": words["formExpired"] ?? ""]) { $1 }, status: .forbidden)
+            return console.refusal("desk", titleKey: "deskTitle", language: language, session: session, member: member,
+                                       slot: "problem", message: words["formExpired"] ?? "", status: .forbidden)
         }
         let back = "/console/desk?order=\(queryValue(orderId))&outcome="
         guard let store = StockRoutes.store(of: member, asked: form["store"]), let token = try await console.token(for: member) else {

@@ -39,25 +39,31 @@ enum StockRoutes {
             let sku = try context.parameters.require("sku")
             guard let store = Self.store(of: member, asked: request.uri.queryParameters.get("store")),
                   let token = try await console.token(for: member, reading: [.catalogRead]) else {
-                return console.pages.page("stock", language: language, title: words["stockTitle"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["noResult": words["noStore"] ?? ""]) { $1 },
-                                          status: .forbidden)
+                return console.refusal("stock", titleKey: "stockTitle", language: language, session: session, member: member,
+                                       slot: "noResult", message: words["noStore"] ?? "", status: .forbidden)
             }
             let reader = console.reader, path = queryValue(sku)
             async let product = reader.tryGet("catalog", "/products/\(path)", token: token)
             async let here = reader.tryGet("catalog", "/stock/\(path)/locations/\(queryValue(store))?limit=1", token: token)
             async let nearby = reader.tryGet("catalog", "/availability/\(path)/nearby?store=\(queryValue(store))&radiusKm=50", token: token)
             async let inStore = reader.tryGet("catalog", "/availability/\(path)?channel=pos&store=\(queryValue(store))", token: token)
-            var online: [[String: Any]] = []
-            for channel in onlineChannels {
-                let answer = await reader.tryGet("catalog", "/availability/\(path)?channel=\(channel)", token: token)
-                if answer.status == 200 { online.append(["channel": channel, "available": "\(answer.object["available"] as? Int ?? 0)"]) }
+            // Each online channel asked at once, shown in `onlineChannels`' order.
+            let perChannel = await withTaskGroup(of: (String, Int?).self) { group in
+                for channel in onlineChannels {
+                    group.addTask {
+                        let answer = await reader.tryGet("catalog", "/availability/\(path)?channel=\(channel)", token: token)
+                        return (channel, answer.status == 200 ? answer.object["available"] as? Int ?? 0 : nil)
+                    }
+                }
+                return await group.reduce(into: [String: Int]()) { $0[$1.0] = $1.1 }
+            }
+            let online: [[String: Any]] = onlineChannels.compactMap { channel in
+                perChannel[channel].map { ["channel": channel, "available": "\($0)"] }
             }
             let found = await product
             guard found.status == 200 else {
-                return console.pages.page("stock", language: language, title: words["stockTitle"] ?? "",
-                                          values: console.frame(session: session, member: member).merging(["noResult": (words["noProduct"] ?? "").replacingOccurrences(of: "%@", with: sku)]) { $1 },
-                                          status: .notFound)
+                return console.refusal("stock", titleKey: "stockTitle", language: language, session: session, member: member,
+                                       slot: "noResult", message: (words["noProduct"] ?? "").replacingOccurrences(of: "%@", with: sku), status: .notFound)
             }
             let stock = (await here).object
             let stores = ((await nearby).object["stores"] as? [[String: Any]] ?? []).filter { ($0["locationId"] as? String) != store }.map { near -> [String: Any] in

@@ -18,10 +18,11 @@ enum CommandRoutes {
             try limiter.admit(credential.subject)
             let wait = try waitParameter(request)
             let body = try await request.body.collect(upTo: 1 << 20)
+            let type = try context.parameters.require("type")
             let admitted: AdmittedCommand
-            do {
-                admitted = try CommandAdmission.admit(type: try context.parameters.require("type"), body: Array(buffer: body),
-                                                      idempotencyKey: request.headers[.idempotencyKey], credential: credential)
+            do throws(AdmissionRefusal) {
+                admitted = try CommandAdmission.admit(type: type, body: Array(buffer: body), idempotencyKey: request.headers[.idempotencyKey],
+                                                      credential: credential)
             } catch {
                 throw error.problem
             }
@@ -134,11 +135,5 @@ extension AdmissionRefusal {
             problem.challenge = "Bearer realm=\"omni\", error=\"insufficient_scope\""
             return problem
         }
-    }
-}
-
-extension Error {
-    var problem: ProblemDetails {
-        (self as? AdmissionRefusal)?.problem ?? ProblemDetails(status: .badRequest, title: "Invalid command", detail: "\(self)")
     }
 }

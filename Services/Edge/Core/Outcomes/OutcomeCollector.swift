@@ -20,25 +20,8 @@ final class OutcomeCollector: Service, Sendable {
     }
 
     func run() async throws {
-        let configuration = resources.configuration
-        var consumerConfiguration = KafkaConsumerConfiguration(
-            kafka: configuration.kafka, groupID: configuration.consumerGroup, topics: ServiceName.allCases.map { Topics.events($0) })
-        consumerConfiguration.kafka.clientID += "-outcomes"
-        consumerConfiguration.fetchWaitMaxMilliseconds = configuration.fetchWaitMaxMilliseconds
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: resources.logger)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await consumer.run() }
-            await withGracefulShutdownHandler {
-                while true {
-                    let batch = await consumer.nextBatch(max: 500)
-                    if batch.isEmpty { break }
-                    await self.record(batch)
-                    for message in batch { consumer.storeOffset(message) }
-                }
-            } onGracefulShutdown: {
-                Task { await consumer.close() }
-            }
-            await consumer.close()
+        try await EventsTail.run(resources: resources, group: resources.configuration.consumerGroup, clientSuffix: "-outcomes", fromEarliest: true) { batch in
+            await self.record(batch)
         }
     }
 
