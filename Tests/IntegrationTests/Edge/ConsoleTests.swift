@@ -1,4 +1,5 @@
 import CatalogContracts
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import OrdersContracts
@@ -223,6 +224,68 @@ struct ConsoleTests {
         // Store-bound: Lille Centre's associate does not look from Lille Gare.
         try await browser.open("\(stack.url)/console/stock/\(shop.socks)?store=\(shop.stationStore)")
         #expect(try await browser.waitForText("#no-result") { !$0.isEmpty }.contains("store"))
+    }
+
+    @Test("from the stock page an associate orders for a customer found by phone: held for click & collect at a nearby store, or delivered to the address on file with the terminal's reference; the saga confirms both and the nearby store's number drops; too many is refused with the reason")
+    func orderForCustomerFromStock() async throws {
+        let stack = try await ConsoleStack()
+        defer { Task { await stack.stop() } }
+        let omni = stack.journey, shop = omni.shop
+        try stack.addMember("sam", role: "store-associate", stores: [shop.store], displayName: "Sam Dubois", password: "associate password 1")
+        let digits = String(format: "%08d", Int.random(in: 0..<100_000_000))
+        let lea = try await omni.customer("Lea", phone: "+336" + digits)
+        let address = PostalAddress(street: "12 rue Nationale", city: "Lille", postalCode: "59000", country: "FR")
+        _ = try await omni.perform(CustomersType.updateProfile, UpdateProfile(customer: .id(lea), profile: ProfileFields(lastName: "Martin", addresses: [address])),
+                                   key: lea)
+        _ = try await omni.view(lea) { $0.profile.addresses.count == 1 }
+
+        let browser = try await Browser(width: 768, height: 1024)
+        defer { Task { await browser.quit() } }
+        try await stack.signIn(browser, "sam", "associate password 1")
+        try await browser.open("\(stack.url)/console/stock/\(shop.shoe)")
+        _ = try await browser.element("#order-customer")
+
+        // Held for pickup at Lille Gare, found by the number as the customer says it.
+        try await browser.type("06 \(digits.prefix(2)) \(digits.dropFirst(2).prefix(2)) \(digits.dropFirst(4).prefix(2)) \(digits.suffix(2))", into: "#order-customer")
+        try await browser.execute("document.getElementById('order-quantity').value = '2'; document.getElementById('order-fulfil').value = 'pickup:\(shop.stationStore)'; return true;")
+        try await browser.submit("#order-submit")
+        let held = try await browser.text("#result")
+        #expect(held.contains("confirmed"), "\(held)")
+        let heldId = String(held.prefix { $0 != ":" })
+        let pickup = try await omni.get("/orders/\(heldId)", as: OrderSeen.self, from: .orders).order
+        #expect(pickup.customerId == lea && pickup.channel == "tablet" && pickup.storeId == shop.store)
+        #expect(pickup.fulfilment.mode == .pickup && pickup.fulfilment.storeId == shop.stationStore)
+        #expect(try await omni.available(shop.shoe, at: shop.stationStore) == 2)
+
+        // Home delivery: the terminal's reference is asked for, then the address on file is used.
+        try await browser.type("+336\(digits)", into: "#order-customer")
+        try await browser.execute("document.getElementById('order-fulfil').value = 'delivery'; return true;")
+        try await browser.submit("#order-submit")
+        let unpaid = try await browser.text("#result")
+        #expect(unpaid.contains("payment reference"), "\(unpaid)")
+        try await browser.type("+336\(digits)", into: "#order-customer")
+        try await browser.execute("document.getElementById('order-fulfil').value = 'delivery'; return true;")
+        try await browser.type("TPE-4711", into: "#order-payment")
+        try await browser.submit("#order-submit")
+        let delivered = try await browser.text("#result")
+        #expect(delivered.contains("confirmed"), "\(delivered)")
+        let home = try await omni.get("/orders/\(String(delivered.prefix { $0 != ":" }))", as: OrderSeen.self, from: .orders).order
+        #expect(home.fulfilment.mode == .delivery && home.fulfilment.address?.street == "12 rue Nationale" && home.customerId == lea)
+        try await browser.execute("document.getElementById('h-order').scrollIntoView(); return true;")
+        try await Self.screenshot(browser, "stock-order")
+
+        // More than the store has: the saga's reason, and nothing held.
+        try await browser.type("+336\(digits)", into: "#order-customer")
+        try await browser.execute("document.getElementById('order-quantity').value = '50'; return true;")
+        try await browser.submit("#order-submit")
+        let refused = try await browser.text("#result")
+        #expect(refused.contains("not enough stock"), "\(refused)")
+        #expect(try await omni.available(shop.shoe, at: shop.store) == 6)
+    }
+
+    struct OrderSeen: Decodable {
+        struct Order: Decodable { var status: String; var channel: String; var storeId: String?; var customerId: String?; var fulfilment: OrderFulfilment }
+        var order: Order
     }
 
     @Test("click & collect desk: an order placed online for pickup appears to prepare; marked ready through the command door, the customer's email arrives with the code; a wrong code is refused, the right one hands it over; another store's associate neither sees nor acts on it")

@@ -17,6 +17,14 @@ enum ConsoleText {
     static func words(_ language: String) -> [String: String] { language == "fr" ? french : english }
 
     static let english: [String: String] = [
+        "forCustomer": "For a customer", "orderCustomer": "Customer's phone, email or loyalty card", "quantity": "Quantity",
+        "fulfil": "Where", "holdAt": "Hold for click & collect at", "homeDelivery": "Home delivery to the customer's address",
+        "paymentReference": "Payment reference", "placeOrder": "Place the order",
+        "orderHint": "Click & collect is paid at the desk when collected; home delivery needs the terminal's payment reference.",
+        "outcome-confirmed": "confirmed; the customer is told", "outcome-insufficient-stock": "not enough stock there",
+        "outcome-customer-not-found": "no customer with this phone, email or loyalty card", "outcome-no-address": "the customer has no address on file",
+        "outcome-payment-required": "home delivery needs the terminal's payment reference", "outcome-bad-quantity": "the quantity is 1 to 99",
+        "outcome-no-click-and-collect": "that store does not offer click & collect", "outcome-no-destination": "choose where the customer gets it",
         "console": "Omni staff console", "signInTitle": "Sign in", "name": "Login name", "password": "Password", "signIn": "Sign in",
         "signOut": "Sign out", "wrongPassword": "Wrong login name or password.",
         "tooMany": "Too many wrong passwords for this name: try again in %@ seconds.",
@@ -42,6 +50,14 @@ enum ConsoleText {
     ]
 
     static let french: [String: String] = [
+        "forCustomer": "Pour un client", "orderCustomer": "Téléphone, e-mail ou carte de fidélité du client", "quantity": "Quantité",
+        "fulfil": "Où", "holdAt": "Réserver en click & collect à", "homeDelivery": "Livraison à l’adresse du client",
+        "paymentReference": "Référence de paiement", "placeOrder": "Passer la commande",
+        "orderHint": "Le click & collect se paie au comptoir au retrait ; la livraison demande la référence de paiement du terminal.",
+        "outcome-confirmed": "confirmée ; le client est prévenu", "outcome-insufficient-stock": "pas assez de stock à cet endroit",
+        "outcome-customer-not-found": "aucun client avec ce téléphone, cet e-mail ou cette carte", "outcome-no-address": "le client n’a pas d’adresse enregistrée",
+        "outcome-payment-required": "la livraison demande la référence de paiement du terminal", "outcome-bad-quantity": "la quantité va de 1 à 99",
+        "outcome-no-click-and-collect": "ce magasin ne propose pas le click & collect", "outcome-no-destination": "choisissez où le client la reçoit",
         "console": "Console Omni", "signInTitle": "Connexion", "name": "Identifiant", "password": "Mot de passe", "signIn": "Se connecter",
         "signOut": "Se déconnecter", "wrongPassword": "Identifiant ou mot de passe incorrect.",
         "tooMany": "Trop de mots de passe erronés pour cet identifiant : réessayez dans %@ secondes.",

@@ -72,27 +72,10 @@ enum DeskRoutes {
         let desk = await console.reader.tryGet("orders", "/stores/\(queryValue(store))/pickups", token: token)
         let atDesk = ["toPrepare", "ready", "overdue"].flatMap { desk.object[$0] as? [[String: Any]] ?? [] }.contains { $0["orderId"] as? String == orderId }
         guard atDesk else { return ConsolePages.redirect(to: back + "not-your-store") }
-        guard let role = Role(rawValue: member.role) else { return ConsolePages.redirect(to: back + "not-your-store") }
-        let credential = try Credential(role: role, name: member.name, stores: member.stores, validFor: 300)
         var body: [String: Any] = ["orderId": orderId]
         let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces)
         if type == OrdersType.confirmPickup { body["reference"] = String(code.prefix(100)) }
-        let key = "desk-\(done)-\(orderId)-\(code)".prefix(255).filter { $0.isASCII && $0 != " " }
-        let admitted: AdmittedCommand
-        do {
-            admitted = try CommandAdmission.admit(type: type, body: Array(try JSONSerialization.data(withJSONObject: body)), idempotencyKey: String(key),
-                                                  credential: credential)
-        } catch {
-            return ConsolePages.redirect(to: back + "refused")
-        }
-        let (record, _) = try await CommandLog.record(admitted, database: console.database)
-        let ended = try await CommandRoutes.outcome(of: record, waiting: .seconds(8), database: console.database, signals: signals)
-        let outcome: String
-        switch ended.outcome {
-        case nil: outcome = "pending"
-        case let result? where result.status == 200: outcome = done
-        case let result?: outcome = result.data.flatMap { RejectionReason(json: JSONText(text: $0))?.code } ?? "refused"
-        }
+        let outcome = try await console.send(type, body, key: "desk-\(done)-\(orderId)-\(code)", as: member, signals: signals).word(done: done)
         context.logger.info("desk action", metadata: ["member": "\(member.name)", "order": "\(orderId)", "type": "\(type)", "outcome": "\(outcome)"])
         return ConsolePages.redirect(to: back + queryValue(outcome))
     }

@@ -70,13 +70,21 @@ enum StockRoutes {
                 ["name": near["name"] as? String ?? "", "locationId": near["locationId"] as? String ?? "", "available": "\(near["available"] as? Int ?? 0)",
                  "distance": String(format: "%.1f km", near["distanceKm"] as? Double ?? 0), "clickAndCollect": near["clickAndCollect"] as? Bool ?? false]
             }
+            // Where the associate may hold it for a customer: here, or a nearby click & collect store.
+            let pickupStores = [["locationId": store, "name": words["here"] ?? store]]
+                + stores.filter { $0["clickAndCollect"] as? Bool == true }.map { ["locationId": $0["locationId"] as? String ?? "", "name": $0["name"] as? String ?? ""] }
             var values = console.frame(session: session, member: member)
+            let query = request.uri.queryParameters
+            if let order = query.get("order"), let outcome = query.get("outcome") {
+                values["result"] = "\(order.prefix(80)): \(words["outcome-" + outcome] ?? outcome)"
+                values["resultOK"] = outcome == "confirmed"
+            }
             values["item"] = [
                 "sku": sku, "name": found.object["name"] as? String ?? sku, "category": found.object["category"] as? String ?? "", "store": store,
                 "onHand": "\(stock["onHand"] as? Int ?? 0)", "reserved": "\(stock["reserved"] as? Int ?? 0)", "safetyStock": "\(stock["safetyStock"] as? Int ?? 0)",
                 "available": "\((await inStore).object["available"] as? Int ?? stock["available"] as? Int ?? 0)",
                 "nearby": stores, "hasNearby": !stores.isEmpty, "online": online,
-                "events": "/console/stock/\(path)/events",
+                "events": "/console/stock/\(path)/events", "skuPath": path, "pickupStores": pickupStores, "attempt": ConsoleSessions.randomToken(),
             ] as [String: Any]
             var page = console.pages.page("stock-item", language: language, title: found.object["name"] as? String ?? sku, values: values)
             console.rememberLanguage(request, in: &page)

@@ -20,7 +20,14 @@
           var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main[data-events]");
           var current = document.querySelector("main[data-events]");
           if (!fresh || !current) return;
+          // What the person is typing in a form of the page stays as it was.
+          current.querySelectorAll("input[id], select[id], textarea[id]").forEach(function (field) {
+            var twin = fresh.querySelector("#" + CSS.escape(field.id));
+            if (twin && field.type !== "hidden") twin.value = field.value;
+          });
+          var focused = document.activeElement && document.activeElement.id;
           current.replaceWith(fresh);
+          if (focused) { var again = document.getElementById(focused); if (again) again.focus(); }
           var updates = Number(document.body.dataset.updates || "0") + 1;
           document.body.dataset.updates = String(updates);
           if (status) status.textContent = status.dataset.updated + " " + new Date().toLocaleTimeString();
