@@ -288,7 +288,7 @@ struct ConsoleTests {
         var order: Order
     }
 
-    @Test("click & collect desk: an order placed online for pickup appears to prepare; marked ready through the command door, the customer's email arrives with the code; a wrong code is refused, the right one hands it over; another store's associate neither sees nor acts on it")
+    @Test("click & collect desk: an order placed online for pickup appears to prepare; marked ready through the command door, the customer's email arrives with the code; a wrong code is refused, the right one hands it over; the next pickup order appears on the open desk without reload; another store's associate neither sees nor acts on it")
     func clickAndCollectDesk() async throws {
         let stack = try await ConsoleStack()
         defer { Task { await stack.stop() } }
@@ -332,6 +332,15 @@ struct ConsoleTests {
         #expect(!after.contains("\(orderId) 1 ×"), "no longer waiting: \(after)")
         let picked = try await omni.poll("/orders/\(orderId)", as: OrderStatusOnly.self, from: .orders) { $0.order.status == "picked-up" }
         #expect(picked.order.status == "picked-up")
+
+        // Live: the next order for pickup here appears on the open desk without a reload.
+        try await browser.execute("window.omniMark = 'still-here'; return true;")
+        try await Task.sleep(for: .seconds(1))
+        let next = "ord-cc2-\(tag)"
+        _ = try await omni.confirmed(shop.pickup(next, customerId: nina, [.init(sku: shop.socks, quantity: 1)]))
+        let appeared = try await browser.waitForText("#to-prepare", timeout: .seconds(20)) { $0.contains(next) }
+        #expect(appeared.contains(next), "not on the open desk: \(appeared)")
+        #expect(try await browser.execute("return window.omniMark;") as? String == "still-here", "updated in place, not reloaded")
     }
 
     struct OrderStatusOnly: Decodable {

@@ -72,14 +72,22 @@ final class ConsoleFeed: Service, Sendable {
         }
     }
 
+    /// The key a store's click & collect desk follows.
+    static func deskKey(_ store: String) -> String { "desk:" + store }
+
     /// What an event is about: its subject, and the `customerId`, cart owner or `sku` its
-    /// data names, at the top or in its `order` or `profile`.
+    /// data names, at the top or in its `order` or `profile`; a pickup order's desk.
     static func keys(of event: CloudEvent) -> Set<String> {
         var found: Set<String> = []
         if let subject = event.subject { found.insert(subject) }
         guard event.data.count < 1 << 20, let data = try? JSONSerialization.jsonObject(with: Data(event.data)) as? [String: Any] else { return found }
         for object in [data, data["order"] as? [String: Any], data["profile"] as? [String: Any]].compactMap({ $0 }) {
             for key in ["customerId", "ownerId", "sku"] { if let id = object[key] as? String { found.insert(id) } }
+        }
+        // A click & collect order's every step moves its store's desk.
+        if let fulfilment = (data["order"] as? [String: Any])?["fulfilment"] as? [String: Any], fulfilment["mode"] as? String == "pickup",
+           let store = fulfilment["storeId"] as? String {
+            found.insert(deskKey(store))
         }
         return found
     }

@@ -13,7 +13,7 @@ enum ConsoleRoutes {
 
     static func add(to router: Router<OmniRequestContext>, console: Console, feed: ConsoleFeed, signals: OutcomeSignals) {
         StockRoutes.add(to: router, console: console, feed: feed)
-        DeskRoutes.add(to: router, console: console, signals: signals)
+        DeskRoutes.add(to: router, console: console, feed: feed, signals: signals)
         StockOrderRoutes.add(to: router, console: console, signals: signals)
         router.get("/console") { request, _ in
             let signedIn = try await console.signedIn(request) != nil

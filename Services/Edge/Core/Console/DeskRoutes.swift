@@ -11,7 +11,7 @@ import OrdersContracts
 /// go through the command door with the member's own credential, and the page shows the
 /// outcome the orders service gave.
 enum DeskRoutes {
-    static func add(to router: Router<OmniRequestContext>, console: Console, signals: OutcomeSignals) {
+    static func add(to router: Router<OmniRequestContext>, console: Console, feed: ConsoleFeed, signals: OutcomeSignals) {
         router.get("/console/desk") { request, _ in
             guard let (session, member) = try await console.signedIn(request) else { return ConsolePages.redirect(to: "/console/login") }
             let language = console.language(request), words = ConsoleText.words(language)
@@ -28,6 +28,7 @@ enum DeskRoutes {
             }
             var values = console.frame(session: session, member: member)
             values["store"] = store
+            values["events"] = "/console/desk/events?store=\(queryValue(store))"
             for list in ["toPrepare", "ready", "overdue", "cancelled"] {
                 let orders = (answer.object[list] as? [[String: Any]] ?? []).map { order -> [String: Any] in
                     ["orderId": order["orderId"] as? String ?? "", "channel": order["channel"] as? String ?? "", "lines": CustomerPage.lineSummary(order["lines"]),
@@ -44,6 +45,15 @@ enum DeskRoutes {
             var page = console.pages.page("desk", language: language, title: words["deskTitle"] ?? "", values: values)
             console.rememberLanguage(request, in: &page)
             return page
+        }
+        router.get("/console/desk/events") { request, _ in
+            // The desk's live feed: every step of a pickup order of the store (placed,
+            // confirmed, ready, collected, cancelled), for a member of that store only.
+            guard let (_, member) = try await console.signedIn(request) else { return Response(status: .unauthorized, headers: ConsolePages.securityHeaders) }
+            guard let store = StockRoutes.store(of: member, asked: request.uri.queryParameters.get("store")) else {
+                return Response(status: .forbidden, headers: ConsolePages.securityHeaders)
+            }
+            return ConsoleRoutes.eventStream(feed.subscribe(key: ConsoleFeed.deskKey(store)), until: console.configuration.idleTimeout)
         }
         router.post("/console/desk/:orderId/ready") { request, context in
             try await act(request, context, console: console, signals: signals, type: OrdersType.markReadyForPickup, done: "ready")
