@@ -90,6 +90,10 @@ enum CommandCatalog {
             return (TransferStock(sku: sku, fromLocationId: known ? f.warehouse : ids.next("loc"), toLocationId: known ? f.store : ids.next("loc"),
                                   quantity: 1, reference: ids.next("ref")), sku)
         },
+        spec(CatalogType.receiveTransfer, .catalog) { ids, known, f in
+            let sku = known ? f.sku : ids.next("sku")
+            return (ReceiveTransfer(reference: ids.next("ref"), sku: sku, locationId: known ? f.store : ids.next("loc")), sku)
+        },
         spec(CatalogType.recordPosSale, .catalog) { ids, known, f in
             let sale = ids.next("sale")
             return (RecordPosSale(saleId: sale, storeId: known ? f.store : ids.next("loc"), lines: [.init(sku: known ? f.sku : ids.next("sku"), quantity: 1)]), sale)

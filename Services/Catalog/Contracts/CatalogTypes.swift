@@ -10,6 +10,7 @@ public enum CatalogType {
     public static let receiveStock = "omni.catalog.ReceiveStock.v1"
     public static let adjustStock = "omni.catalog.AdjustStock.v1"
     public static let transferStock = "omni.catalog.TransferStock.v1"
+    public static let receiveTransfer = "omni.catalog.ReceiveTransfer.v1"
     public static let recordPosSale = "omni.catalog.RecordPosSale.v1"
     public static let restockReturn = "omni.catalog.RestockReturn.v1"
     public static let setSafetyStock = "omni.catalog.SetSafetyStock.v1"

@@ -27,18 +27,39 @@ public struct AdjustStock: Codable, Sendable, Equatable {
     }
 }
 
+/// Stock moved from one location to another: at once (within a site), or, `inTransit`,
+/// shipped now and counted at the receiver only when `ReceiveTransfer` says it arrived (on
+/// the truck it is at neither end's on-hand, and shown apart as in transit).
 public struct TransferStock: Codable, Sendable, Equatable {
     public var sku: String
     public var fromLocationId: String
     public var toLocationId: String
     public var quantity: Int
+    /// The transfer's reference (the delivery note); required when `inTransit`.
     public var reference: String?
-    public init(sku: String, fromLocationId: String, toLocationId: String, quantity: Int, reference: String? = nil) {
+    public var inTransit: Bool?
+    public init(sku: String, fromLocationId: String, toLocationId: String, quantity: Int, reference: String? = nil, inTransit: Bool? = nil) {
         self.sku = sku
         self.fromLocationId = fromLocationId
         self.toLocationId = toLocationId
         self.quantity = quantity
         self.reference = reference
+        self.inTransit = inTransit
+    }
+}
+
+/// An in-transit transfer arrived at `locationId` (its destination): `quantity` units (all
+/// that were shipped when absent; fewer when some were lost on the way) go on hand there.
+public struct ReceiveTransfer: Codable, Sendable, Equatable {
+    public var reference: String
+    public var sku: String
+    public var locationId: String
+    public var quantity: Int?
+    public init(reference: String, sku: String, locationId: String, quantity: Int? = nil) {
+        self.reference = reference
+        self.sku = sku
+        self.locationId = locationId
+        self.quantity = quantity
     }
 }
 
@@ -135,6 +156,7 @@ public struct AvailabilityChanged: Codable, Sendable, Equatable {
 extension ReceiveStock: ActsForChannel { public var actingStore: String? { locationId } }
 extension AdjustStock: ActsForChannel { public var actingStore: String? { locationId } }
 extension TransferStock: ActsForChannel { public var actingStore: String? { fromLocationId } }
+extension ReceiveTransfer: ActsForChannel { public var actingStore: String? { locationId } }
 extension RecordPosSale: ActsForChannel { public var actingStore: String? { storeId } }
 extension RestockReturn: ActsForChannel { public var actingStore: String? { locationId } }
 extension SetSafetyStock: ActsForChannel { public var actingStore: String? { locationId } }

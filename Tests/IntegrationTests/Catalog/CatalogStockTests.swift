@@ -70,6 +70,52 @@ struct CatalogStockTests {
         await stack.stop()
     }
 
+    @Test("a transfer in transit leaves the sender at once, is shown apart at the receiver (not on hand, not promised), and goes on hand when received, short if some was lost; a reference is needed, used once, received once, at its destination")
+    func transferInTransit() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.warehouse: 50, f.store: 10])
+        struct Stock: Decodable {
+            struct Incoming: Decodable { var reference: String; var fromLocationId: String; var quantity: Int }
+            struct Movement: Decodable { var kind: String; var quantity: Int; var reason: String? }
+            var onHand: Int; var available: Int; var ledgerOnHand: Int; var inTransit: Int; var incoming: [Incoming]; var movements: [Movement]
+        }
+        let expecting: Set<String> = [CatalogType.commandRejected, CatalogType.stockMovementRecorded, CatalogType.availabilityChanged]
+        func send<C: Encodable & Sendable>(_ type: String, _ command: C) async throws -> CloudEvent {
+            try await stack.perform(type, command, key: f.sku, expecting: expecting)
+        }
+        func rejection(_ outcome: CloudEvent) throws -> String? {
+            outcome.type == CatalogType.commandRejected ? try outcome.payload(CommandRejected.self).reasonCode : nil
+        }
+        let shipped = try await send(CatalogType.transferStock, TransferStock(sku: f.sku, fromLocationId: f.warehouse, toLocationId: f.store, quantity: 5,
+                                                                              reference: "DN-1", inTransit: true))
+        #expect(shipped.type == CatalogType.stockMovementRecorded)
+        let warehouse = try await stack.getJSON("/stock/\(f.sku)/locations/\(f.warehouse)", as: Stock.self)
+        #expect(warehouse.onHand == 45 && warehouse.movements.first?.kind == "transfer-out")
+        var store = try await stack.getJSON("/stock/\(f.sku)/locations/\(f.store)", as: Stock.self)
+        #expect(store.onHand == 10 && store.available == 10 && store.inTransit == 5)
+        #expect(store.incoming.map(\.reference) == ["DN-1"] && store.incoming.first?.fromLocationId == f.warehouse)
+
+        #expect(try rejection(await send(CatalogType.transferStock, TransferStock(sku: f.sku, fromLocationId: f.warehouse, toLocationId: f.store,
+                                                                                   quantity: 1, inTransit: true))) == "reference-required")
+        #expect(try rejection(await send(CatalogType.transferStock, TransferStock(sku: f.sku, fromLocationId: f.warehouse, toLocationId: f.nearbyStore,
+                                                                                   quantity: 1, reference: "DN-1", inTransit: true))) == "duplicate-transfer")
+        #expect(try rejection(await send(CatalogType.receiveTransfer, ReceiveTransfer(reference: "DN-1", sku: f.sku, locationId: f.nearbyStore))) == "wrong-location")
+        #expect(try rejection(await send(CatalogType.receiveTransfer, ReceiveTransfer(reference: "DN-1", sku: f.sku, locationId: f.store, quantity: 6))) == "invalid-quantity")
+        #expect(try rejection(await send(CatalogType.receiveTransfer, ReceiveTransfer(reference: "DN-9", sku: f.sku, locationId: f.store))) == "unknown-transfer")
+        #expect(try await stack.getJSON("/stock/\(f.sku)/locations/\(f.warehouse)", as: Stock.self).onHand == 45, "a refused transfer moved nothing")
+
+        // Four of the five arrive.
+        let received = try await send(CatalogType.receiveTransfer, ReceiveTransfer(reference: "DN-1", sku: f.sku, locationId: f.store, quantity: 4))
+        #expect(received.type == CatalogType.stockMovementRecorded)
+        store = try await stack.getJSON("/stock/\(f.sku)/locations/\(f.store)", as: Stock.self)
+        #expect(store.onHand == 14 && store.inTransit == 0 && store.incoming.isEmpty)
+        #expect(store.movements.first?.kind == "transfer-in" && store.movements.first?.reason == "1 lost in transit")
+        #expect(try rejection(await send(CatalogType.receiveTransfer, ReceiveTransfer(reference: "DN-1", sku: f.sku, locationId: f.store))) == "already-received")
+        #expect(try await TestStack.ledgerMismatches(stack.schema) == [], "on-hand derivable from the ledger for every sku and location")
+        await stack.stop()
+    }
+
     @Test("bad input is rejected with a reason code, and nothing else is lost")
     func badInput() async throws {
         let stack = try await ServiceStack(.catalog)

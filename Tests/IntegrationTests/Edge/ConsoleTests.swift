@@ -192,7 +192,7 @@ struct ConsoleTests {
         #expect(status == 200 && log.contains("staff:tom") && log.contains("staff:mia"), "\(log)")
     }
 
-    @Test("stock near me: an associate finds a product by name, sees what this store, the stores nearby and each channel may sell; a till sale by a Kafka command lowers the number on the open page without reload; another store's stock is not theirs to look from")
+    @Test("stock near me: an associate finds a product by name, sees what this store, the stores nearby and each channel may sell; a till sale by a Kafka command lowers the number on the open page without reload, a transfer on its way shows apart as in transit until received; another store's stock is not theirs to look from")
     func stockNearMe() async throws {
         let stack = try await ConsoleStack()
         defer { Task { await stack.stop() } }
@@ -220,6 +220,18 @@ struct ConsoleTests {
             Issue.record("not updated live: \(live); after a reload: \(try await browser.text("#here-available")); updates: \(String(describing: try await browser.execute("return document.body.dataset.updates || 'none';")))")
         }
         #expect(try await browser.execute("return window.omniMark;") as? String == "still-here", "updated in place, not reloaded")
+
+        // A delivery from the warehouse on the truck: shown apart, on hand only once received.
+        let onHand = try await browser.text("#here-on-hand")
+        let shipped = TransferStock(sku: shop.socks, fromLocationId: shop.warehouse, toLocationId: shop.store, quantity: 3, reference: "DN-\(tag)", inTransit: true)
+        #expect(try await omni.perform(CatalogType.transferStock, shipped, key: shop.socks).type == CatalogType.stockMovementRecorded)
+        #expect(try await browser.waitForText("#here-in-transit", timeout: .seconds(20)) { $0 == "3" } == "3")
+        #expect(try await browser.text("#here-on-hand") == onHand)
+        #expect(try await browser.text("#incoming").contains("DN-\(tag)"))
+        let received = ReceiveTransfer(reference: "DN-\(tag)", sku: shop.socks, locationId: shop.store)
+        #expect(try await omni.perform(CatalogType.receiveTransfer, received, key: shop.socks).type == CatalogType.stockMovementRecorded)
+        #expect(try await browser.waitForText("#here-in-transit", timeout: .seconds(20)) { $0 == "0" } == "0")
+        #expect(try await browser.text("#here-on-hand") == String((Int(onHand) ?? 0) + 3))
 
         // Store-bound: Lille Centre's associate does not look from Lille Gare.
         try await browser.open("\(stack.url)/console/stock/\(shop.socks)?store=\(shop.stationStore)")

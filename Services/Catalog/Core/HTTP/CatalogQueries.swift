@@ -72,7 +72,16 @@ struct CatalogQueries: Sendable {
         var onHand, reserved, safetyStock, available: Int
         /// sum(quantity) of the ledger: always equal to `onHand`.
         var ledgerOnHand: Int
+        /// Units shipped here and not yet received: at neither end's on-hand, not promised.
+        var inTransit: Int
+        var incoming: [IncomingTransfer]
         var movements: [Movement]
+    }
+
+    struct IncomingTransfer: Codable, Sendable {
+        var reference, fromLocationId: String
+        var quantity: Int
+        var shippedAt: Date
     }
 
     struct ReservationView: Codable, Sendable {
@@ -224,8 +233,16 @@ struct CatalogQueries: Sendable {
         for (id, kind, quantity, after, reason, reference, at) in try rows.decode((Int64, String, Int, Int, String?, String?, Date).self) {
             movements.append(Movement(movementId: id, kind: kind, quantity: quantity, onHandAfter: after, reason: reason, reference: reference, recordedAt: at))
         }
+        var incoming: [IncomingTransfer] = []
+        for (reference, from, quantity, shippedAt) in try await database.query("""
+            SELECT reference, from_location_id, quantity, shipped_at FROM transfers
+            WHERE sku = \(sku) AND to_location_id = \(locationId) AND received_at IS NULL ORDER BY shipped_at LIMIT 100
+            """).decode((String, String, Int, Date).self) {
+            incoming.append(IncomingTransfer(reference: reference, fromLocationId: from, quantity: quantity, shippedAt: shippedAt))
+        }
         return StockView(sku: sku, locationId: locationId, onHand: level.onHand, reserved: level.reserved, safetyStock: level.safetyStock,
-                         available: level.available, ledgerOnHand: ledger, movements: movements)
+                         available: level.available, ledgerOnHand: ledger, inTransit: incoming.reduce(0) { $0 + $1.quantity }, incoming: incoming,
+                         movements: movements)
     }
 
     func reservation(_ id: String) async throws -> ReservationView {

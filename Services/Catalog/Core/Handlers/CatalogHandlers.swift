@@ -12,6 +12,7 @@ enum CatalogHandlers {
         handlers.command(CatalogType.receiveStock, as: ReceiveStock.self, service: .catalog, StockHandlers.receive)
         handlers.command(CatalogType.adjustStock, as: AdjustStock.self, service: .catalog, StockHandlers.adjust)
         handlers.command(CatalogType.transferStock, as: TransferStock.self, service: .catalog, StockHandlers.transfer)
+        handlers.command(CatalogType.receiveTransfer, as: ReceiveTransfer.self, service: .catalog, TransferHandlers.receive)
         handlers.command(CatalogType.recordPosSale, as: RecordPosSale.self, service: .catalog, StockHandlers.posSale)
         handlers.command(CatalogType.restockReturn, as: RestockReturn.self, service: .catalog, StockHandlers.restockReturn)
         handlers.command(CatalogType.setSafetyStock, as: SetSafetyStock.self, service: .catalog, StockHandlers.setSafetyStock)

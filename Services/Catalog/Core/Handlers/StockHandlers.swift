@@ -30,6 +30,7 @@ enum StockHandlers {
         try StockLevel.requirePositive(command.quantity)
         let from = try await requireKnown(command.sku, command.fromLocationId, context)
         let to = try await requireKnown(command.sku, command.toLocationId, context)
+        if command.inTransit == true { return try await TransferHandlers.ship(command, from: from, context) }
         var changes = try await StockChanges.lock([from, to], creating: true, on: context.connection, logger: context.logger)
         let reference = command.reference ?? context.command.id.uuidString.lowercased()
         changes.move(from, to: try changes[from].removing(command.quantity, sku: command.sku), kind: .transferOut, reference: reference)

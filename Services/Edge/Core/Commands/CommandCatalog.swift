@@ -29,6 +29,7 @@ enum CommandCatalog {
         .make(CatalogType.receiveStock, as: ReceiveStock.self, .catalog, scope: .stockWrite, storeField: "locationId") { $0.sku },
         .make(CatalogType.adjustStock, as: AdjustStock.self, .catalog, scope: .stockWrite, storeField: "locationId") { $0.sku },
         .make(CatalogType.transferStock, as: TransferStock.self, .catalog, scope: .stockWrite, storeField: "fromLocationId") { $0.sku },
+        .make(CatalogType.receiveTransfer, as: ReceiveTransfer.self, .catalog, scope: .stockWrite, storeField: "locationId") { $0.sku },
         .make(CatalogType.setSafetyStock, as: SetSafetyStock.self, .catalog, scope: .stockWrite, storeField: "locationId") { $0.sku },
         .make(CatalogType.restockReturn, as: RestockReturn.self, .catalog, scope: .stockWrite, storeField: "locationId") { $0.returnId },
         // A till sale: only a till (or an associate's tablet) of the store it names.

@@ -17,6 +17,7 @@ enum ConsoleText {
     static func words(_ language: String) -> [String: String] { language == "fr" ? french : english }
 
     static let english: [String: String] = [
+        "inTransit": "In transit to here", "incoming": "On their way (not on hand until received):", "from": "from",
         "liveDesk": "Live: orders for pickup here appear and move as they happen on every channel.",
         "forCustomer": "For a customer", "orderCustomer": "Customer's phone, email or loyalty card", "quantity": "Quantity",
         "fulfil": "Where", "holdAt": "Hold for click & collect at", "homeDelivery": "Home delivery to the customer's address",
@@ -51,6 +52,7 @@ enum ConsoleText {
     ]
 
     static let french: [String: String] = [
+        "inTransit": "En transit vers ici", "incoming": "En route (hors stock jusqu’à réception) :", "from": "de",
         "liveDesk": "En direct : les commandes à retirer ici apparaissent et avancent d’elles-mêmes, tous canaux.",
         "forCustomer": "Pour un client", "orderCustomer": "Téléphone, e-mail ou carte de fidélité du client", "quantity": "Quantité",
         "fulfil": "Où", "holdAt": "Réserver en click & collect à", "homeDelivery": "Livraison à l’adresse du client",

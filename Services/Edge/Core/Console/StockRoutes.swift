@@ -82,6 +82,12 @@ enum StockRoutes {
             values["item"] = [
                 "sku": sku, "name": found.object["name"] as? String ?? sku, "category": found.object["category"] as? String ?? "", "store": store,
                 "onHand": "\(stock["onHand"] as? Int ?? 0)", "reserved": "\(stock["reserved"] as? Int ?? 0)", "safetyStock": "\(stock["safetyStock"] as? Int ?? 0)",
+                "inTransit": "\(stock["inTransit"] as? Int ?? 0)",
+                "hasIncoming": !(stock["incoming"] as? [Any] ?? []).isEmpty,
+                "incoming": (stock["incoming"] as? [[String: Any]] ?? []).map { transfer -> [String: Any] in
+                    ["reference": transfer["reference"] as? String ?? "", "from": transfer["fromLocationId"] as? String ?? "",
+                     "quantity": "\(transfer["quantity"] as? Int ?? 0)", "shippedAt": CustomerPage.time(transfer["shippedAt"])]
+                },
                 "available": "\((await inStore).object["available"] as? Int ?? stock["available"] as? Int ?? 0)",
                 "nearby": stores, "hasNearby": !stores.isEmpty, "online": online,
                 "events": "/console/stock/\(path)/events", "skuPath": path, "pickupStores": pickupStores, "attempt": ConsoleSessions.randomToken(),
