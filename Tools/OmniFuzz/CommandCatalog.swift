@@ -169,6 +169,14 @@ enum CommandCatalog {
             let lead = ids.next("lead")
             return (RecordLeadVisit(leadId: lead, visitedBy: "rep-1", notes: "met"), lead)
         },
+        spec(CustomersType.advanceLead, .customers) { ids, _, _ in
+            let lead = ids.next("lead")
+            return (AdvanceLead(leadId: lead, status: .disqualified, by: "rep-1", reason: "no budget"), lead)
+        },
+        spec(CustomersType.reassignLead, .customers) { ids, _, _ in
+            let lead = ids.next("lead")
+            return (ReassignLead(leadId: lead, assignee: .init(kind: .telesales, id: "team"), by: "manager-1"), lead)
+        },
         spec(CustomersType.defineSegment, .customers) { ids, known, f in
             let id = known ? f.segment : ids.next("segment")
             return (DefineSegment(segmentId: id, name: "Big spenders", conditions: [.init(kind: .spentAtLeast, amountMinor: 10_000, currency: "EUR", withinDays: 90)]), id)

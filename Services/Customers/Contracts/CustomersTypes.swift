@@ -13,6 +13,8 @@ public enum CustomersType {
     public static let submitLead = "omni.customers.SubmitLead.v1"
     public static let setLeadRules = "omni.customers.SetLeadRules.v1"
     public static let recordLeadVisit = "omni.customers.RecordLeadVisit.v1"
+    public static let advanceLead = "omni.customers.AdvanceLead.v1"
+    public static let reassignLead = "omni.customers.ReassignLead.v1"
     public static let defineSegment = "omni.customers.DefineSegment.v1"
 
     // Events.
@@ -31,6 +33,8 @@ public enum CustomersType {
     public static let leadRouted = "omni.customers.LeadRouted.v1"
     public static let leadVisitRecorded = "omni.customers.LeadVisitRecorded.v1"
     public static let leadConverted = "omni.customers.LeadConverted.v1"
+    public static let leadAdvanced = "omni.customers.LeadAdvanced.v1"
+    public static let leadReassigned = "omni.customers.LeadReassigned.v1"
     public static let commandRejected = "omni.customers.CommandRejected.v1"
 
     /// On `channels.interactions`: a page view, store visit, QR scan, search... by a known

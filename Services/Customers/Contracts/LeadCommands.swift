@@ -78,16 +78,22 @@ public struct ScoringRule: Codable, Sendable, Equatable {
 }
 
 /// Where a lead goes when every condition holds; the lowest `priority` that matches wins.
+/// `slaSeconds`: how long the assignee has to act (contact, qualify or disqualify, or
+/// visit) before the lead is re-routed to `escalateTo` (the table's fallback when absent).
 public struct RoutingRule: Codable, Sendable, Equatable {
     public var ruleId: String
     public var priority: Int
     public var conditions: [LeadCondition]
     public var assignee: LeadAssignee
-    public init(ruleId: String, priority: Int, conditions: [LeadCondition], assignee: LeadAssignee) {
+    public var slaSeconds: Int?
+    public var escalateTo: LeadAssignee?
+    public init(ruleId: String, priority: Int, conditions: [LeadCondition], assignee: LeadAssignee, slaSeconds: Int? = nil, escalateTo: LeadAssignee? = nil) {
         self.ruleId = ruleId
         self.priority = priority
         self.conditions = conditions
         self.assignee = assignee
+        self.slaSeconds = slaSeconds
+        self.escalateTo = escalateTo
     }
 }
 
@@ -95,12 +101,106 @@ public struct RoutingRule: Codable, Sendable, Equatable {
 public struct SetLeadRules: Codable, Sendable, Equatable {
     public var scoring: [ScoringRule]
     public var routing: [RoutingRule]
-    /// Who gets a lead no rule matches.
+    /// Who gets a lead no rule matches, and the leads whose assignee did not act in time.
     public var fallback: LeadAssignee
-    public init(scoring: [ScoringRule], routing: [RoutingRule], fallback: LeadAssignee) {
+    /// The fallback's own time to act on a lead no rule matched (none when absent).
+    public var fallbackSlaSeconds: Int?
+    public init(scoring: [ScoringRule], routing: [RoutingRule], fallback: LeadAssignee, fallbackSlaSeconds: Int? = nil) {
         self.scoring = scoring
         self.routing = routing
         self.fallback = fallback
+        self.fallbackSlaSeconds = fallbackSlaSeconds
+    }
+}
+
+/// Where a lead stands: `new` until its assignee acts; `contacted`; `qualified` (a real
+/// need, worth a quote); `disqualified` (with a reason; final); `converted` (the person
+/// ordered; final).
+public enum LeadStatus: String, Codable, Sendable, CaseIterable {
+    case new, contacted, qualified, disqualified, converted
+}
+
+/// The assignee moves a lead on: contacted, qualified, or disqualified with a reason.
+public struct AdvanceLead: Codable, Sendable, Equatable {
+    public var leadId: String
+    public var status: LeadStatus
+    /// Who did it (the assignee's id, a staff member's name).
+    public var by: String
+    public var reason: String?
+    public init(leadId: String, status: LeadStatus, by: String, reason: String? = nil) {
+        self.leadId = leadId
+        self.status = status
+        self.by = by
+        self.reason = reason
+    }
+}
+
+/// A manager gives a lead to someone else; the new assignee gets the route's time to act.
+public struct ReassignLead: Codable, Sendable, Equatable {
+    public var leadId: String
+    public var assignee: LeadAssignee
+    public var by: String
+    public var reason: String?
+    public init(leadId: String, assignee: LeadAssignee, by: String, reason: String? = nil) {
+        self.leadId = leadId
+        self.assignee = assignee
+        self.by = by
+        self.reason = reason
+    }
+}
+
+public struct LeadAdvanced: Codable, Sendable, Equatable {
+    public var leadId: String
+    public var customerId: String
+    public var from: LeadStatus
+    public var to: LeadStatus
+    public var by: String
+    public var reason: String?
+    public var at: Date
+    public init(leadId: String, customerId: String, from: LeadStatus, to: LeadStatus, by: String, reason: String?, at: Date) {
+        self.leadId = leadId
+        self.customerId = customerId
+        self.from = from
+        self.to = to
+        self.by = by
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// The lead changed hands: `sla-missed` (its assignee did not act in time: the timer gave
+/// it to the route's escalation) or `manual` (`ReassignLead`). Notifications tell both:
+/// the new assignee gets the lead, the previous one is told it went.
+public struct LeadReassigned: Codable, Sendable, Equatable {
+    public var leadId: String
+    public var customerId: String
+    public var from: LeadAssignee
+    public var to: LeadAssignee
+    public var reason: String
+    public var by: String?
+    public var note: String?
+    /// When the new assignee must have acted (nil: no time limit).
+    public var dueAt: Date?
+    public var score: Int
+    public var sourceChannel: String
+    public var contactName: String?
+    public var company: String?
+    public var need: String
+    public init(leadId: String, customerId: String, from: LeadAssignee, to: LeadAssignee, reason: String, by: String?, note: String?, dueAt: Date?,
+                score: Int, sourceChannel: String, contactName: String?, company: String?, need: String) {
+        self.leadId = leadId
+        self.customerId = customerId
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.by = by
+        self.note = note
+        self.dueAt = dueAt
+        self.score = score
+        self.sourceChannel = sourceChannel
+        self.contactName = contactName
+        self.company = company
+        self.need = need
     }
 }
 
@@ -142,8 +242,10 @@ public struct LeadRouted: Codable, Sendable, Equatable {
     public var contactName: String?
     public var company: String?
     public var need: String
+    /// When the assignee must have acted before the lead is re-routed (nil: no time limit).
+    public var dueAt: Date?
     public init(leadId: String, customerId: String, score: Int, assignee: LeadAssignee, ruleId: String?, explanation: [String],
-                sourceChannel: String, contactName: String?, company: String?, need: String) {
+                sourceChannel: String, contactName: String?, company: String?, need: String, dueAt: Date? = nil) {
         self.leadId = leadId
         self.customerId = customerId
         self.score = score
@@ -154,6 +256,7 @@ public struct LeadRouted: Codable, Sendable, Equatable {
         self.contactName = contactName
         self.company = company
         self.need = need
+        self.dueAt = dueAt
     }
 }
 

@@ -87,6 +87,20 @@ enum CustomersRoutes {
             for customer in Set(leads.map(\.customerId)) { try await context.recordPersonalDataAccess(customer: customer, action: "leads") }
             return Response.json(leads)
         }
+        router.get("/lead-queues/:kind/:id", requires: .leadsRead) { _, context in
+            // An assignee's work list: their open leads, the most urgent first, with each
+            // one's age and time left to act.
+            guard let kind = LeadAssignee.Kind(rawValue: try context.parameters.require("kind")) else {
+                throw ProblemDetails(status: .notFound, title: "Unknown assignee kind",
+                                     detail: "one of \(LeadAssignee.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let assignee = LeadAssignee(kind: kind, id: try context.parameters.require("id"))
+            let leads = try await database.withConnection { connection in
+                try await LeadRecords.leads(id: nil, assignee: assignee, queue: true, limit: 200, on: connection, logger: database.logger)
+            }
+            for customer in Set(leads.map(\.customerId)) { try await context.recordPersonalDataAccess(customer: customer, action: "lead-queue") }
+            return Response.json(leads)
+        }
         router.get("/leads/:id", requires: .leadsRead) { _, context in
             let id = try context.parameters.require("id")
             let found = try await database.withConnection { connection in

@@ -21,6 +21,8 @@ enum CustomersHandlers {
         handlers.command(CustomersType.submitLead, as: SubmitLead.self, service: .customers, LeadHandlers.submit)
         handlers.command(CustomersType.setLeadRules, as: SetLeadRules.self, service: .customers, LeadHandlers.setRules)
         handlers.command(CustomersType.recordLeadVisit, as: RecordLeadVisit.self, service: .customers, LeadHandlers.recordVisit)
+        handlers.command(CustomersType.advanceLead, as: AdvanceLead.self, service: .customers, LeadHandlers.advance)
+        handlers.command(CustomersType.reassignLead, as: ReassignLead.self, service: .customers, LeadHandlers.reassign)
         handlers.command(CustomersType.defineSegment, as: DefineSegment.self, service: .customers, SegmentHandlers.define)
         handlers.command(CustomersType.interactionRecorded, as: InteractionRecorded.self, service: .customers, EngagementHandlers.interaction)
 

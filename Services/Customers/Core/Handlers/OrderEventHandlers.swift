@@ -21,8 +21,8 @@ enum OrderEventHandlers {
             fulfilment: order.fulfilment.mode.rawValue, on: context.connection, logger: context.logger)
         try await SegmentHandlers.reevaluate(customer, emitter: emitter)
         let converted = try await context.connection.run("""
-            UPDATE leads SET status = 'converted', converted_order = \(order.orderId), converted_at = now()
-            WHERE customer_id = \(customer) AND status = 'open' RETURNING lead_id
+            UPDATE leads SET status = 'converted', converted_order = \(order.orderId), converted_at = now(), status_changed_at = now(), due_at = NULL
+            WHERE customer_id = \(customer) AND status IN ('new', 'contacted', 'qualified') RETURNING lead_id
             """, logger: context.logger)
         for try await leadId in converted.decode(String.self) {
             try await emitter.emit(CustomersType.leadConverted, LeadConverted(leadId: leadId, customerId: customer.uuidString.lowercased(), orderId: order.orderId),

@@ -49,6 +49,9 @@ enum CommandCatalog {
         .make(CustomersType.eraseCustomer, as: EraseCustomer.self, .customers, scope: .customersErase, senders: .staff) { reference($0.customer) },
         .make(CustomersType.submitLead, as: SubmitLead.self, .customers, scope: .leadsWrite) { $0.leadId },
         .make(CustomersType.recordLeadVisit, as: RecordLeadVisit.self, .customers, scope: .leadsWrite) { $0.leadId },
+        // A lead's steps and its hands: the people who work it decide them.
+        .make(CustomersType.advanceLead, as: AdvanceLead.self, .customers, scope: .leadsWrite, senders: .staff) { $0.leadId },
+        .make(CustomersType.reassignLead, as: ReassignLead.self, .customers, scope: .leadsWrite, senders: .staff) { $0.leadId },
         .make(CustomersType.setLeadRules, as: SetLeadRules.self, .customers, scope: .leadsWrite, senders: .staff) { _ in "lead-rules" },
         .make(CustomersType.defineSegment, as: DefineSegment.self, .customers, scope: .promotionsWrite, senders: .staff) { $0.segmentId },
         .make(CustomersType.interactionRecorded, as: InteractionRecorded.self, .customers, topic: Topics.channelInteractions,

@@ -5,8 +5,9 @@ import OmniMessaging
 import OmniRuntime
 
 /// Customers' events: the recipients read model (names, languages, addresses, consents,
-/// preferences, merges, erasure) and the two lead messages (J1): an acknowledgement to
-/// the prospect, an alert to whoever the lead was routed to.
+/// preferences, merges, erasure) and the lead messages (J1): an acknowledgement to the
+/// prospect, an alert to whoever the lead was routed to; when it changes hands, the new
+/// assignee gets it and the previous one is told it went.
 struct CustomerTriggers: Sendable {
     let dispatch: MessageDispatch
 
@@ -43,6 +44,9 @@ struct CustomerTriggers: Sendable {
         handlers.on(CustomersType.leadRouted) { event, context in
             try await leadRouted(try event.decode(LeadRouted.self), event, context)
         }
+        handlers.on(CustomersType.leadReassigned) { event, context in
+            try await leadReassigned(try event.decode(LeadReassigned.self), event, context)
+        }
     }
 
     private static func keep(_ profile: CustomerProfile, _ context: HandlerContext) async throws {
@@ -76,5 +80,35 @@ struct CustomerTriggers: Sendable {
         try await dispatch.dispatch(MessageRequest(trigger: "lead-routed", template: "lead-assigned", customerId: nil, transactional: true,
                                                    dedupeKey: "lead-routed/\(lead.leadId)/lead-assigned", values: values, given: given),
                                     emitter: emitter)
+    }
+
+    private func leadReassigned(_ lead: LeadReassigned, _ event: CloudEvent, _ context: HandlerContext) async throws {
+        let emitter = OutboxEmitter(context, service: .notifications, cause: event)
+        let previous = try await AssigneeRecords.find(kind: lead.from.kind.rawValue, id: lead.from.id, on: context.connection, logger: context.logger)
+        let next = try await AssigneeRecords.find(kind: lead.to.kind.rawValue, id: lead.to.id, on: context.connection, logger: context.logger)
+        let lateReason = lead.reason == "sla-missed"
+        var values: [String: Any] = [
+            "leadId": lead.leadId, "company": lead.company ?? "", "need": lead.need, "contactName": lead.contactName ?? "", "score": lead.score,
+            "sourceChannel": lead.sourceChannel, "handedOver": true, "late": lateReason, "manual": !lateReason, "by": lead.by ?? "",
+            "note": lead.note ?? "", "previousName": previous?.name ?? lead.from.id, "nextName": next?.name ?? lead.to.id,
+        ]
+        values["assigneeName"] = next?.name ?? "Our team"
+        try await dispatch.dispatch(MessageRequest(trigger: "lead-reassigned", template: "lead-assigned", customerId: nil, transactional: true,
+                                                   dedupeKey: "lead-reassigned/\(event.id.uuidString.lowercased())/lead-assigned", values: values,
+                                                   given: Self.addresses(next)),
+                                    emitter: emitter)
+        values["assigneeName"] = previous?.name ?? lead.from.id
+        try await dispatch.dispatch(MessageRequest(trigger: "lead-reassigned", template: "lead-withdrawn", customerId: nil, transactional: true,
+                                                   dedupeKey: "lead-reassigned/\(event.id.uuidString.lowercased())/lead-withdrawn", values: values,
+                                                   given: Self.addresses(previous)),
+                                    emitter: emitter)
+    }
+
+    /// Staff, not a customer: straight to the assignee's own addresses.
+    private static func addresses(_ assignee: AssigneeRecords.Assignee?) -> [DeliveryRules.Medium: String] {
+        var given: [DeliveryRules.Medium: String] = [:]
+        given[.email] = assignee?.email
+        given[.sms] = assignee?.phone
+        return given
     }
 }
