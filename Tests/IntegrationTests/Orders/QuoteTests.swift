@@ -1,4 +1,5 @@
 import CatalogContracts
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import OrdersContracts
@@ -7,9 +8,9 @@ import Testing
 
 @Suite("Orders: B2B quotes (real processes)", .serialized)
 struct QuoteTests {
-    @Test("A field rep quotes a lead with a code; the price rises; the customer converts the quote on the web at the quoted price, once")
+    @Test("A field rep quotes a lead with a code; the price rises; the customer converts the quote on the web at the quoted price, once; the order is the lead's person's and converts the lead; a quote for an unknown lead is refused")
     func quoteToOrder() async throws {
-        let stack = try await OrdersFixtures.stack()
+        let stack = try await OrdersFixtures.stack([.orders, .catalog, .promotions, .customers])
         defer { Task { await stack.stop() } }
         let fixtures = OrdersFixtures()
         try await fixtures.load(into: stack, stock: [fixtures.catalog.warehouse: 10])
@@ -17,9 +18,24 @@ struct QuoteTests {
                                     key: "fb15")
         try await fixtures.waitForReadModel(stack, rows: ["promotions": 1])
         let run = UUID().uuidString.prefix(6), quoteId = "q-\(run)"
+        // Ada's club filled the form at a fair: a lead, and her profile.
+        let lead = SubmitLead(leadId: "lead-\(run)", identifiers: [CustomerIdentifier(.email, "ada.\(run)@acme.example")], contactName: "Ada Lovelace",
+                              company: "Acme", need: "shoes for the club", postalCode: "59000", sourceChannel: "field")
+        let routed = try await stack.perform(CustomersType.submitLead, lead, key: lead.leadId, channel: "field", expecting: [CustomersType.leadRouted])
+            .payload(LeadRouted.self)
         let quote = CreateQuote(quoteId: quoteId, channel: "field", leadId: "lead-\(run)", lines: [OrderLineRequest(sku: fixtures.sku, quantity: 3)],
                                 promoCodes: ["fb15"], validUntil: Date().addingTimeInterval(86_400), contact: OrderContact(firstName: "Ada", email: "ada@acme.example"))
-        let issued = try await stack.perform(OrdersType.createQuote, quote, key: quoteId, channel: "field")
+        // Orders learns the lead from customers' events: a quote made right after may come before it.
+        var issued = try await stack.perform(OrdersType.createQuote, quote, key: quoteId, channel: "field")
+        for _ in 0..<50 where issued.type == OrdersType.commandRejected {
+            try await Task.sleep(for: .milliseconds(200))
+            issued = try await stack.perform(OrdersType.createQuote, quote, key: quoteId, channel: "field")
+        }
+        #expect(try issued.payload(QuoteEvent.self).quote.customerId == routed.customerId, "the lead's person's quote")
+        var stranger = quote
+        stranger.quoteId = "q-stranger-\(run)"
+        stranger.leadId = "lead-nobody-\(run)"
+        #expect(try await stack.perform(OrdersType.createQuote, stranger, key: stranger.quoteId).payload(CommandRejected.self).reasonCode == "unknown-lead")
         let quoted = try issued.payload(QuoteEvent.self).quote
         #expect(quoted.status == "open" && quoted.subtotalMinor == 3 * fixtures.price && quoted.discountMinor == 3 * fixtures.price * 15 / 100)
         #expect(try await stack.perform(OrdersType.createQuote, quote, key: quoteId).payload(QuoteEvent.self).quote == quoted, "a retry answers the same")
@@ -47,17 +63,28 @@ struct QuoteTests {
         let order = try confirmed.payload(OrderEvent.self).order
         #expect(order.lines.map(\.unitPriceMinor) == [fixtures.price], "the quoted price, not today's")
         #expect(order.totalMinor == quoted.totalMinor)
+        #expect(order.customerId == routed.customerId, "on the lead's person's history")
+
+        // Her order converts the lead, and her journey has the channel it converted on.
+        let leadConverted = try await stack.watcher.first(CustomersType.leadConverted) { try $0.payload(LeadConverted.self).leadId == lead.leadId }
+        #expect(try leadConverted.payload(LeadConverted.self) == LeadConverted(leadId: lead.leadId, customerId: routed.customerId, orderId: orderId))
+        struct Lead: Decodable { var status: String; var convertedOrder: String? }
+        let after = try await stack.poll("/leads/\(lead.leadId)", as: Lead.self, from: .customers) { $0.status == "converted" }
+        #expect(after.convertedOrder == orderId)
+        struct Journey: Decodable { var entryChannel: String?; var firstPurchaseChannel: String? }
+        let journey = try await stack.poll("/customers/\(routed.customerId)/journey", as: Journey.self, from: .customers) { $0.firstPurchaseChannel != nil }
+        #expect(journey.entryChannel == "field" && journey.firstPurchaseChannel == "web", "\(journey)")
 
         var twice = convert
         twice.orderId = "ord-q2-\(run)"
         #expect(try await stack.perform(OrdersType.convertQuote, twice, key: quoteId).payload(CommandRejected.self).reasonCode == "quote-converted")
         struct View: Decodable { var status: String; var orderId: String? }
-        let view: View = try await stack.getJSON("/quotes/\(quoteId)")
+        let view: View = try await stack.getJSON("/quotes/\(quoteId)", from: .orders)
         #expect(view.status == "converted" && view.orderId == orderId)
         var unknown = convert
         unknown.quoteId = "q-none-\(run)"
         #expect(try await stack.perform(OrdersType.convertQuote, unknown, key: unknown.quoteId).payload(CommandRejected.self).reasonCode == "unknown-quote")
-        let (status, body) = try await stack.http.get("/quotes/q-none-\(run)")
+        let (status, body) = try await stack.http(.orders).get("/quotes/q-none-\(run)")
         #expect(status == 404 && body.contains("\"status\":404"), "\(body)")
     }
 

@@ -72,6 +72,9 @@ enum OrdersHandlers {
         handlers.on(CustomersType.customerErased) { event, context in
             try await CustomerEventHandlers.erased(try event.decode(CustomerErased.self), context)
         }
+        handlers.on(CustomersType.leadRouted) { event, context in
+            try await CustomerEventHandlers.leadRouted(try event.decode(LeadRouted.self), context)
+        }
         return handlers
     }
 }

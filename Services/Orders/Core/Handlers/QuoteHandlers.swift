@@ -36,7 +36,15 @@ enum QuoteHandlers {
         if let refused = discounted.refusedCodes.first {
             throw Rejection("code-refused", "\(refused.code) cannot be used on this quote (\(refused.reason))")
         }
-        let quote = QuoteSnapshot(quoteId: command.quoteId, status: "open", channel: channel.rawValue, customerId: command.customerId, leadId: command.leadId,
+        // A quote for a lead is its person's: its order converts the lead and lands on their history.
+        var customerId = command.customerId
+        if customerId == nil, let leadId = command.leadId {
+            guard let owner = try await QuoteRecords.customer(ofLead: leadId, on: connection, logger: logger) else {
+                throw Rejection("unknown-lead", "no lead \(leadId) was routed (submit it first; retry if it was just submitted)")
+            }
+            customerId = owner
+        }
+        let quote = QuoteSnapshot(quoteId: command.quoteId, status: "open", channel: channel.rawValue, customerId: customerId, leadId: command.leadId,
                                   currency: priced.currency, lines: discounted.lines, promoCodes: codes, subtotalMinor: priced.subtotalMinor,
                                   discountMinor: discounted.discountMinor, totalMinor: priced.subtotalMinor - discounted.discountMinor,
                                   validUntil: command.validUntil, contact: command.contact, note: command.note, orderId: nil)

@@ -15,6 +15,12 @@ enum QuoteRecords {
         try await one("SELECT snapshot::text FROM quotes WHERE quote_id = \(quoteId)", on: connection, logger: logger)
     }
 
+    /// Whose the lead is (customers' `LeadRouted`), if orders heard of it.
+    static func customer(ofLead leadId: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        try await connection.run("SELECT customer_id FROM lead_customers WHERE lead_id = \(leadId)", logger: logger)
+            .decode(String.self).first { _ in true }
+    }
+
     static func save(_ quote: QuoteSnapshot, on connection: PostgresConnection, logger: Logger) async throws {
         let snapshot = String(decoding: try JSONCoding.encoder.encode(quote), as: UTF8.self)
         try await connection.run("""
