@@ -58,10 +58,14 @@ public struct CartUpdated: Codable, Sendable, Equatable {
     public var ownerId: String
     public var lines: [CartLine]
     public var channel: String?
-    public init(ownerId: String, lines: [CartLine], channel: String?) {
+    /// The order that checked the cart out (its lines then empty), so every read model of
+    /// open carts closes it.
+    public var checkedOutOrder: String?
+    public init(ownerId: String, lines: [CartLine], channel: String?, checkedOutOrder: String? = nil) {
         self.ownerId = ownerId
         self.lines = lines
         self.channel = channel
+        self.checkedOutOrder = checkedOutOrder
     }
 }
 

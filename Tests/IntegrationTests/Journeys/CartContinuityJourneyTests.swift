@@ -6,7 +6,7 @@ import Testing
 extension Journeys {
     @Suite("J5 — Cart continuity")
     struct CartContinuity {
-        @Test("J5: items put in the cart anonymously on the mobile site are in the app after login (merged with what was there), on the associate's tablet in store, and checked out there; the cart is then empty everywhere")
+        @Test("J5: items put in the cart anonymously on the mobile site are in the app after login (merged with what was there), on the associate's tablet in store, and checked out there; the cart is then empty everywhere, the 360 view included")
         func cartContinuity() async throws {
             let omni = try await JourneyStack()
             defer { Task { await omni.stop() } }
@@ -32,6 +32,9 @@ extension Journeys {
             let merged = try await omni.perform(OrdersType.attachCart, AttachCart(anonymousId: session, customerId: ines), key: ines, channel: "app",
                                                 expecting: [OrdersType.cartsMerged, OrdersType.commandRejected]).payload(CartsMerged.self)
             #expect(merged.ownerId == ines && merged.mergedOwnerIds == [session])
+            // Her 360 view has one open cart (hers, with both devices' items): the session's is gone.
+            let before = try await omni.view(ines) { $0.openCarts.count == 1 && $0.openCarts.first?.lines.count == 2 }
+            #expect(before.openCarts.map(\.ownerId) == [ines], "\(before.openCarts)")
             let inApp = try await cart(ines, on: "app")
             #expect(units(inApp) == [shop.shoe: 1, shop.socks: 2] && inApp.subtotalMinor == shop.shoePrice + 2 * shop.socksPrice, "\(inApp)")
             #expect(try await cart(session, on: "web").lines.isEmpty, "the anonymous cart is folded into hers")
@@ -57,6 +60,10 @@ extension Journeys {
                 let after = try await omni.poll("/carts/\(ines)?channel=\(channel)&store=\(shop.store)", as: Read.Cart.self, from: .orders) { $0.itemCount == 0 }
                 #expect(after.lines.isEmpty, "\(channel): \(after)")
             }
+            // And the 360 view every team reads no longer lists it among her open carts.
+            let view = try await omni.view(ines) { $0.openCarts.isEmpty }
+            #expect(view.openCarts.isEmpty, "checked out, no longer open: \(view.openCarts)")
+            #expect(view.recentOrders.map(\.orderId).contains(order.orderId))
         }
     }
 }

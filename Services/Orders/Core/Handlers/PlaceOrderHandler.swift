@@ -67,8 +67,10 @@ enum PlaceOrderHandler {
         // The lines: given, or the owner's cart checked out.
         var requested = command.lines ?? []
         let cartOwner = requested.isEmpty ? (command.cartOwnerId ?? command.customerId) : nil
+        var checkedOut: String?
         if let cartOwner, let cart = try await CartRecords.find(cartOwner, on: connection, logger: logger) {
             requested = cart.cart.lines.map { OrderLineRequest(sku: $0.sku, quantity: $0.quantity) }
+            if !requested.isEmpty { checkedOut = cartOwner }
         }
         var fulfilment = command.fulfilment
         if fulfilment.mode == .inStore, fulfilment.storeId == nil { fulfilment.storeId = command.storeId }
@@ -99,6 +101,11 @@ enum PlaceOrderHandler {
         try await OrderRecords.insert(order, on: connection, logger: logger)
         if let cartOwner { try await CartRecords.close(cartOwner, mergedInto: nil, checkedOutOrder: order.orderId, on: connection, logger: logger) }
         try await emitter.event(OrdersType.orderPlaced, OrderEvent(order: order.snapshot), orderId: order.orderId)
+        // The cart it took is empty now: said, so every read model of open carts closes it.
+        if let checkedOut {
+            try await emitter.event(OrdersType.cartUpdated, CartUpdated(ownerId: checkedOut, lines: [], channel: channel.rawValue, checkedOutOrder: order.orderId),
+                                    orderId: checkedOut)
+        }
         // Crash tests: killed with the order written but not committed.
         FaultPoints.hit("orders.place-order")
         return true
