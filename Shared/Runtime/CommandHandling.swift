@@ -27,18 +27,20 @@ public struct CommandContext: Sendable {
     /// The same for work that no command caused (a timer, a poller): `correlation` ties it
     /// to its journey.
     public static func emit(_ type: String, _ payload: some Encodable, subject: String, key: String? = nil, service: ServiceName,
-                            cause: CloudEvent?, correlation: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+                            cause: CloudEvent?, correlation: String? = nil, causation: String? = nil, on connection: PostgresConnection,
+                            logger: Logger) async throws {
         try await emit(type, json: Array(try JSONCoding.encoder.encode(payload)), subject: subject, key: key, service: service, cause: cause,
-                       correlation: correlation, on: connection, logger: logger)
+                       correlation: correlation, causation: causation, on: connection, logger: logger)
     }
 
     private static func emit(_ type: String, json data: [UInt8], subject: String, key: String?, service: ServiceName,
-                             cause: CloudEvent?, correlation: String? = nil, on connection: PostgresConnection, logger: Logger) async throws {
+                             cause: CloudEvent?, correlation: String? = nil, causation: String? = nil, on connection: PostgresConnection,
+                             logger: Logger) async throws {
         let source = "/services/\(service.rawValue)"
         let event = if let cause {
             CloudEvent(type: type, source: source, subject: subject, data: data, causedBy: cause)
         } else {
-            CloudEvent(type: type, source: source, subject: subject, correlationID: correlation, data: data)
+            CloudEvent(type: type, source: source, subject: subject, correlationID: correlation, causationID: causation, data: data)
         }
         try await Outbox.append(event, topic: Topics.events(service), key: key ?? subject, on: connection, logger: logger)
     }

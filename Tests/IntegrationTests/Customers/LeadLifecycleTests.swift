@@ -104,14 +104,18 @@ struct LeadLifecycleTests {
         }
         #expect(try await stack.perform(CustomersType.setLeadRules, Self.rules(tag, slaSeconds: 3), key: "lead-rules").type == CustomersType.leadRulesChanged)
         let late = "lead-late-\(tag)", handled = "lead-handled-\(tag)"
-        _ = try await stack.perform(CustomersType.submitLead, Self.lead(late, tag), key: late, expecting: [CustomersType.leadRouted])
+        let routedLate = try await stack.perform(CustomersType.submitLead, Self.lead(late, tag), key: late, expecting: [CustomersType.leadRouted])
         _ = try await stack.perform(CustomersType.submitLead, Self.lead(handled, tag), key: handled, expecting: [CustomersType.leadRouted])
         #expect(try await stack.perform(CustomersType.advanceLead, AdvanceLead(leadId: handled, status: .contacted, by: "rep-\(tag)"), key: handled).type
                 == CustomersType.leadAdvanced)
 
-        let reassigned = try await stack.watcher.first(CustomersType.leadReassigned, timeout: .seconds(30)) {
+        let reassignedEvent = try await stack.watcher.first(CustomersType.leadReassigned, timeout: .seconds(30)) {
             try $0.payload(LeadReassigned.self).leadId == late
-        }.payload(LeadReassigned.self)
+        }
+        let reassigned = try reassignedEvent.payload(LeadReassigned.self)
+        // Re-routed by the timer, yet in the journey: caused by the SubmitLead that gave it to the rep.
+        #expect(reassignedEvent.causationID == routedLate.causationID && reassignedEvent.correlationID == routedLate.correlationID
+                && reassignedEvent.causationID != nil)
         #expect(reassigned.reason == "sla-missed" && reassigned.from.id == "rep-\(tag)" && reassigned.to == LeadAssignee(kind: .telesales, id: "team-\(tag)"))
         #expect(reassigned.dueAt == nil && reassigned.by == nil)
         let now = try await stack.getJSON("/leads/\(late)", as: Lead.self)
@@ -121,6 +125,11 @@ struct LeadLifecycleTests {
         #expect(toTeam.contains("handed to you") && toTeam.contains("did not act on it in time") && toTeam.contains("Hugo"), "\(toTeam)")
         let toRep = try await smtp.waitForMessage { $0.contains("To: <rep-\(tag)@omni.example>") && $0.contains("went to") }
         #expect(toRep.contains(late) && toRep.contains("Nord team") && toRep.contains("not acted on within its time"), "\(toRep)")
+        // The delivery worker's NotificationSent keeps the chain: caused by the LeadReassigned that queued it.
+        let sent = try await stack.watcher.first(NotificationsType.notificationSent) {
+            try $0.payload(NotificationEvent.self).template == "lead-withdrawn" && $0.causationID == reassignedEvent.id.uuidString.lowercased()
+        }
+        #expect(sent.correlationID == routedLate.correlationID)
 
         try await Task.sleep(for: .seconds(2))
         #expect(try await stack.getJSON("/leads/\(handled)", as: Lead.self).assignee.id == "rep-\(tag)", "acted on in time: it stays")

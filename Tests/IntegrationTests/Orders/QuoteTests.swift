@@ -97,9 +97,12 @@ struct QuoteTests {
         let quoteId = "q-exp-\(UUID().uuidString.prefix(6))"
         let quote = CreateQuote(quoteId: quoteId, channel: "telesales", customerId: "cust-b2b", lines: [OrderLineRequest(sku: fixtures.sku, quantity: 1)],
                                 validUntil: Date().addingTimeInterval(3))
-        #expect(try await stack.perform(OrdersType.createQuote, quote, key: quoteId).type == OrdersType.quoteIssued)
+        let issued = try await stack.perform(OrdersType.createQuote, quote, key: quoteId)
+        #expect(issued.type == OrdersType.quoteIssued)
         let expired = try await stack.watcher.first(OrdersType.quoteExpired, timeout: .seconds(20)) { try $0.payload(QuoteEvent.self).quote.quoteId == quoteId }
         #expect(try expired.payload(QuoteEvent.self).quote.status == "expired")
+        #expect(expired.causationID == issued.causationID && expired.correlationID == issued.correlationID && expired.causationID != nil,
+                "expired by the timer, caused by the CreateQuote that issued it")
         let late = ConvertQuote(quoteId: quoteId, orderId: "ord-late", channel: "app", fulfilment: OrderFulfilment(mode: .pickup, storeId: fixtures.store),
                                 paymentReference: "psp")
         #expect(try await stack.perform(OrdersType.convertQuote, late, key: quoteId).payload(CommandRejected.self).reasonCode == "quote-expired")

@@ -57,13 +57,16 @@ struct SagaOwnershipTests {
         #expect(try forged.payload(CommandRejected.self).reasonCode == "not-saga-owner")
 
         // An order's saga holds the code's one use, then is never heard of again.
-        #expect(try await apply("ord-lost-\(tag)").type == PromotionsType.promotionsApplied)
+        let held = try await apply("ord-lost-\(tag)")
+        #expect(held.type == PromotionsType.promotionsApplied)
         #expect(try await apply("ord-next-\(tag)").type == PromotionsType.promotionsRejected, "the one use is held")
         let expired = try await stack.watcher.first(PromotionsType.redemptionsReleased, timeout: .seconds(20)) {
             try $0.payload(RedemptionsReleased.self).orderId == "ord-lost-\(tag)"
         }
         let released = try expired.payload(RedemptionsReleased.self)
         #expect(released.reason == "hold-expired" && released.redemptions == 1)
+        #expect(expired.causationID == held.causationID && expired.correlationID == held.correlationID && expired.causationID != nil,
+                "released by the timer, caused by the ApplyPromotions that held it")
         #expect(try await apply("ord-after-\(tag)").type == PromotionsType.promotionsApplied, "the use was given back")
     }
 }

@@ -37,7 +37,8 @@ final class ReservationExpiry: Service, Sendable {
         return try await database.withTransaction { connection in
             let expired = try await ReservationRecords.lockExpired(limit: limit, on: connection, logger: logger)
             for held in expired {
-                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .catalog, correlation: held.orderId)
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .catalog, correlation: held.correlationId ?? held.orderId,
+                                            causation: held.causeId)
                 try await ReservationHandlers.release(held, reason: "expired", emitter: emitter)
             }
             if !expired.isEmpty { logger.info("reservations expired", metadata: ["count": "\(expired.count)"]) }

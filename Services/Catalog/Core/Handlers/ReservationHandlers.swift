@@ -66,7 +66,7 @@ enum ReservationHandlers {
         let expiresAt = Date().addingTimeInterval(Double(hold.components.seconds))
         switch Sourcing.source(lines, from: offers, destination: command.fulfilment.destination) {
         case .shortfall(let shortfall):
-            try await ReservationRecords.insert(command, status: "failed", expiresAt: expiresAt, allocations: [], on: connection, logger: logger)
+            try await ReservationRecords.insert(command, status: "failed", expiresAt: expiresAt, allocations: [], cause: context.command, on: connection, logger: logger)
             let detail = shortfall.map { "\($0.sku): \($0.requested) requested, \($0.available) available" }.joined(separator: "; ")
             try await context.emit(CatalogType.stockReservationFailed, StockReservationFailed(
                 reservationId: command.reservationId, orderId: command.orderId, reasonCode: "insufficient-stock",
@@ -77,7 +77,7 @@ enum ReservationHandlers {
                 guard let next = changes[key].reserving(allocation.quantity) else { preconditionFailure("sourcing allocated more than available") }
                 changes.set(key, next)
             }
-            try await ReservationRecords.insert(command, status: "held", expiresAt: expiresAt, allocations: allocations, on: connection, logger: logger)
+            try await ReservationRecords.insert(command, status: "held", expiresAt: expiresAt, allocations: allocations, cause: context.command, on: connection, logger: logger)
             // The outcome first, then the availability it moved.
             try await context.emit(CatalogType.stockReserved, StockReserved(
                 reservationId: command.reservationId, orderId: command.orderId, channel: command.channel, fulfilment: command.fulfilment,

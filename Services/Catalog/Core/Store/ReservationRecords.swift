@@ -15,6 +15,9 @@ enum ReservationRecords {
         var reservationId: String
         var orderId: String
         var allocations: [Allocation]
+        /// The ReserveStock command that made it, and its journey.
+        var causeId: String? = nil
+        var correlationId: String? = nil
     }
 
     /// What a `ReserveStock` asks first, in one round trip: the reservation if it exists
@@ -52,16 +55,17 @@ enum ReservationRecords {
         return allocations
     }
 
-    static func insert(_ command: ReserveStock, status: String, expiresAt: Date, allocations: [Allocation],
+    static func insert(_ command: ReserveStock, status: String, expiresAt: Date, allocations: [Allocation], cause: CloudEvent,
                        on connection: PostgresConnection, logger: Logger) async throws {
+        let causeId = cause.id.uuidString.lowercased(), correlationId = cause.correlationID ?? causeId
         let fulfilment = String(decoding: try JSONCoding.encoder.encode(command.fulfilment), as: UTF8.self)
         let closedAt: Date? = status == "held" ? nil : Date()
         // The reservation and its allocations in one statement.
         try await connection.run("""
             WITH reservation AS (
-                INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason)
+                INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason, cause_id, correlation_id)
                 VALUES (\(command.reservationId), \(command.orderId), \(command.channel), \(fulfilment)::jsonb, \(status), \(expiresAt), \(closedAt),
-                        \(status == "failed" ? "insufficient-stock" : nil))
+                        \(status == "failed" ? "insufficient-stock" : nil), \(causeId), \(correlationId))
                 RETURNING reservation_id)
             INSERT INTO reservation_allocations (reservation_id, sku, location_id, quantity)
             SELECT reservation.reservation_id, a.sku, a.location_id, a.quantity
@@ -89,12 +93,12 @@ enum ReservationRecords {
     /// Held reservations whose hold ran out, locked for this poller only.
     static func lockExpired(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Held] {
         let rows = try await connection.run("""
-            SELECT reservation_id, order_id FROM reservations WHERE status = 'held' AND expires_at <= now()
+            SELECT reservation_id, order_id, cause_id, correlation_id FROM reservations WHERE status = 'held' AND expires_at <= now()
             ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """, logger: logger)
         var held: [Held] = []
-        for try await (id, orderId) in rows.decode((String, String).self) {
-            held.append(Held(reservationId: id, orderId: orderId, allocations: []))
+        for try await (id, orderId, cause, correlation) in rows.decode((String, String, String?, String?).self) {
+            held.append(Held(reservationId: id, orderId: orderId, allocations: [], causeId: cause, correlationId: correlation))
         }
         for index in held.indices {
             held[index].allocations = try await allocations(held[index].reservationId, on: connection, logger: logger)

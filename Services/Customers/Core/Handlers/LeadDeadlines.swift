@@ -46,8 +46,9 @@ final class LeadDeadlines: Service, Sendable {
             let late = try await LeadRecords.lockOverdue(limit: limit, on: connection, logger: logger)
             for lead in late {
                 guard let target = lead.escalateTo else { continue }
-                try await LeadRecords.assign(lead.leadId, to: target, due: nil, escalateTo: nil, on: connection, logger: logger)
-                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .customers, correlation: lead.leadId)
+                try await LeadRecords.assign(lead.leadId, to: target, due: nil, escalateTo: nil, cause: nil, on: connection, logger: logger)
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .customers, correlation: lead.correlationId ?? lead.leadId,
+                                            causation: lead.causeId)
                 try await emitter.emit(CustomersType.leadReassigned, LeadReassigned(lead, to: target, reason: "sla-missed", by: nil, note: nil, due: nil),
                                        subject: lead.customer.uuidString.lowercased())
             }

@@ -28,7 +28,7 @@ enum LeadHandlers {
         let route = LeadLifecycle.route(of: decision, rules: rules)
         let due = LeadLifecycle.due(from: context.command.time, slaSeconds: route.slaSeconds)
         try await LeadRecords.insert(lead, customer: customer, decision: decision, route: route, due: due, rulesVersion: version,
-                                     on: context.connection, logger: context.logger)
+                                     cause: context.command, on: context.connection, logger: context.logger)
         let subject = customer.uuidString.lowercased()
         try await context.emit(CustomersType.leadRouted, LeadRouted(
             leadId: lead.leadId, customerId: subject, score: decision.score, assignee: decision.assignee, ruleId: decision.ruleId,
@@ -97,7 +97,8 @@ enum LeadHandlers {
         guard command.assignee != lead.assignee else { throw Rejection("same-assignee", "lead \(lead.leadId) is already \(command.assignee.id)'s") }
         let due = lead.status == .new ? LeadLifecycle.due(from: context.command.time, slaSeconds: lead.slaSeconds) : nil
         let escalateTo = lead.escalateTo == command.assignee ? nil : lead.escalateTo
-        try await LeadRecords.assign(lead.leadId, to: command.assignee, due: due, escalateTo: escalateTo, on: context.connection, logger: context.logger)
+        try await LeadRecords.assign(lead.leadId, to: command.assignee, due: due, escalateTo: escalateTo, cause: context.command,
+                                     on: context.connection, logger: context.logger)
         try await context.emit(CustomersType.leadReassigned, LeadReassigned(lead, to: command.assignee, reason: "manual", by: command.by,
                                                                             note: command.reason.map { String($0.prefix(500)) }, due: due),
                                subject: lead.customer.uuidString.lowercased())

@@ -29,15 +29,16 @@ enum LeadRecords {
     }
 
     static func insert(_ lead: SubmitLead, customer: UUID, decision: LeadRules.Decision, route: LeadLifecycle.Route, due: Date?, rulesVersion: Int,
-                       on connection: PostgresConnection, logger: Logger) async throws {
+                       cause: CloudEvent, on connection: PostgresConnection, logger: Logger) async throws {
+        let causeId = cause.id.uuidString.lowercased(), correlationId = cause.correlationID ?? causeId
         let submitted = String(decoding: try JSONCoding.encoder.encode(lead), as: UTF8.self)
         let explanation = String(decoding: try JSONCoding.encoder.encode(decision.explanation), as: UTF8.self)
         try await connection.run("""
             INSERT INTO leads (lead_id, customer_id, submitted, score, assignee_kind, assignee_id, rule_id, rules_version, explanation, source_channel,
-                               sla_seconds, due_at, escalate_kind, escalate_id)
+                               sla_seconds, due_at, escalate_kind, escalate_id, cause_id, correlation_id)
             VALUES (\(lead.leadId), \(customer), \(submitted)::jsonb, \(decision.score), \(decision.assignee.kind.rawValue), \(decision.assignee.id),
                     \(decision.ruleId), \(rulesVersion), \(explanation)::jsonb, \(lead.sourceChannel), \(route.slaSeconds), \(due),
-                    \(route.escalateTo?.kind.rawValue), \(route.escalateTo?.id))
+                    \(route.escalateTo?.kind.rawValue), \(route.escalateTo?.id), \(causeId), \(correlationId))
             """, logger: logger)
     }
 
@@ -54,22 +55,25 @@ enum LeadRecords {
         var contactName: String?
         var company: String?
         var need: String
+        /// The message that last gave it to its assignee, and its journey.
+        var causeId: String?
+        var correlationId: String?
     }
 
     private static let openLeadColumns = """
         lead_id, customer_id, status, assignee_kind, assignee_id, score, source_channel, sla_seconds, escalate_kind, escalate_id,
-        submitted->>'contactName', submitted->>'company', COALESCE(submitted->>'need', '')
+        submitted->>'contactName', submitted->>'company', COALESCE(submitted->>'need', ''), cause_id, correlation_id
         """
 
     private static func openLeads(_ rows: PostgresRows) async throws -> [OpenLead] {
         var leads: [OpenLead] = []
-        for try await (id, customer, status, kind, assigneeId, score, source, sla, escalateKind, escalateId, name, company, need)
-            in rows.decode((String, UUID, String, String, String, Int, String, Int?, String?, String?, String?, String?, String).self) {
+        for try await (id, customer, status, kind, assigneeId, score, source, sla, escalateKind, escalateId, name, company, need, cause, correlation)
+            in rows.decode((String, UUID, String, String, String, Int, String, Int?, String?, String?, String?, String?, String, String?, String?).self) {
             leads.append(OpenLead(
                 leadId: id, customer: customer, status: LeadStatus(rawValue: status) ?? .new,
                 assignee: LeadAssignee(kind: LeadAssignee.Kind(rawValue: kind) ?? .agent, id: assigneeId), score: score, sourceChannel: source, slaSeconds: sla,
                 escalateTo: escalateKind.flatMap(LeadAssignee.Kind.init(rawValue:)).flatMap { kind in escalateId.map { LeadAssignee(kind: kind, id: $0) } },
-                contactName: name, company: company, need: need))
+                contactName: name, company: company, need: need, causeId: cause, correlationId: correlation))
         }
         return leads
     }
@@ -95,11 +99,13 @@ enum LeadRecords {
     }
 
     /// Gives the lead to `assignee`, who must act by `due`; `escalateTo` is where it goes if not.
-    static func assign(_ leadId: String, to assignee: LeadAssignee, due: Date?, escalateTo: LeadAssignee?,
+    static func assign(_ leadId: String, to assignee: LeadAssignee, due: Date?, escalateTo: LeadAssignee?, cause: CloudEvent?,
                        on connection: PostgresConnection, logger: Logger) async throws {
+        let causeId = cause?.id.uuidString.lowercased(), correlationId = cause.map { $0.correlationID ?? $0.id.uuidString.lowercased() }
         try await connection.run("""
             UPDATE leads SET assignee_kind = \(assignee.kind.rawValue), assignee_id = \(assignee.id), assigned_at = now(), due_at = \(due),
-                escalate_kind = \(escalateTo?.kind.rawValue), escalate_id = \(escalateTo?.id), reassignments = reassignments + 1
+                escalate_kind = \(escalateTo?.kind.rawValue), escalate_id = \(escalateTo?.id), reassignments = reassignments + 1,
+                cause_id = COALESCE(\(causeId), cause_id), correlation_id = COALESCE(\(correlationId), correlation_id)
             WHERE lead_id = \(leadId)
             """, logger: logger)
     }

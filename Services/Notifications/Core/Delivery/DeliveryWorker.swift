@@ -99,7 +99,7 @@ final class DeliveryWorker: Service, Sendable {
                 var event = message.event
                 event.reason = outcome.reason
                 let emitter = OutboxEmitter(connection: connection, logger: logger, service: .notifications,
-                                            correlation: message.correlation ?? event.messageId)
+                                            correlation: message.correlation ?? event.messageId, causation: message.causation)
                 let subject = event.customerId ?? event.messageId
                 switch outcome.status {
                 case "sent": try await emitter.emit(NotificationsType.notificationSent, event, subject: subject)
@@ -114,8 +114,9 @@ final class DeliveryWorker: Service, Sendable {
     func failAbandoned() async throws {
         let logger = self.logger, lease = Double(settings.lease.components.seconds)
         try await database.withTransaction { connection in
-            for (event, correlation) in try await MessageRecords.failAbandoned(lease: lease, on: connection, logger: logger) {
-                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: correlation ?? event.messageId)
+            for (event, correlation, causation) in try await MessageRecords.failAbandoned(lease: lease, on: connection, logger: logger) {
+                try await OutboxEmitter(connection: connection, logger: logger, service: .notifications, correlation: correlation ?? event.messageId,
+                                        causation: causation)
                     .emit(NotificationsType.notificationFailed, event, subject: event.customerId ?? event.messageId)
                 logger.warning("message abandoned mid-send, not resent", metadata: ["message": "\(event.messageId)"])
             }

@@ -78,7 +78,8 @@ struct MessageDispatch: Sendable {
             if deferred { event.reason = "quiet-hours" }
             let inserted = try await MessageRecords.insert(MessageRecords.NewMessage(
                 event: event, dedupeKey: request.dedupeKey, address: address, subject: rendered.subject, body: rendered.body, status: "pending",
-                sendAt: sendAt, campaignId: request.campaignId, correlation: emitter.cause?.correlationID ?? emitter.correlation), on: connection, logger: logger)
+                sendAt: sendAt, campaignId: request.campaignId, correlation: emitter.correlationID, causation: emitter.causationID),
+                on: connection, logger: logger)
             FaultPoints.hit("notifications.dispatch")
             return inserted ? .queued(medium, deferred: deferred) : .duplicate
         }

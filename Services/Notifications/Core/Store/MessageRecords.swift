@@ -18,6 +18,8 @@ enum MessageRecords {
         var campaignId: String?
         /// The journey it belongs to (the cause's correlation id).
         var correlation: String?
+        /// The event that queued it.
+        var causation: String?
     }
 
     /// Inserts the message once per dedupe key; false when it exists already.
@@ -25,10 +27,10 @@ enum MessageRecords {
         let event = message.event
         let rows = try await connection.run("""
             INSERT INTO messages (message_id, dedupe_key, customer_id, trigger, template, locale, medium, address, subject, body, transactional, status,
-                                  reason, next_attempt_at, campaign_id, correlation_id)
+                                  reason, next_attempt_at, campaign_id, correlation_id, causation_id)
             VALUES (\(UUID(uuidString: event.messageId)!), \(message.dedupeKey), \(event.customerId), \(event.trigger), \(event.template), \(event.locale),
                     \(event.medium), \(message.address), \(message.subject), \(message.body), \(event.transactional), \(message.status), \(event.reason),
-                    COALESCE(\(message.sendAt), now()), \(message.campaignId), \(message.correlation))
+                    COALESCE(\(message.sendAt), now()), \(message.campaignId), \(message.correlation), \(message.causation))
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1
             """, logger: logger)
         for try await _ in rows { return true }
@@ -61,6 +63,7 @@ enum MessageRecords {
         /// Attempts including this one.
         var attempts: Int
         var correlation: String?
+        var causation: String?
     }
 
     /// Takes up to `limit` due messages for this replica and marks them `sending` (its own
@@ -71,13 +74,15 @@ enum MessageRecords {
             UPDATE messages SET status = 'sending', claimed_at = now(), attempts = attempts + 1
             WHERE message_id IN (SELECT message_id FROM messages WHERE status = 'pending' AND next_attempt_at <= now()
                                  ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-            RETURNING message_id, customer_id, trigger, template, locale, medium, transactional, address, subject, body, attempts, correlation_id
+            RETURNING message_id, customer_id, trigger, template, locale, medium, transactional, address, subject, body, attempts, correlation_id,
+                      causation_id
             """, logger: logger)
-        for try await (id, customer, trigger, template, locale, medium, transactional, address, subject, body, attempts, correlation)
-            in rows.decode((UUID, String?, String, String, String, String, Bool, String?, String?, String?, Int, String?).self) {
+        for try await (id, customer, trigger, template, locale, medium, transactional, address, subject, body, attempts, correlation, causation)
+            in rows.decode((UUID, String?, String, String, String, String, Bool, String?, String?, String?, Int, String?, String?).self) {
             claimed.append(Claimed(event: NotificationEvent(messageId: id.uuidString.lowercased(), customerId: customer, trigger: trigger, template: template,
                                                             locale: locale, medium: medium, transactional: transactional),
-                                   address: address ?? "", subject: subject ?? "", body: body ?? "", attempts: attempts, correlation: correlation))
+                                   address: address ?? "", subject: subject ?? "", body: body ?? "", attempts: attempts, correlation: correlation,
+                                   causation: causation))
         }
         return claimed
     }
@@ -111,17 +116,18 @@ enum MessageRecords {
 
     /// `sending` rows older than `lease`: the process died mid-send, so whether the provider
     /// took it is unknown. They fail rather than risk a second copy (at most once).
-    static func failAbandoned(lease: Double, on connection: PostgresConnection, logger: Logger) async throws -> [(NotificationEvent, String?)] {
-        var failed: [(NotificationEvent, String?)] = []
+    static func failAbandoned(lease: Double, on connection: PostgresConnection, logger: Logger) async throws
+        -> [(event: NotificationEvent, correlation: String?, causation: String?)] {
+        var failed: [(event: NotificationEvent, correlation: String?, causation: String?)] = []
         let rows = try await connection.run("""
             UPDATE messages SET status = 'failed', reason = 'outcome-unknown'
             WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => \(lease))
-            RETURNING message_id, customer_id, trigger, template, locale, medium, transactional, correlation_id
+            RETURNING message_id, customer_id, trigger, template, locale, medium, transactional, correlation_id, causation_id
             """, logger: logger)
-        for try await (id, customer, trigger, template, locale, medium, transactional, correlation)
-            in rows.decode((UUID, String?, String, String, String, String, Bool, String?).self) {
+        for try await (id, customer, trigger, template, locale, medium, transactional, correlation, causation)
+            in rows.decode((UUID, String?, String, String, String, String, Bool, String?, String?).self) {
             failed.append((NotificationEvent(messageId: id.uuidString.lowercased(), customerId: customer, trigger: trigger, template: template, locale: locale,
-                                             medium: medium, transactional: transactional, reason: "outcome-unknown"), correlation))
+                                             medium: medium, transactional: transactional, reason: "outcome-unknown"), correlation, causation))
         }
         return failed
     }

@@ -45,7 +45,13 @@ final class OrderTimers: Service, Sendable {
             let overdue = try await OrderRecords.lockOverdue(limit: limit, on: connection, logger: logger)
             for order in overdue {
                 logger.notice("saga step timed out", metadata: ["orderId": "\(order.orderId)", "step": "\(order.sagaStep.rawValue)"])
-                let emitter = OrdersEmitter(connection: connection, logger: logger, correlation: order.correlationId)
+                // Caused by the step's command that got no answer in time.
+                let pending = switch order.sagaStep {
+                case .applyingPromotions: order.promotionsCommandId
+                default: order.reserveCommandId
+                }
+                let emitter = OrdersEmitter(connection: connection, logger: logger, correlation: order.correlationId,
+                                            causation: (pending ?? order.reserveCommandId)?.uuidString.lowercased())
                 try await SagaExecutor.handle(.timedOut, order: order, emitter: emitter, policy: policy)
             }
             return overdue.count
@@ -87,7 +93,9 @@ final class OrderTimers: Service, Sendable {
             for var quote in expired {
                 quote.status = "expired"
                 try await QuoteRecords.save(quote, on: connection, logger: logger)
-                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .orders, correlation: "quote-\(quote.quoteId)")
+                let cause = try await QuoteRecords.cause(of: quote.quoteId, on: connection, logger: logger)
+                let emitter = OutboxEmitter(connection: connection, logger: logger, service: .orders, correlation: cause.correlation ?? "quote-\(quote.quoteId)",
+                                            causation: cause.id)
                 try await emitter.emit(OrdersType.quoteExpired, QuoteEvent(quote: quote), subject: quote.quoteId)
             }
             return expired.count

@@ -18,8 +18,8 @@ struct OrdersEmitter {
 
     init(_ context: HandlerContext, cause: CloudEvent) { outbox = OutboxEmitter(context, service: .orders, cause: cause) }
 
-    init(connection: PostgresConnection, logger: Logger, correlation: String?) {
-        outbox = OutboxEmitter(connection: connection, logger: logger, service: .orders, correlation: correlation)
+    init(connection: PostgresConnection, logger: Logger, correlation: String?, causation: String? = nil) {
+        outbox = OutboxEmitter(connection: connection, logger: logger, service: .orders, correlation: correlation, causation: causation)
     }
 
     func event(_ type: String, _ payload: some Encodable, orderId: String) async throws {

@@ -48,7 +48,7 @@ enum QuoteHandlers {
                                   currency: priced.currency, lines: discounted.lines, promoCodes: codes, subtotalMinor: priced.subtotalMinor,
                                   discountMinor: discounted.discountMinor, totalMinor: priced.subtotalMinor - discounted.discountMinor,
                                   validUntil: command.validUntil, contact: command.contact, note: command.note, orderId: nil)
-        try await QuoteRecords.save(quote, on: connection, logger: logger)
+        try await QuoteRecords.save(quote, cause: context.command, on: connection, logger: logger)
         try await context.emit(OrdersType.quoteIssued, QuoteEvent(quote: quote), subject: command.quoteId)
     }
 

@@ -15,17 +15,26 @@ enum QuoteRecords {
         try await one("SELECT snapshot::text FROM quotes WHERE quote_id = \(quoteId)", on: connection, logger: logger)
     }
 
+    /// What issued the quote, and its journey.
+    static func cause(of quoteId: String, on connection: PostgresConnection, logger: Logger) async throws -> (id: String?, correlation: String?) {
+        try await connection.run("SELECT cause_id, correlation_id FROM quotes WHERE quote_id = \(quoteId)", logger: logger)
+            .decode((String?, String?).self).first { _ in true } ?? (nil, nil)
+    }
+
     /// Whose the lead is (customers' `LeadRouted`), if orders heard of it.
     static func customer(ofLead leadId: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
         try await connection.run("SELECT customer_id FROM lead_customers WHERE lead_id = \(leadId)", logger: logger)
             .decode(String.self).first { _ in true }
     }
 
-    static func save(_ quote: QuoteSnapshot, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Writes the quote; `cause` (the command that issued it) is kept from its first write.
+    static func save(_ quote: QuoteSnapshot, cause: CloudEvent? = nil, on connection: PostgresConnection, logger: Logger) async throws {
         let snapshot = String(decoding: try JSONCoding.encoder.encode(quote), as: UTF8.self)
+        let causeId = cause?.id.uuidString.lowercased(), correlationId = cause.map { $0.correlationID ?? $0.id.uuidString.lowercased() }
         try await connection.run("""
-            INSERT INTO quotes (quote_id, status, customer_id, lead_id, valid_until, snapshot, order_id)
-            VALUES (\(quote.quoteId), \(quote.status), \(quote.customerId), \(quote.leadId), \(quote.validUntil), \(snapshot)::jsonb, \(quote.orderId))
+            INSERT INTO quotes (quote_id, status, customer_id, lead_id, valid_until, snapshot, order_id, cause_id, correlation_id)
+            VALUES (\(quote.quoteId), \(quote.status), \(quote.customerId), \(quote.leadId), \(quote.validUntil), \(snapshot)::jsonb, \(quote.orderId),
+                    \(causeId), \(correlationId))
             ON CONFLICT (quote_id) DO UPDATE SET status = excluded.status, snapshot = excluded.snapshot, order_id = excluded.order_id
             """, logger: logger)
     }

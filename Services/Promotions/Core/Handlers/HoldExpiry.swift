@@ -48,10 +48,10 @@ final class HoldExpiry: Service, Sendable {
     func releaseExpired(limit: Int) async throws -> Int {
         let logger = self.logger, seconds = Double(holdFor.components.seconds) + Double(holdFor.components.attoseconds) / 1e18
         return try await database.withTransaction { connection in
-            var expired: [(orderId: String, count: Int)] = []
+            var expired: [(orderId: String, count: Int, cause: String?, correlation: String?)] = []
             let rows = try await connection.run("""
                 WITH expired AS (
-                    SELECT order_id FROM applications
+                    SELECT order_id, cause_id, correlation_id FROM applications
                     WHERE status = 'applied' AND updated_at < now() - make_interval(secs => \(seconds))
                     ORDER BY updated_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 ), released AS (
@@ -60,13 +60,14 @@ final class HoldExpiry: Service, Sendable {
                 ), marked AS (
                     UPDATE applications a SET status = 'released', updated_at = now() FROM expired e WHERE a.order_id = e.order_id
                 )
-                SELECT e.order_id, (SELECT count(*) FROM released x WHERE x.order_id = e.order_id)::int FROM expired e
-                """, logger: logger).decode((String, Int).self)
+                SELECT e.order_id, (SELECT count(*) FROM released x WHERE x.order_id = e.order_id)::int, e.cause_id, e.correlation_id FROM expired e
+                """, logger: logger).decode((String, Int, String?, String?).self)
             for try await row in rows { expired.append(row) }
-            for (orderId, count) in expired {
+            for (orderId, count, cause, correlation) in expired {
                 logger.notice("promotion hold expired", metadata: ["orderId": "\(orderId)", "redemptions": "\(count)"])
                 try await CommandContext.emit(PromotionsType.redemptionsReleased, RedemptionsReleased(orderId: orderId, reason: "hold-expired", redemptions: count),
-                                              subject: orderId, service: .promotions, cause: nil, on: connection, logger: logger)
+                                              subject: orderId, service: .promotions, cause: nil, correlation: correlation ?? orderId, causation: cause,
+                                              on: connection, logger: logger)
             }
             return expired.count
         }

@@ -101,7 +101,7 @@ enum RedemptionHandlers {
         let applied = PromotionsApplied(orderId: command.orderId, pricing: evaluation.pricing)
         // Encoded once: the same bytes are stored for a retry and sent.
         let answer = ApplicationRecords.Answer(type: PromotionsType.promotionsApplied, data: Array(try JSONCoding.encoder.encode(applied)))
-        try await ApplicationRecords.insertApplied(applied, answer: answer, basket: command.basket, on: connection, logger: logger)
+        try await ApplicationRecords.insertApplied(applied, answer: answer, basket: command.basket, cause: context.command, on: connection, logger: logger)
         try await context.emit(PromotionsType.promotionsApplied, json: answer.data, subject: command.orderId)
     }
 

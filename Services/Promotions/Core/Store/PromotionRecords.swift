@@ -141,7 +141,9 @@ enum ApplicationRecords {
 
     /// An applied answer (`answer`, the `PromotionsApplied` event's data as sent) and the
     /// uses it holds (one `held` redemption per promotion applied), in one statement.
-    static func insertApplied(_ applied: PromotionsApplied, answer: Answer, basket: Basket, on connection: PostgresConnection, logger: Logger) async throws {
+    static func insertApplied(_ applied: PromotionsApplied, answer: Answer, basket: Basket, cause: CloudEvent, on connection: PostgresConnection,
+                              logger: Logger) async throws {
+        let causeId = cause.id.uuidString.lowercased(), correlationId = cause.correlationID ?? causeId
         let uses = applied.pricing.applied
         // A code is never empty (codes are trimmed and empty ones dropped): '' stands for none.
         try await connection.run("""
@@ -151,8 +153,8 @@ enum ApplicationRecords {
                 FROM unnest(\(uses.map(\.promotionId))::text[], \(uses.map { $0.code ?? "" })::text[], \(uses.map(\.discountMinor))::bigint[])
                     AS use (promotion_id, code, discount_minor)
             )
-            INSERT INTO applications (order_id, status, customer_id, channel, answer)
-            VALUES (\(applied.orderId), 'applied', \(basket.customerId), \(basket.channel), \(answer.document)::jsonb)
+            INSERT INTO applications (order_id, status, customer_id, channel, answer, cause_id, correlation_id)
+            VALUES (\(applied.orderId), 'applied', \(basket.customerId), \(basket.channel), \(answer.document)::jsonb, \(causeId), \(correlationId))
             """, logger: logger)
     }
 
