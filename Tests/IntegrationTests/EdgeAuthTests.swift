@@ -49,6 +49,7 @@ struct EdgeAuthTests {
             GuardedRoute(service: .customers, path: "/analytics/journeys", scope: .analyticsRead),
             GuardedRoute(service: .customers, path: "/leads", scope: .leadsRead),
             GuardedRoute(service: .customers, path: "/leads/\(UUID().uuidString.lowercased())", scope: .leadsRead),
+            GuardedRoute(service: .customers, path: "/lead-queues/telesales/\(UUID().uuidString.lowercased())", scope: .leadsRead),
             GuardedRoute(service: .customers, path: "/lead-rules", scope: .leadsRead),
             GuardedRoute(service: .customers, path: "/pii-access?customer=\(customer)", scope: .piiAudit),
             GuardedRoute(service: .orders, path: "/orders/\(UUID().uuidString.lowercased())", scope: .ordersRead),
@@ -154,7 +155,8 @@ struct EdgeAuthTests {
                 return String(segment)
             }.reduce("") { $0 + "/" + $1 }
         })
-        let normalised = Set(documented.map { $0.replacingOccurrences(of: "{sku}", with: "{id}").replacingOccurrences(of: "{owner}", with: "{id}") })
+        let normalised = Set(documented.map { $0.replacingOccurrences(of: "{sku}", with: "{id}").replacingOccurrences(of: "{owner}", with: "{id}")
+            .replacingOccurrences(of: "{kind}", with: "telesales") })
         #expect(tested == normalised, "untested: \(normalised.subtracting(tested).sorted()); not in the contract: \(tested.subtracting(normalised).sorted())")
     }
 
