@@ -169,6 +169,10 @@ enum CommandCatalog {
             let lead = ids.next("lead")
             return (RecordLeadVisit(leadId: lead, visitedBy: "rep-1", notes: "met"), lead)
         },
+        spec(CustomersType.holdLoyalty, .customers) { ids, _, _ in
+            let o = ids.next("order")
+            return (HoldLoyalty(orderId: o, customerId: ids.next("customer"), points: 100, currency: "EUR", maxValueMinor: 10_000), o)
+        },
         spec(CustomersType.advanceLead, .customers) { ids, _, _ in
             let lead = ids.next("lead")
             return (AdvanceLead(leadId: lead, status: .disqualified, by: "rep-1", reason: "no budget"), lead)

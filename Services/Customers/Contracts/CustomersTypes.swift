@@ -9,6 +9,7 @@ public enum CustomersType {
     public static let setContactPreferences = "omni.customers.SetContactPreferences.v1"
     public static let adjustLoyalty = "omni.customers.AdjustLoyalty.v1"
     public static let redeemLoyalty = "omni.customers.RedeemLoyalty.v1"
+    public static let holdLoyalty = "omni.customers.HoldLoyalty.v1"
     public static let eraseCustomer = "omni.customers.EraseCustomer.v1"
     public static let submitLead = "omni.customers.SubmitLead.v1"
     public static let setLeadRules = "omni.customers.SetLeadRules.v1"
@@ -25,6 +26,7 @@ public enum CustomersType {
     public static let consentChanged = "omni.customers.ConsentChanged.v1"
     public static let contactPreferencesChanged = "omni.customers.ContactPreferencesChanged.v1"
     public static let loyaltyChanged = "omni.customers.LoyaltyChanged.v1"
+    public static let loyaltyHeld = "omni.customers.LoyaltyHeld.v1"
     public static let customerErased = "omni.customers.CustomerErased.v1"
     /// A customer joined or left a segment (promotions target segments).
     public static let segmentMembershipChanged = "omni.customers.SegmentMembershipChanged.v1"

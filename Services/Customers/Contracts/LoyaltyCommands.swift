@@ -1,3 +1,5 @@
+import OmniMessaging
+
 /// A manual correction by customer service (goodwill, fix), with a reason.
 public struct AdjustLoyalty: Codable, Sendable, Equatable {
     public var customer: CustomerReference
@@ -26,7 +28,8 @@ public struct RedeemLoyalty: Codable, Sendable, Equatable {
 }
 
 public struct LoyaltyChanged: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case earn, reverse, redeem, adjust }
+    /// `restore`: points an order spent, given back (the order was rejected, cancelled or returned).
+    public enum Kind: String, Codable, Sendable { case earn, reverse, redeem, adjust, restore }
     public var customerId: String
     public var kind: Kind
     public var points: Int
@@ -40,5 +43,44 @@ public struct LoyaltyChanged: Codable, Sendable, Equatable {
         self.balance = balance
         self.reason = reason
         self.reference = reference
+    }
+}
+
+/// The order saga's step in customers: hold `points` of the customer's balance to pay part
+/// of the order, worth at most `maxValueMinor` (the order's total after promotions). They
+/// are spent when the order is confirmed and given back when it is rejected, cancelled or
+/// returned (customers reads orders' events). Refused with a reason: `insufficient-points`,
+/// `points-exceed-total`.
+public struct HoldLoyalty: Codable, Sendable, Equatable {
+    public var orderId: String
+    public var customerId: String
+    public var points: Int
+    public var currency: String
+    public var maxValueMinor: Int64
+    public init(orderId: String, customerId: String, points: Int, currency: String, maxValueMinor: Int64) {
+        self.orderId = orderId
+        self.customerId = customerId
+        self.points = points
+        self.currency = currency
+        self.maxValueMinor = maxValueMinor
+    }
+}
+
+extension HoldLoyalty: SagaStep { public static var owner: ServiceName { .orders } }
+
+/// The points are held for the order: what they pay, in the order's currency (the same on
+/// every channel: one rate, customers').
+public struct LoyaltyHeld: Codable, Sendable, Equatable {
+    public var orderId: String
+    public var customerId: String
+    public var points: Int
+    public var valueMinor: Int64
+    public var balance: Int
+    public init(orderId: String, customerId: String, points: Int, valueMinor: Int64, balance: Int) {
+        self.orderId = orderId
+        self.customerId = customerId
+        self.points = points
+        self.valueMinor = valueMinor
+        self.balance = balance
     }
 }

@@ -75,9 +75,12 @@ public struct PlaceOrder: Codable, Sendable, Equatable {
     public var fulfilment: OrderFulfilment
     public var contact: OrderContact?
     public var paymentReference: String
+    /// Loyalty points of `customerId` that pay part of the order (the same value on every
+    /// channel); refused with a reason when the balance is short.
+    public var loyaltyPoints: Int?
     public init(orderId: String, channel: String, storeId: String? = nil, customerId: String? = nil, cartOwnerId: String? = nil,
                 lines: [OrderLineRequest]? = nil, promoCodes: [String]? = nil, fulfilment: OrderFulfilment,
-                contact: OrderContact? = nil, paymentReference: String) {
+                contact: OrderContact? = nil, paymentReference: String, loyaltyPoints: Int? = nil) {
         self.orderId = orderId
         self.channel = channel
         self.storeId = storeId
@@ -88,6 +91,7 @@ public struct PlaceOrder: Codable, Sendable, Equatable {
         self.fulfilment = fulfilment
         self.contact = contact
         self.paymentReference = paymentReference
+        self.loyaltyPoints = loyaltyPoints
     }
 }
 
@@ -126,11 +130,15 @@ public struct OrderSnapshot: Codable, Sendable, Equatable {
     public var contact: OrderContact?
     public var subtotalMinor: Int64
     public var discountMinor: Int64
+    /// What the customer pays in money: the subtotal less the discounts and what points paid.
     public var totalMinor: Int64
     public var placedAt: Date
+    /// Loyalty points the order spends, and what they pay (in `totalMinor`'s currency).
+    public var loyaltyPoints: Int?
+    public var loyaltyValueMinor: Int64?
     public init(orderId: String, status: String, channel: String, storeId: String?, customerId: String?, currency: String,
                 lines: [OrderLine], promoCodes: [String], fulfilment: OrderFulfilment, contact: OrderContact?,
-                subtotalMinor: Int64, discountMinor: Int64, totalMinor: Int64, placedAt: Date) {
+                subtotalMinor: Int64, discountMinor: Int64, totalMinor: Int64, placedAt: Date, loyaltyPoints: Int? = nil, loyaltyValueMinor: Int64? = nil) {
         self.orderId = orderId
         self.status = status
         self.channel = channel
@@ -145,6 +153,8 @@ public struct OrderSnapshot: Codable, Sendable, Equatable {
         self.discountMinor = discountMinor
         self.totalMinor = totalMinor
         self.placedAt = placedAt
+        self.loyaltyPoints = loyaltyPoints
+        self.loyaltyValueMinor = loyaltyValueMinor
     }
 }
 

@@ -51,12 +51,15 @@ public struct ItemsReturned: Codable, Sendable, Equatable {
     public var channel: String?
     public var locationId: String
     public var lines: [ReturnedLine]
+    /// The money refunded: the lines' share of what was paid, less what points paid of them.
     public var refundMinor: Int64
     public var currency: String
     /// Every unit of the order has now come back.
     public var fullyReturned: Bool
+    /// The points that paid for the returned goods, given back (customers books them).
+    public var loyaltyPointsRestored: Int?
     public init(returnId: String, orderId: String, customerId: String?, channel: String?, locationId: String, lines: [ReturnedLine],
-                refundMinor: Int64, currency: String, fullyReturned: Bool) {
+                refundMinor: Int64, currency: String, fullyReturned: Bool, loyaltyPointsRestored: Int? = nil) {
         self.returnId = returnId
         self.orderId = orderId
         self.customerId = customerId
@@ -66,6 +69,7 @@ public struct ItemsReturned: Codable, Sendable, Equatable {
         self.refundMinor = refundMinor
         self.currency = currency
         self.fullyReturned = fullyReturned
+        self.loyaltyPointsRestored = loyaltyPointsRestored
     }
 }
 

@@ -85,3 +85,54 @@ struct OrderSagaTests {
         #expect(lateTimeout.outcome == nil && lateTimeout.commands.isEmpty)
     }
 }
+
+@Suite("Order saga: an order that spends loyalty points")
+struct OrderSagaPointsTests {
+    @Test("Stock and promotions held, then the points asked; held → confirmed with the redemptions committed")
+    func pointsHeld() {
+        for (step, reply) in [(SagaStep.awaitingStock, SagaReply.stockReserved(reservationId: "r")), (.applyingPromotions, .promotionsApplied)] {
+            let asked = OrderSaga.decide(step: step, status: .placed, reply: reply, spendsPoints: true)
+            #expect(asked == SagaDecision(step: .holdingPoints, outcome: nil, commands: [.holdPoints]))
+        }
+        let held = OrderSaga.decide(step: .holdingPoints, status: .placed, reply: .pointsHeld, spendsPoints: true)
+        #expect(held == SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions]))
+    }
+
+    @Test("Points refused (balance short) or not answered: rejected with the reason, stock and promotions given back")
+    func pointsRefusedOrLate() {
+        let refused = OrderSaga.decide(step: .holdingPoints, status: .placed, reply: .pointsRefused(code: "insufficient-points", message: "m"), spendsPoints: true)
+        #expect(refused == SagaDecision(step: .done, outcome: .reject(code: "insufficient-points", message: "m", details: []),
+                                        commands: [.releaseStock(reason: "order-rejected"), .releaseRedemptions(reason: "order-rejected")]))
+        let late = OrderSaga.decide(step: .holdingPoints, status: .placed, reply: .timedOut, spendsPoints: true)
+        #expect(late.outcome == .reject(code: "timeout", message: "the loyalty points could not be confirmed in time", details: []))
+        #expect(late.commands == [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
+        // Points held after the order was rejected: customers releases them on the rejection.
+        #expect(OrderSaga.decide(step: .done, status: .rejected, reply: .pointsHeld, spendsPoints: true).commands.isEmpty)
+    }
+
+    @Test("An order without points is confirmed at the last answer, as before")
+    func noPoints() {
+        #expect(OrderSaga.decide(step: .awaitingStock, status: .placed, reply: .stockReserved(reservationId: "r")).outcome == .confirm)
+    }
+}
+
+@Suite("Returns of an order paid partly with points")
+struct ReturnLoyaltyShareTests {
+    @Test("each return gives back its share of the points and takes its share of their value off the money; all of it in the end, whatever the steps")
+    func shares() {
+        // 300 points paid 3.00 of a 100.00 order: returned as 33.33, 33.33, then the rest.
+        let steps: [Int64] = [0, 3_333, 6_666, 10_000]
+        var points = 0, value: Int64 = 0
+        for (before, after) in zip(steps, steps.dropFirst()) {
+            let share = ReturnPlan.loyaltyShare(points: 300, valueMinor: 300, orderValue: 10_000, valueBefore: before, valueAfter: after)
+            #expect((99...101).contains(share.points) && (99...101).contains(share.valueMinor), "\(share)")
+            points += share.points
+            value += share.valueMinor
+        }
+        #expect(points == 300 && value == 300)
+        let none = ReturnPlan.loyaltyShare(points: 0, valueMinor: 0, orderValue: 10_000, valueBefore: 0, valueAfter: 10_000)
+        #expect(none.points == 0 && none.valueMinor == 0)
+        let extreme = ReturnPlan.loyaltyShare(points: Int(Int32.max), valueMinor: .max, orderValue: .max, valueBefore: 0, valueAfter: .max)
+        #expect(extreme.points == Int(Int32.max) && extreme.valueMinor == .max, "no overflow at the extremes")
+    }
+}

@@ -8,7 +8,7 @@ import PromotionsContracts
 
 /// Every command on `customers.commands` and the channel interactions the service reads.
 enum CustomersHandlers {
-    static func all() -> EventHandlers {
+    static func all(loyalty: LoyaltySpendHandlers = LoyaltySpendHandlers(pointValueMinor: 1)) -> EventHandlers {
         var handlers = EventHandlers()
         handlers.command(CustomersType.registerCustomer, as: RegisterCustomer.self, service: .customers, ProfileHandlers.register)
         handlers.command(CustomersType.updateProfile, as: UpdateProfile.self, service: .customers, ProfileHandlers.update)
@@ -18,6 +18,9 @@ enum CustomersHandlers {
         handlers.command(CustomersType.setContactPreferences, as: SetContactPreferences.self, service: .customers, EngagementHandlers.setPreferences)
         handlers.command(CustomersType.adjustLoyalty, as: AdjustLoyalty.self, service: .customers, EngagementHandlers.adjustLoyalty)
         handlers.command(CustomersType.redeemLoyalty, as: RedeemLoyalty.self, service: .customers, EngagementHandlers.redeemLoyalty)
+        handlers.command(CustomersType.holdLoyalty, as: HoldLoyalty.self, service: .customers) { command, context in
+            try await loyalty.hold(command, context)
+        }
         handlers.command(CustomersType.submitLead, as: SubmitLead.self, service: .customers, LeadHandlers.submit)
         handlers.command(CustomersType.setLeadRules, as: SetLeadRules.self, service: .customers, LeadHandlers.setRules)
         handlers.command(CustomersType.recordLeadVisit, as: RecordLeadVisit.self, service: .customers, LeadHandlers.recordVisit)
@@ -32,6 +35,13 @@ enum CustomersHandlers {
             handlers.on(completion, OrderEventHandlers.completed)
         }
         handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
+        // Points an order spent: given back when it is rejected or cancelled (returns: above).
+        handlers.on(OrdersType.orderRejected) { event, context in
+            try await LoyaltySpendHandlers.rejected(try event.decode(OrderRejected.self), event, context)
+        }
+        handlers.on(OrdersType.orderCancelled) { event, context in
+            try await LoyaltySpendHandlers.cancelled(try event.decode(OrderCancelled.self).order.orderId, event, context)
+        }
         handlers.on(OrdersType.cartAbandoned, OrderEventHandlers.cartAbandoned)
         handlers.on(OrdersType.cartUpdated, OrderEventHandlers.cartUpdated)
         handlers.on(OrdersType.cartsMerged, OrderEventHandlers.cartsMerged)

@@ -12,6 +12,7 @@ import PostgresNIO
 enum OrderEventHandlers {
     static func confirmed(_ event: CloudEvent, _ context: HandlerContext) async throws {
         let order = try event.decode(OrderEvent.self).order
+        if (order.loyaltyPoints ?? 0) > 0 { try await LoyaltySpendHandlers.confirmed(order.orderId, context) }
         guard let customer = try await customer(order.customerId, context) else { return }
         try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) on \(order.channel), \(order.totalMinor) \(order.currency)",
                            reference: order.orderId, context)
@@ -44,6 +45,8 @@ enum OrderEventHandlers {
     static func returned(_ event: CloudEvent, _ context: HandlerContext) async throws {
         let returned = try event.decode(ItemsReturned.self)
         guard let customer = try await customer(returned.customerId, context) else { return }
+        // What points paid of the goods comes back as points, before the earned ones are taken back.
+        try await LoyaltySpendHandlers.returned(returned, event, context)
         let earned = LoyaltyRules.pointsEarned(amountMinor: returned.refundMinor, currency: returned.currency)
         _ = try await EngagementHandlers.book(customer, kind: .reverse, reference: returned.returnId, reason: "return \(returned.returnId) of order \(returned.orderId)",
                                               emitter: OutboxEmitter(context, service: .customers, cause: event)) { balance in

@@ -111,7 +111,7 @@ enum CustomerRecords {
         // Memberships are re-evaluated for the survivor; its purchases are the sum of both.
         try await connection.run("DELETE FROM segment_memberships WHERE customer_id = ANY(\(merged))", logger: logger)
         try await connection.run("DELETE FROM segment_reviews WHERE customer_id = ANY(\(merged))", logger: logger)
-        for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "leads", "purchases", "open_carts"] {
+        for table in ["identifiers", "consents", "loyalty_ledger", "loyalty_spends", "timeline", "leads", "purchases", "open_carts"] {
             try await connection.run("UPDATE \(unescaped: table) SET customer_id = \(survivor) WHERE customer_id = ANY(\(merged))", logger: logger)
         }
         try await connection.run("""
@@ -148,6 +148,7 @@ enum CustomerRecords {
         try await connection.run("DELETE FROM lead_visits WHERE lead_id IN (SELECT lead_id FROM leads WHERE customer_id = ANY(\(all)))", logger: logger)
         try await connection.run("UPDATE leads SET submitted = '{}'::jsonb, explanation = '[]'::jsonb WHERE customer_id = ANY(\(all))", logger: logger)
         try await OpenCartRecords.removeAll(of: all, on: connection, logger: logger)
+        try await LoyaltySpends.forget(all, on: connection, logger: logger)
         for table in ["identifiers", "consents", "loyalty_ledger", "timeline", "purchases", "segment_memberships", "segment_reviews"] {
             try await connection.run("DELETE FROM \(unescaped: table) WHERE customer_id = ANY(\(all))", logger: logger)
         }

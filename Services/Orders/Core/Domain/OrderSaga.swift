@@ -12,6 +12,8 @@ public enum SagaStep: String, Codable, Sendable {
     /// Only the stock asked: orders placed before both were asked at once, whose
     /// promotions are asked once the stock is held.
     case reservingStock = "reserving-stock"
+    /// Stock and promotions held; the customer's points asked (an order that spends them).
+    case holdingPoints = "holding-points"
     case done
 }
 
@@ -21,6 +23,8 @@ public enum SagaReply: Equatable, Sendable {
     case stockRefused(code: String, message: String, details: [String])
     case promotionsApplied
     case promotionsRefused(code: String, message: String, details: [String])
+    case pointsHeld
+    case pointsRefused(code: String, message: String)
     case timedOut
 }
 
@@ -31,6 +35,9 @@ public struct SagaDecision: Equatable, Sendable {
         case releaseStock(reason: String)
         case releaseRedemptions(reason: String)
         case commitRedemptions
+        /// Ask customers to hold the points the order spends (they are spent when the
+        /// order is confirmed and given back when it is rejected, cancelled or returned).
+        case holdPoints
     }
     public enum Outcome: Equatable, Sendable {
         case confirm
@@ -49,7 +56,9 @@ public struct SagaDecision: Equatable, Sendable {
 /// The saga's decisions, pure: given where the order is and what arrived, what happens.
 /// Replies that come late (after a timeout or a cancellation) undo what they hold.
 public enum OrderSaga {
-    public static func decide(step: SagaStep, status: OrderStatus, reply: SagaReply) -> SagaDecision {
+    /// `spendsPoints`: the order pays part with loyalty points, asked once stock and
+    /// promotions are held (the points' value is known against the promotions' total).
+    public static func decide(step: SagaStep, status: OrderStatus, reply: SagaReply, spendsPoints: Bool = false) -> SagaDecision {
         let running = status == .placed
         switch (step, reply) {
         // Both asked: the first answer.
@@ -65,10 +74,22 @@ public enum OrderSaga {
         case (.reservingAndApplying, .timedOut) where running:
             return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "stock and promotions could not be confirmed in time", details: []),
                                 commands: [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
-        // The last answer.
+        // The last answer: confirmed, or the points asked first.
+        case (.awaitingStock, .stockReserved) where running && spendsPoints,
+             (.applyingPromotions, .promotionsApplied) where running && spendsPoints:
+            return SagaDecision(step: .holdingPoints, outcome: nil, commands: [.holdPoints])
         case (.awaitingStock, .stockReserved) where running,
              (.applyingPromotions, .promotionsApplied) where running:
             return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
+        // The points (customers spends them on the confirmation, releases them on the rejection).
+        case (.holdingPoints, .pointsHeld) where running:
+            return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
+        case (.holdingPoints, .pointsRefused(let code, let message)) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: []),
+                                commands: [.releaseStock(reason: "order-rejected"), .releaseRedemptions(reason: "order-rejected")])
+        case (.holdingPoints, .timedOut) where running:
+            return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "the loyalty points could not be confirmed in time", details: []),
+                                commands: [.releaseStock(reason: "saga-timeout"), .releaseRedemptions(reason: "saga-timeout")])
         case (.awaitingStock, .timedOut) where running:
             // The reservation may still land: release it (catalog ignores an unknown one).
             return SagaDecision(step: .done, outcome: .reject(code: "timeout", message: "stock could not be confirmed in time", details: []),

@@ -62,6 +62,27 @@ public enum ReturnPlan {
         return line.totalMinor * Int64(units) / Int64(line.quantity)
     }
 
+    /// What points paid of the goods returned by this return: `valueBefore` and `valueAfter`
+    /// are what the goods returned so far are worth (after discounts, before points) before
+    /// and after it, out of `orderValue`. Cumulative shares, so returning everything in
+    /// several goes gives back exactly the points spent and takes exactly their value off
+    /// the money refunded.
+    public static func loyaltyShare(points: Int, valueMinor: Int64, orderValue: Int64, valueBefore: Int64, valueAfter: Int64) -> (points: Int, valueMinor: Int64) {
+        guard orderValue > 0 else { return (0, 0) }
+        func share(_ whole: Int64, of part: Int64) -> Int64 {
+            let part = min(max(part, 0), orderValue)
+            // whole × part / orderValue, in 128 bits: the quotient is at most `whole`.
+            return orderValue.dividingFullWidth(max(whole, 0).multipliedFullWidth(by: part)).quotient
+        }
+        let givenBack = share(Int64(points), of: valueAfter) - share(Int64(points), of: valueBefore)
+        return (Int(givenBack), share(valueMinor, of: valueAfter) - share(valueMinor, of: valueBefore))
+    }
+
+    /// What the returned units of `lines` are worth (after discounts), `returned` by line id.
+    public static func value(_ lines: [OrderLine], returned: [String: Int]) -> Int64 {
+        lines.reduce(0) { $0 + refund($1, units: min(returned[$1.lineId] ?? 0, $1.quantity)) }
+    }
+
     /// Whether every unit of the order came back.
     public static func fullyReturned(_ lines: [OrderLine], returned: [String: Int]) -> Bool {
         lines.allSatisfy { (returned[$0.lineId] ?? 0) >= $0.quantity }

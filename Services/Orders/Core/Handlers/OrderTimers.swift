@@ -48,6 +48,7 @@ final class OrderTimers: Service, Sendable {
                 // Caused by the step's command that got no answer in time.
                 let pending = switch order.sagaStep {
                 case .applyingPromotions: order.promotionsCommandId
+                case .holdingPoints: order.loyaltyCommandId
                 default: order.reserveCommandId
                 }
                 let emitter = OrdersEmitter(connection: connection, logger: logger, correlation: order.correlationId,

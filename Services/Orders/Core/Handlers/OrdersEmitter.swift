@@ -1,4 +1,5 @@
 import CatalogContracts
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import OmniPersistence
@@ -46,6 +47,13 @@ struct OrdersEmitter {
         return try await command(CatalogType.reserveStock, ReserveStock(reservationId: order.reservationId, orderId: order.orderId, channel: order.channel,
                                                                          lines: lines, fulfilment: fulfilment, holdSeconds: holdSeconds),
                                  to: .catalog, orderId: order.orderId)
+    }
+
+    /// Asks customers to hold the points the order spends, worth at most its total after promotions.
+    func holdLoyalty(for order: OrderRecord) async throws -> UUID {
+        try await command(CustomersType.holdLoyalty, HoldLoyalty(orderId: order.orderId, customerId: order.customerId ?? "", points: order.loyaltyPoints ?? 0,
+                                                                 currency: order.currency, maxValueMinor: order.totalMinor),
+                          to: .customers, orderId: order.orderId)
     }
 
     func releaseStock(of order: OrderRecord, reason: String) async throws {

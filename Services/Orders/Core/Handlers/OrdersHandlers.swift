@@ -72,6 +72,15 @@ enum OrdersHandlers {
         handlers.on(CustomersType.customerErased) { event, context in
             try await CustomerEventHandlers.erased(try event.decode(CustomerErased.self), context)
         }
+        // The points an order spends: held, or refused with a reason.
+        handlers.on(CustomersType.loyaltyHeld) { event, context in
+            try await SagaHandlers.loyaltyHeld(try event.decode(LoyaltyHeld.self), event, context, policy: policy)
+        }
+        handlers.on(CustomersType.commandRejected) { event, context in
+            let rejected = try event.decode(CommandRejected.self)
+            guard rejected.commandType == CustomersType.holdLoyalty else { return }
+            try await SagaHandlers.participantRejected(rejected, event, context, policy: policy)
+        }
         handlers.on(CustomersType.leadRouted) { event, context in
             try await CustomerEventHandlers.leadRouted(try event.decode(LeadRouted.self), context)
         }

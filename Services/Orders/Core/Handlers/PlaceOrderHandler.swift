@@ -33,6 +33,10 @@ enum PlaceOrderHandler {
             return try await refuse("unknown-channel", "unknown channel \(command.channel)")
         }
         guard !command.paymentReference.isEmpty else { return try await refuse("payment-required", "a payment reference is required") }
+        if let points = command.loyaltyPoints {
+            guard (1...Int(Int32.max)).contains(points) else { return try await refuse("invalid-points", "loyaltyPoints are 1 to \(Int32.max), got \(points)") }
+            guard command.customerId != nil else { return try await refuse("customer-required", "spending loyalty points needs the customer's id") }
+        }
         // The contact's address goes into `RCPT TO:<…>` when the order is announced.
         if let email = command.contact?.email, let problem = EmailAddress.problem(email) {
             return try await refuse("invalid-email", "contact.email is not an email address: \(problem)")
@@ -96,6 +100,7 @@ enum PlaceOrderHandler {
             pickupCode: nil, collectBy: nil, rejectCode: nil, rejectMessage: nil,
             correlationId: context.command.correlationID ?? context.command.id.uuidString.lowercased(), placedAt: Date()
         )
+        order.loyaltyPoints = command.loyaltyPoints
         order.reserveCommandId = try await emitter.reserveStock(for: order, holdSeconds: policy.reservationHoldSeconds)
         order.promotionsCommandId = try await emitter.applyPromotions(for: order)
         try await OrderRecords.insert(order, on: connection, logger: logger)

@@ -34,11 +34,17 @@ enum ReturnHandlers {
         case .failure(let refusal): throw Rejection(refusal.code, refusal.message)
         case .success(let planned): lines = planned
         }
+        let valueBefore = ReturnPlan.value(order.lines, returned: returned)
         for line in lines { returned[line.lineId, default: 0] += line.quantity }
         let fully = ReturnPlan.fullyReturned(order.lines, returned: returned)
+        // What points paid of these goods goes back as points, not money.
+        let points = ReturnPlan.loyaltyShare(points: order.loyaltyPoints ?? 0, valueMinor: order.loyaltyValueMinor ?? 0,
+                                             orderValue: order.lines.reduce(0) { $0 + $1.totalMinor }, valueBefore: valueBefore,
+                                             valueAfter: ReturnPlan.value(order.lines, returned: returned))
         let event = ItemsReturned(returnId: command.returnId, orderId: order.orderId, customerId: order.customerId, channel: context.command.channel,
-                                  locationId: command.locationId, lines: lines, refundMinor: lines.reduce(0) { $0 + $1.refundMinor },
-                                  currency: order.currency, fullyReturned: fully)
+                                  locationId: command.locationId, lines: lines, refundMinor: lines.reduce(0) { $0 + $1.refundMinor } - points.valueMinor,
+                                  currency: order.currency, fullyReturned: fully,
+                                  loyaltyPointsRestored: order.loyaltyValueMinor == nil ? nil : points.points)
         try await ReturnRecords.insert(event, reason: command.reason, on: connection, logger: logger)
         if fully, case .success(let status) = OrderLifecycle.next(from: order.status, .returnAll, mode: order.fulfilment.mode) {
             let previous = order.status

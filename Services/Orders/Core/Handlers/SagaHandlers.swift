@@ -1,4 +1,5 @@
 import CatalogContracts
+import CustomersContracts
 import Foundation
 import OmniMessaging
 import OmniRuntime
@@ -42,18 +43,33 @@ enum SagaHandlers {
                                       emitter: OrdersEmitter(context, cause: event), policy: policy)
     }
 
+    /// Customers held the points: what they pay comes off the total.
+    static func loyaltyHeld(_ held: LoyaltyHeld, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard var order = try await OrderRecords.lock(held.orderId, on: context.connection, logger: context.logger) else { return }
+        if order.status == .placed, order.sagaStep == .holdingPoints {
+            order.loyaltyValueMinor = held.valueMinor
+            order.totalMinor = max(0, order.totalMinor - held.valueMinor)
+        }
+        try await SagaExecutor.handle(.pointsHeld, order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
+    }
+
     /// A participant refused one of the saga's commands outright (`CommandRejected`).
     static func participantRejected(_ rejected: CommandRejected, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
         guard let commandId = UUID(uuidString: rejected.commandID),
               let order = try await OrderRecords.lockBySagaCommand(commandId, on: context.connection, logger: context.logger) else {
-            if rejected.commandType.hasPrefix("omni.catalog.") || rejected.commandType.hasPrefix("omni.promotions.") {
+            if rejected.commandType.hasPrefix("omni.catalog.") || rejected.commandType.hasPrefix("omni.promotions.")
+                || rejected.commandType == CustomersType.holdLoyalty {
                 context.logger.debug("participant refused a command", metadata: ["type": "\(rejected.commandType)", "reason": "\(rejected.reasonCode)"])
             }
             return
         }
-        let reply: SagaReply = order.reserveCommandId == commandId
-            ? .stockRefused(code: rejected.reasonCode, message: rejected.message, details: [])
-            : .promotionsRefused(code: rejected.reasonCode, message: rejected.message, details: [])
+        let reply: SagaReply = if order.reserveCommandId == commandId {
+            .stockRefused(code: rejected.reasonCode, message: rejected.message, details: [])
+        } else if order.loyaltyCommandId == commandId {
+            .pointsRefused(code: rejected.reasonCode, message: rejected.message)
+        } else {
+            .promotionsRefused(code: rejected.reasonCode, message: rejected.message, details: [])
+        }
         try await SagaExecutor.handle(reply, order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
     }
 }
@@ -63,7 +79,7 @@ enum SagaExecutor {
     static func handle(_ reply: SagaReply, order: OrderRecord, emitter: OrdersEmitter, policy: OrdersPolicy) async throws {
         var order = order
         let previous = order.status
-        let decision = OrderSaga.decide(step: order.sagaStep, status: order.status, reply: reply)
+        let decision = OrderSaga.decide(step: order.sagaStep, status: order.status, reply: reply, spendsPoints: (order.loyaltyPoints ?? 0) > 0)
         order.sagaStep = decision.step
         for command in decision.commands {
             switch command {
@@ -73,6 +89,9 @@ enum SagaExecutor {
             case .releaseStock(let reason): try await emitter.releaseStock(of: order, reason: reason)
             case .releaseRedemptions(let reason): try await emitter.releaseRedemptions(of: order, reason: reason)
             case .commitRedemptions: try await emitter.commitRedemptions(of: order)
+            case .holdPoints:
+                order.loyaltyCommandId = try await emitter.holdLoyalty(for: order)
+                order.sagaDeadline = policy.deadline()
             }
         }
         var detail: String?

@@ -25,6 +25,10 @@ struct OrderRecord: Sendable {
     var reservationId: String
     var reserveCommandId: UUID?
     var promotionsCommandId: UUID?
+    /// Loyalty points the order spends, what they paid once held, and the hold's command.
+    var loyaltyPoints: Int? = nil
+    var loyaltyValueMinor: Int64? = nil
+    var loyaltyCommandId: UUID? = nil
     var pickupCode: String?
     var collectBy: Date?
     var rejectCode: String?
@@ -40,7 +44,8 @@ struct OrderRecord: Sendable {
     var snapshot: OrderSnapshot {
         OrderSnapshot(orderId: orderId, status: status.rawValue, channel: channel, storeId: storeId, customerId: customerId, currency: currency,
                       lines: lines, promoCodes: promoCodes, fulfilment: fulfilment, contact: contact, subtotalMinor: subtotalMinor,
-                      discountMinor: discountMinor, totalMinor: totalMinor, placedAt: placedAt)
+                      discountMinor: discountMinor, totalMinor: totalMinor, placedAt: placedAt, loyaltyPoints: loyaltyPoints,
+                      loyaltyValueMinor: loyaltyValueMinor)
     }
 }
 
@@ -55,7 +60,8 @@ enum OrderRecords {
     private static let columns = """
         order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines::text, promo_codes::text,
         fulfilment::text, contact::text, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
-        reserve_command_id, promotions_command_id, pickup_code, collect_by, reject_code, reject_message, correlation_id, placed_at
+        reserve_command_id, promotions_command_id, pickup_code, collect_by, reject_code, reject_message, correlation_id, placed_at,
+        loyalty_points, loyalty_value_minor, loyalty_command_id
         """
 
     /// The new order and the first line of its history, in one statement.
@@ -64,12 +70,12 @@ enum OrderRecords {
             WITH placed AS (
             INSERT INTO orders (order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines, promo_codes,
                                 fulfilment, contact, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
-                                reserve_command_id, promotions_command_id, correlation_id, placed_at)
+                                reserve_command_id, promotions_command_id, correlation_id, placed_at, loyalty_points)
             VALUES (\(order.orderId), \(order.status.rawValue), \(order.sagaStep.rawValue), \(order.sagaDeadline), \(order.channel), \(order.storeId),
                     \(order.customerId), \(order.currency), \(try json(order.lines))::jsonb, \(try json(order.promoCodes))::jsonb,
                     \(try json(order.fulfilment))::jsonb, \(try order.contact.map(json))::jsonb, \(order.paymentReference), \(order.subtotalMinor),
                     \(order.discountMinor), \(order.totalMinor), \(order.reservationId), \(order.reserveCommandId), \(order.promotionsCommandId),
-                    \(order.correlationId), \(order.placedAt))
+                    \(order.correlationId), \(order.placedAt), \(order.loyaltyPoints))
             RETURNING order_id, status
             )
             INSERT INTO order_history (order_id, status) SELECT order_id, status FROM placed
@@ -97,7 +103,8 @@ enum OrderRecords {
                 contact = CASE WHEN \(contactChanged)::boolean THEN \(contact)::jsonb ELSE contact END,
                 fulfilment = COALESCE(\(fulfilment)::jsonb, fulfilment), subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
                 total_minor = \(order.totalMinor), promotions_command_id = \(order.promotionsCommandId), pickup_code = \(order.pickupCode),
-                collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage), updated_at = now()
+                collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage),
+                loyalty_value_minor = \(order.loyaltyValueMinor), loyalty_command_id = \(order.loyaltyCommandId), updated_at = now()
             WHERE order_id = \(order.orderId)
             """, logger: logger)
         var written = order
@@ -117,7 +124,8 @@ enum OrderRecords {
     /// The order a saga command was sent for (to match a participant's CommandRejected).
     static func lockBySagaCommand(_ commandId: UUID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await decode(connection.run("""
-            SELECT \(unescaped: columns) FROM orders WHERE reserve_command_id = \(commandId) OR promotions_command_id = \(commandId) FOR UPDATE
+            SELECT \(unescaped: columns) FROM orders
+            WHERE reserve_command_id = \(commandId) OR promotions_command_id = \(commandId) OR loyalty_command_id = \(commandId) FOR UPDATE
             """, logger: logger)).first
     }
 
@@ -186,6 +194,9 @@ enum OrderRecords {
                 promotionsCommandId: try cells[18].decode(UUID?.self), pickupCode: try optionalText(19), collectBy: try cells[20].decode(Date?.self),
                 rejectCode: try optionalText(21), rejectMessage: try optionalText(22), correlationId: try optionalText(23), placedAt: try cells[24].decode(Date.self)
             )
+            record.loyaltyPoints = try cells[25].decode(Int?.self)
+            record.loyaltyValueMinor = try cells[26].decode(Int64?.self)
+            record.loyaltyCommandId = try cells[27].decode(UUID?.self)
             record.stored = record.documents
             records.append(record)
         }
