@@ -46,6 +46,9 @@ struct EdgeAuthTests {
             GuardedRoute(service: .customers, path: "/customers/\(customer)/consents", scope: .customersRead),
             GuardedRoute(service: .customers, path: "/customers/\(customer)/journey", scope: .customersRead),
             GuardedRoute(service: .customers, path: "/customers/\(customer)/export", scope: .customersExport),
+            GuardedRoute(service: .orders, path: "/customers/\(customer)/export", scope: .customersExport),
+            GuardedRoute(service: .notifications, path: "/customers/\(customer)/export", scope: .customersExport),
+            GuardedRoute(service: .promotions, path: "/customers/\(customer)/export", scope: .customersExport),
             GuardedRoute(service: .customers, path: "/analytics/journeys", scope: .analyticsRead),
             GuardedRoute(service: .customers, path: "/leads", scope: .leadsRead),
             GuardedRoute(service: .customers, path: "/leads/\(UUID().uuidString.lowercased())", scope: .leadsRead),
@@ -143,8 +146,8 @@ struct EdgeAuthTests {
         let documented = Set(contract.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
             .map { String($0.dropFirst(2).dropLast()) }.filter { !$0.hasPrefix("/health") && $0 != "/metrics" })
             // The edge's command door checks a scope per command type (CommandDoorTests); its
-            // console, a session cookie (ConsoleTests).
-            .subtracting(["/commands/{type}", "/outcomes/{id}"]).filter { !$0.hasPrefix("/console") }
+            // console, a session cookie (ConsoleTests); its export, the DPO's (J10b, HerData).
+            .subtracting(["/commands/{type}", "/outcomes/{id}", "/exports/customers/{id}"]).filter { !$0.hasPrefix("/console") }
         let id = "CUSTOMER"
         let tested = Set(Self.routes(customer: id).map { route in
             let path = route.path.split(separator: "?")[0]

@@ -22,6 +22,7 @@ public enum EdgeService {
             subscriptions: [],
             routes: { router, resources in
                 CommandRoutes.add(to: router, database: resources.database, signals: signals, limiter: limiter)
+                ExportRoutes.add(to: router, reader: ServiceReader(services: consoleConfiguration.services))
                 do {
                     let console = try Console(configuration: consoleConfiguration, database: resources.database, logger: resources.logger)
                     ConsoleRoutes.add(to: router, console: console, feed: feed.feed(resources), signals: signals)

@@ -62,6 +62,10 @@ struct CustomerViews: Sendable {
         var preferences: ContactPreferencesChanged
         var loyaltyLedger: [LedgerEntry]
         var timeline: [EngagementRecords.TimelineEntry]
+        /// Their leads: the forms they filled, how they were scored and routed, the visits.
+        var leads: [LeadRecords.LeadView]
+        /// Their carts open on any device.
+        var openCarts: [OpenCartRecords.OpenCart]
     }
 
     struct TimelinePage: Codable, Sendable {
@@ -184,7 +188,9 @@ struct CustomerViews: Sendable {
                 consentHistory: try await EngagementRecords.consents(id, history: true, on: connection, logger: logger),
                 preferences: try await EngagementRecords.preferences(id, on: connection, logger: logger),
                 loyaltyLedger: ledger,
-                timeline: try await EngagementRecords.timeline(id, before: nil, limit: 10_000, on: connection, logger: logger))
+                timeline: try await EngagementRecords.timeline(id, before: nil, limit: 10_000, on: connection, logger: logger),
+                leads: try await LeadRecords.leads(id: nil, assignee: nil, customer: id, limit: 10_000, on: connection, logger: logger),
+                openCarts: try await OpenCartRecords.carts(of: id, on: connection, logger: logger))
         }
     }
 }

@@ -39,7 +39,8 @@ enum CustomerRecords {
         guard let identifier = reference.identifier else { throw Rejection("missing-field", "name the customer by customerId or identifier") }
         let normalised = try IdentifierRules.normalised(identifier)
         guard let owner = try await owners(of: [normalised], on: connection, logger: logger).first else {
-            throw Rejection("unknown-customer", "no customer with \(normalised.kind.rawValue) \(normalised.value)")
+            // The identifier is personal data: the answer names its kind, not its value.
+            throw Rejection("unknown-customer", "no customer with this \(normalised.kind.rawValue)")
         }
         return owner
     }

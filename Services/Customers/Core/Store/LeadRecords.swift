@@ -143,7 +143,7 @@ enum LeadRecords {
 
     /// Leads by id or assignee, newest first; `queue`: only the assignee's open ones, the
     /// most urgent first (due soonest, then oldest), as their work list.
-    static func leads(id: String?, assignee: LeadAssignee?, queue: Bool = false, limit: Int, on connection: PostgresConnection,
+    static func leads(id: String?, assignee: LeadAssignee?, queue: Bool = false, customer: UUID? = nil, limit: Int, on connection: PostgresConnection,
                       logger: Logger) async throws -> [LeadView] {
         let order = queue ? "due_at ASC NULLS LAST, submitted_at ASC" : "submitted_at DESC"
         let rows = try await connection.run("""
@@ -153,6 +153,7 @@ enum LeadRecords {
             FROM leads WHERE (\(id)::text IS NULL OR lead_id = \(id))
               AND (\(assignee?.kind.rawValue)::text IS NULL OR (assignee_kind = \(assignee?.kind.rawValue) AND assignee_id = \(assignee?.id)))
               AND (NOT \(queue) OR status IN ('new', 'contacted', 'qualified'))
+              AND (\(customer)::uuid IS NULL OR customer_id = \(customer))
             ORDER BY \(unescaped: order) LIMIT \(limit)
             """, logger: logger)
         var views: [LeadView] = []

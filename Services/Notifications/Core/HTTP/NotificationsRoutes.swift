@@ -26,6 +26,7 @@ enum NotificationsRoutes {
     }
 
     static func add(to router: Router<OmniRequestContext>, database: Database) {
+        NotificationsCustomerExport.add(to: router, database: database)
         router.get("/customers/:id/messages", requires: .notificationsRead) { request, context in
             let id = try context.parameters.require("id")
             let limit = try request.limit(default: 100)

@@ -78,7 +78,8 @@ struct CustomerTriggers: Sendable {
         given[.email] = assignee?.email
         given[.sms] = assignee?.phone
         try await dispatch.dispatch(MessageRequest(trigger: "lead-routed", template: "lead-assigned", customerId: nil, transactional: true,
-                                                   dedupeKey: "lead-routed/\(lead.leadId)/lead-assigned", values: values, given: given),
+                                                   dedupeKey: "lead-routed/\(lead.leadId)/lead-assigned", values: values, given: given,
+                                                   aboutCustomerId: lead.customerId),
                                     emitter: emitter)
     }
 
@@ -95,12 +96,12 @@ struct CustomerTriggers: Sendable {
         values["assigneeName"] = next?.name ?? "Our team"
         try await dispatch.dispatch(MessageRequest(trigger: "lead-reassigned", template: "lead-assigned", customerId: nil, transactional: true,
                                                    dedupeKey: "lead-reassigned/\(event.id.uuidString.lowercased())/lead-assigned", values: values,
-                                                   given: Self.addresses(next)),
+                                                   given: Self.addresses(next), aboutCustomerId: lead.customerId),
                                     emitter: emitter)
         values["assigneeName"] = previous?.name ?? lead.from.id
         try await dispatch.dispatch(MessageRequest(trigger: "lead-reassigned", template: "lead-withdrawn", customerId: nil, transactional: true,
                                                    dedupeKey: "lead-reassigned/\(event.id.uuidString.lowercased())/lead-withdrawn", values: values,
-                                                   given: Self.addresses(previous)),
+                                                   given: Self.addresses(previous), aboutCustomerId: lead.customerId),
                                     emitter: emitter)
     }
 

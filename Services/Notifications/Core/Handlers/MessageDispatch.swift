@@ -21,6 +21,8 @@ struct MessageRequest {
     /// Not before this (a reminder's date).
     var sendAt: Date?
     var campaignId: String?
+    /// A message to staff about a person (a lead's alert): erased with the person.
+    var aboutCustomerId: String?
 }
 
 /// Turns a request into one queued message or one recorded suppression, in the caller's
@@ -78,7 +80,8 @@ struct MessageDispatch: Sendable {
             if deferred { event.reason = "quiet-hours" }
             let inserted = try await MessageRecords.insert(MessageRecords.NewMessage(
                 event: event, dedupeKey: request.dedupeKey, address: address, subject: rendered.subject, body: rendered.body, status: "pending",
-                sendAt: sendAt, campaignId: request.campaignId, correlation: emitter.correlationID, causation: emitter.causationID),
+                sendAt: sendAt, campaignId: request.campaignId, correlation: emitter.correlationID, causation: emitter.causationID,
+                aboutCustomerId: request.aboutCustomerId),
                 on: connection, logger: logger)
             FaultPoints.hit("notifications.dispatch")
             return inserted ? .queued(medium, deferred: deferred) : .duplicate

@@ -20,6 +20,8 @@ enum MessageRecords {
         var correlation: String?
         /// The event that queued it.
         var causation: String?
+        /// The person a message to staff is about (erased with them).
+        var aboutCustomerId: String? = nil
     }
 
     /// Inserts the message once per dedupe key; false when it exists already.
@@ -27,10 +29,10 @@ enum MessageRecords {
         let event = message.event
         let rows = try await connection.run("""
             INSERT INTO messages (message_id, dedupe_key, customer_id, trigger, template, locale, medium, address, subject, body, transactional, status,
-                                  reason, next_attempt_at, campaign_id, correlation_id, causation_id)
+                                  reason, next_attempt_at, campaign_id, correlation_id, causation_id, about_customer_id)
             VALUES (\(UUID(uuidString: event.messageId)!), \(message.dedupeKey), \(event.customerId), \(event.trigger), \(event.template), \(event.locale),
                     \(event.medium), \(message.address), \(message.subject), \(message.body), \(event.transactional), \(message.status), \(event.reason),
-                    COALESCE(\(message.sendAt), now()), \(message.campaignId), \(message.correlation), \(message.causation))
+                    COALESCE(\(message.sendAt), now()), \(message.campaignId), \(message.correlation), \(message.causation), \(message.aboutCustomerId))
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1
             """, logger: logger)
         for try await _ in rows { return true }

@@ -95,10 +95,14 @@ enum RecipientRecords {
     static func erase(_ ids: [String], on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.run("DELETE FROM recipients WHERE customer_id = ANY(\(ids))", logger: logger)
         try await connection.run("DELETE FROM stock_subscriptions WHERE customer_id = ANY(\(ids))", logger: logger)
-        try await connection.run("UPDATE messages SET address = NULL, subject = NULL, body = NULL WHERE customer_id = ANY(\(ids))", logger: logger)
-        // Anything still queued for them will not go.
+        // Theirs, and those to staff about them (a lead's alert names the prospect).
         try await connection.run("""
-            UPDATE messages SET status = 'cancelled', reason = 'customer-erased' WHERE customer_id = ANY(\(ids)) AND status = 'pending'
+            UPDATE messages SET address = NULL, subject = NULL, body = NULL WHERE customer_id = ANY(\(ids)) OR about_customer_id = ANY(\(ids))
+            """, logger: logger)
+        // Anything still queued for or about them will not go.
+        try await connection.run("""
+            UPDATE messages SET status = 'cancelled', reason = 'customer-erased'
+            WHERE (customer_id = ANY(\(ids)) OR about_customer_id = ANY(\(ids))) AND status = 'pending'
             """, logger: logger)
     }
 }

@@ -13,6 +13,7 @@ import CatalogContracts
 enum OrdersRoutes {
     static func add(to router: Router<OmniRequestContext>, database: Database) {
         let queries = OrdersQueries(database: database)
+        OrdersCustomerExport.add(to: router, database: database)
         router.get("/orders/:id", requires: .ordersRead) { _, context in
             let view = try await queries.order(try context.parameters.require("id"))
             // An order's contact and delivery address are personal data: the read is logged

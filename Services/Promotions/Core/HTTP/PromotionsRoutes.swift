@@ -39,6 +39,7 @@ enum PromotionsRoutes {
     }
 
     static func add(to router: Router<OmniRequestContext>, database: Database) {
+        PromotionsCustomerExport.add(to: router, database: database)
         router.post("/quotes", requires: .promotionsRead) { request, context in
             let body: ByteBuffer
             do {
