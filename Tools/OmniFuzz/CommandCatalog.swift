@@ -169,6 +169,11 @@ enum CommandCatalog {
             let lead = ids.next("lead")
             return (RecordLeadVisit(leadId: lead, visitedBy: "rep-1", notes: "met"), lead)
         },
+        spec(OrdersType.holdStock, .orders) { ids, known, f in
+            let hold = ids.next("hold")
+            return (HoldStock(holdId: hold, storeId: known ? f.store : ids.next("loc"), lines: [.init(sku: known ? f.sku : ids.next("sku"), quantity: 1)],
+                              holdSeconds: 600), hold)
+        },
         spec(CustomersType.holdLoyalty, .customers) { ids, _, _ in
             let o = ids.next("order")
             return (HoldLoyalty(orderId: o, customerId: ids.next("customer"), points: 100, currency: "EUR", maxValueMinor: 10_000), o)

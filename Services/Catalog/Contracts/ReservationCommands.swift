@@ -24,21 +24,38 @@ public struct Fulfilment: Codable, Sendable, Equatable {
 }
 
 /// Reserves every line of an order, or nothing. Keyed by order id on `catalog.commands`.
+/// What a hold is for, shown in the stock view: an order, a cart held in store from the
+/// app, a quote, or an associate holding for a customer.
+public struct HoldSource: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case order, cart, quote, associate }
+    public var kind: Kind
+    public var id: String
+    public init(kind: Kind, id: String) {
+        self.kind = kind
+        self.id = id
+    }
+}
+
 public struct ReserveStock: Codable, Sendable, Equatable {
     public var reservationId: String
+    /// The order it is for, or the hold's own id (a cart's, an associate's).
     public var orderId: String
     public var channel: String
     public var lines: [SkuQuantity]
     public var fulfilment: Fulfilment
     /// How long the hold lasts before it is released by itself (default 30 minutes).
     public var holdSeconds: Int?
-    public init(reservationId: String, orderId: String, channel: String, lines: [SkuQuantity], fulfilment: Fulfilment, holdSeconds: Int? = nil) {
+    /// What the hold is for (an order when absent).
+    public var source: HoldSource?
+    public init(reservationId: String, orderId: String, channel: String, lines: [SkuQuantity], fulfilment: Fulfilment, holdSeconds: Int? = nil,
+                source: HoldSource? = nil) {
         self.reservationId = reservationId
         self.orderId = orderId
         self.channel = channel
         self.lines = lines
         self.fulfilment = fulfilment
         self.holdSeconds = holdSeconds
+        self.source = source
     }
 }
 

@@ -95,6 +95,53 @@ public struct PlaceOrder: Codable, Sendable, Equatable {
     }
 }
 
+/// Holds goods at a store for a short time, without an order: the cart of `cartOwnerId`
+/// ("reserve in store" from the app) or the given `lines` (an associate holding for a
+/// customer). The hold expires by itself (`holdSeconds`, at most the shop's
+/// `OMNI_ORDERS_HOLD_MAX_SECONDS`); the stock view shows it apart, with its source.
+public struct HoldStock: Codable, Sendable, Equatable {
+    public var holdId: String
+    public var storeId: String
+    public var cartOwnerId: String?
+    public var lines: [OrderLineRequest]?
+    public var customerId: String?
+    public var holdSeconds: Int?
+    public init(holdId: String, storeId: String, cartOwnerId: String? = nil, lines: [OrderLineRequest]? = nil, customerId: String? = nil,
+                holdSeconds: Int? = nil) {
+        self.holdId = holdId
+        self.storeId = storeId
+        self.cartOwnerId = cartOwnerId
+        self.lines = lines
+        self.customerId = customerId
+        self.holdSeconds = holdSeconds
+    }
+}
+
+/// The hold was asked of catalog (its `StockReserved` or `StockReservationFailed` follows,
+/// with the hold id as `orderId`).
+public struct StockHoldRequested: Codable, Sendable, Equatable {
+    public var holdId: String
+    public var reservationId: String
+    /// `cart` or `associate`.
+    public var source: String
+    public var sourceId: String
+    public var storeId: String
+    public var customerId: String?
+    public var lines: [OrderLineRequest]
+    public var expiresAt: Date
+    public init(holdId: String, reservationId: String, source: String, sourceId: String, storeId: String, customerId: String?,
+                lines: [OrderLineRequest], expiresAt: Date) {
+        self.holdId = holdId
+        self.reservationId = reservationId
+        self.source = source
+        self.sourceId = sourceId
+        self.storeId = storeId
+        self.customerId = customerId
+        self.lines = lines
+        self.expiresAt = expiresAt
+    }
+}
+
 /// A line as ordered: priced from the catalog's price list for the channel and store.
 public struct OrderLine: Codable, Sendable, Equatable {
     public var lineId: String

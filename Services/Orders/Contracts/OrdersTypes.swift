@@ -10,6 +10,7 @@ public enum OrdersType {
 
     // Order commands (key: the order id, chosen by the channel).
     public static let placeOrder = "omni.orders.PlaceOrder.v1"
+    public static let holdStock = "omni.orders.HoldStock.v1"
     public static let markReadyForPickup = "omni.orders.MarkReadyForPickup.v1"
     public static let confirmPickup = "omni.orders.ConfirmPickup.v1"
     public static let shipOrder = "omni.orders.ShipOrder.v1"
@@ -24,6 +25,7 @@ public enum OrdersType {
     // Events.
     public static let cartUpdated = "omni.orders.CartUpdated.v1"
     public static let cartsMerged = "omni.orders.CartsMerged.v1"
+    public static let stockHoldRequested = "omni.orders.StockHoldRequested.v1"
     /// A cart with lines left untouched for `OMNI_ORDERS_CART_ABANDONED_AFTER_SECONDS`.
     public static let cartAbandoned = "omni.orders.CartAbandoned.v1"
     public static let orderPlaced = "omni.orders.OrderPlaced.v1"

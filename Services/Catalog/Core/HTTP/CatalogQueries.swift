@@ -75,7 +75,17 @@ struct CatalogQueries: Sendable {
         /// Units shipped here and not yet received: at neither end's on-hand, not promised.
         var inTransit: Int
         var incoming: [IncomingTransfer]
+        /// What holds the reserved units, by what each hold is for.
+        var holds: [Hold]
         var movements: [Movement]
+    }
+
+    struct Hold: Codable, Sendable {
+        var reservationId: String
+        var sourceKind: String
+        var sourceId: String
+        var quantity: Int
+        var expiresAt: Date
     }
 
     struct IncomingTransfer: Codable, Sendable {
@@ -240,9 +250,17 @@ struct CatalogQueries: Sendable {
             """).decode((String, String, Int, Date).self) {
             incoming.append(IncomingTransfer(reference: reference, fromLocationId: from, quantity: quantity, shippedAt: shippedAt))
         }
+        var holds: [Hold] = []
+        for (reservation, kind, source, quantity, expires) in try await database.query("""
+            SELECT r.reservation_id, r.source_kind, COALESCE(r.source_id, r.order_id), a.quantity, r.expires_at
+            FROM reservation_allocations a JOIN reservations r USING (reservation_id)
+            WHERE a.sku = \(sku) AND a.location_id = \(locationId) AND r.status = 'held' ORDER BY r.expires_at LIMIT 200
+            """).decode((String, String, String, Int, Date).self) {
+            holds.append(Hold(reservationId: reservation, sourceKind: kind, sourceId: source, quantity: quantity, expiresAt: expires))
+        }
         return StockView(sku: sku, locationId: locationId, onHand: level.onHand, reserved: level.reserved, safetyStock: level.safetyStock,
                          available: level.available, ledgerOnHand: ledger, inTransit: incoming.reduce(0) { $0 + $1.quantity }, incoming: incoming,
-                         movements: movements)
+                         holds: holds, movements: movements)
     }
 
     func reservation(_ id: String) async throws -> ReservationView {

@@ -63,9 +63,11 @@ enum ReservationRecords {
         // The reservation and its allocations in one statement.
         try await connection.run("""
             WITH reservation AS (
-                INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason, cause_id, correlation_id)
+                INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason, cause_id, correlation_id,
+                                          source_kind, source_id)
                 VALUES (\(command.reservationId), \(command.orderId), \(command.channel), \(fulfilment)::jsonb, \(status), \(expiresAt), \(closedAt),
-                        \(status == "failed" ? "insufficient-stock" : nil), \(causeId), \(correlationId))
+                        \(status == "failed" ? "insufficient-stock" : nil), \(causeId), \(correlationId),
+                        \((command.source?.kind ?? .order).rawValue), \(command.source?.id ?? command.orderId))
                 RETURNING reservation_id)
             INSERT INTO reservation_allocations (reservation_id, sku, location_id, quantity)
             SELECT reservation.reservation_id, a.sku, a.location_id, a.quantity

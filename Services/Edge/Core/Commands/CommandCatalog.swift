@@ -63,6 +63,7 @@ enum CommandCatalog {
         .make(OrdersType.setCartItemQuantity, as: SetCartItemQuantity.self, .orders, scope: .ordersWrite) { $0.ownerId },
         .make(OrdersType.removeCartItem, as: RemoveCartItem.self, .orders, scope: .ordersWrite) { $0.ownerId },
         .make(OrdersType.attachCart, as: AttachCart.self, .orders, scope: .ordersWrite) { $0.customerId },
+        .make(OrdersType.holdStock, as: HoldStock.self, .orders, scope: .ordersWrite) { $0.holdId },
         .make(OrdersType.placeOrder, as: PlaceOrder.self, .orders, scope: .ordersWrite, channelField: "channel", storeField: "storeId",
               awaits: orderOutcome, rejects: [OrdersType.orderRejected]) { $0.orderId },
         .make(OrdersType.cancelOrder, as: CancelOrder.self, .orders, scope: .ordersWrite) { $0.orderId },

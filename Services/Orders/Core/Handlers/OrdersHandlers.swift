@@ -18,6 +18,9 @@ enum OrdersHandlers {
         handlers.command(OrdersType.placeOrder, as: PlaceOrder.self, service: .orders) { command, context in
             try await PlaceOrderHandler.place(command, context, policy: policy)
         }
+        handlers.command(OrdersType.holdStock, as: HoldStock.self, service: .orders) { command, context in
+            try await HoldHandlers.hold(command, context, policy: policy)
+        }
         handlers.command(OrdersType.markReadyForPickup, as: OrderStep.self, service: .orders) { command, context in
             try await LifecycleHandlers.markReadyForPickup(command, context, policy: policy)
         }

@@ -11,6 +11,8 @@ struct OrdersPolicy: Sendable {
     var collectWithin: Duration = .seconds(7 * 24 * 3600)
     /// How long a cart with lines sits untouched before `CartAbandoned` goes out.
     var cartAbandonedAfter: Duration = .seconds(3_600)
+    /// The longest a hold that is not an order lasts (a cart held in store, an associate's).
+    var holdAtMostSeconds = 2 * 3600
     /// How often the saga timer looks for overdue steps and uncollected orders.
     var timerInterval: Duration = .seconds(1)
 
@@ -27,6 +29,9 @@ struct OrdersPolicy: Sendable {
         }
         if let text = environment["OMNI_ORDERS_CART_ABANDONED_AFTER_SECONDS"], let seconds = Double(text), seconds > 0 {
             policy.cartAbandonedAfter = .milliseconds(Int64(seconds * 1000))
+        }
+        if let text = environment["OMNI_ORDERS_HOLD_MAX_SECONDS"], let seconds = Int(text), seconds > 0 {
+            policy.holdAtMostSeconds = min(seconds, 30 * 86_400)
         }
         return policy
     }
