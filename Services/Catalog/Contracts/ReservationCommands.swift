@@ -23,7 +23,6 @@ public struct Fulfilment: Codable, Sendable, Equatable {
     public static func delivery(to destination: GeoPoint?) -> Fulfilment { Fulfilment(mode: .delivery, destination: destination) }
 }
 
-/// Reserves every line of an order, or nothing. Keyed by order id on `catalog.commands`.
 /// What a hold is for, shown in the stock view: an order, a cart held in store from the
 /// app, a quote, or an associate holding for a customer.
 public struct HoldSource: Codable, Sendable, Equatable {
@@ -36,6 +35,7 @@ public struct HoldSource: Codable, Sendable, Equatable {
     }
 }
 
+/// Reserves every line of an order, or nothing. Keyed by order id on `catalog.commands`.
 public struct ReserveStock: Codable, Sendable, Equatable {
     public var reservationId: String
     /// The order it is for, or the hold's own id (a cart's, an associate's).
@@ -47,8 +47,11 @@ public struct ReserveStock: Codable, Sendable, Equatable {
     public var holdSeconds: Int?
     /// What the hold is for (an order when absent).
     public var source: HoldSource?
+    /// A hold this one takes over (a quote's, as it becomes an order): released first, in
+    /// the same transaction, so its units are not lost to anyone in between.
+    public var replaces: String?
     public init(reservationId: String, orderId: String, channel: String, lines: [SkuQuantity], fulfilment: Fulfilment, holdSeconds: Int? = nil,
-                source: HoldSource? = nil) {
+                source: HoldSource? = nil, replaces: String? = nil) {
         self.reservationId = reservationId
         self.orderId = orderId
         self.channel = channel
@@ -56,6 +59,7 @@ public struct ReserveStock: Codable, Sendable, Equatable {
         self.fulfilment = fulfilment
         self.holdSeconds = holdSeconds
         self.source = source
+        self.replaces = replaces
     }
 }
 

@@ -32,6 +32,12 @@ struct QuoteTests {
             issued = try await stack.perform(OrdersType.createQuote, quote, key: quoteId, channel: "field")
         }
         #expect(try issued.payload(QuoteEvent.self).quote.customerId == routed.customerId, "the lead's person's quote")
+        // The quoted goods are held for the quote, shown as such in the stock view.
+        _ = try await stack.watcher.first(CatalogType.stockReserved) { try $0.payload(StockReserved.self).orderId == quoteId }
+        struct Stock: Decodable { struct Hold: Decodable { var sourceKind: String; var sourceId: String; var quantity: Int }; var available: Int; var holds: [Hold] }
+        let warehouse = "/stock/\(fixtures.sku)/locations/\(fixtures.catalog.warehouse)"
+        let quoted3 = try await stack.getJSON(warehouse, as: Stock.self, from: .catalog)
+        #expect(quoted3.available == 7 && quoted3.holds.map(\.sourceKind) == ["quote"] && quoted3.holds.first?.sourceId == quoteId, "\(quoted3.holds)")
         var stranger = quote
         stranger.quoteId = "q-stranger-\(run)"
         stranger.leadId = "lead-nobody-\(run)"
@@ -64,6 +70,11 @@ struct QuoteTests {
         #expect(order.lines.map(\.unitPriceMinor) == [fixtures.price], "the quoted price, not today's")
         #expect(order.totalMinor == quoted.totalMinor)
         #expect(order.customerId == routed.customerId, "on the lead's person's history")
+        // The order took the quote's hold over: the same units, now the order's.
+        let handedOver = try await stack.watcher.first(CatalogType.reservationReleased) { try $0.payload(ReservationReleased.self).orderId == quoteId }
+        #expect(try handedOver.payload(ReservationReleased.self).reason.hasPrefix("replaced-by-"))
+        let ordered = try await stack.poll(warehouse, as: Stock.self, from: .catalog) { $0.holds.map(\.sourceKind) == ["order"] }
+        #expect(ordered.available == 7 && ordered.holds.first?.sourceId == orderId && ordered.holds.first?.quantity == 3, "\(ordered.holds)")
 
         // Her order converts the lead, and her journey has the channel it converted on.
         let leadConverted = try await stack.watcher.first(CustomersType.leadConverted) { try $0.payload(LeadConverted.self).leadId == lead.leadId }

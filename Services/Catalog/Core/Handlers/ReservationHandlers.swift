@@ -37,6 +37,11 @@ enum ReservationHandlers {
             return
         }
         try CatalogRecords.requireSellable(skus.sorted(), active: active)
+        // Taking over a hold (a quote's, as it becomes an order): its units come back first.
+        if let replaced = command.replaces, replaced != command.reservationId,
+           let held = try await ReservationRecords.lockHeldIfAny(replaced, on: connection, logger: logger) {
+            try await release(held, reason: "replaced-by-\(command.reservationId)", emitter: OutboxEmitter(context))
+        }
 
         let candidates: [LocationProfile]
         switch command.fulfilment.mode {

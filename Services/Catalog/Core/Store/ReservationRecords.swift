@@ -93,6 +93,15 @@ enum ReservationRecords {
     }
 
     /// Held reservations whose hold ran out, locked for this poller only.
+    /// The held reservation `id`, locked; nil when there is none or it is closed.
+    static func lockHeldIfAny(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Held? {
+        let row = try await connection.run("""
+            SELECT order_id FROM reservations WHERE reservation_id = \(id) AND status = 'held' FOR UPDATE
+            """, logger: logger).decode(String.self).first { _ in true }
+        guard let orderId = row else { return nil }
+        return Held(reservationId: id, orderId: orderId, allocations: try await allocations(id, on: connection, logger: logger))
+    }
+
     static func lockExpired(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Held] {
         let rows = try await connection.run("""
             SELECT reservation_id, order_id, cause_id, correlation_id FROM reservations WHERE status = 'held' AND expires_at <= now()

@@ -34,7 +34,7 @@ struct OrdersEmitter {
 
     // MARK: The saga's commands
 
-    func reserveStock(for order: OrderRecord, holdSeconds: Int) async throws -> UUID {
+    func reserveStock(for order: OrderRecord, holdSeconds: Int, replacing: String? = nil) async throws -> UUID {
         let fulfilment: Fulfilment = switch order.fulfilment.mode {
         case .pickup: .pickup(at: order.fulfilment.storeId ?? "")
         case .inStore: .inStore(at: order.fulfilment.storeId ?? order.storeId ?? "")
@@ -45,7 +45,8 @@ struct OrdersEmitter {
         }
         let lines = order.lines.map { SkuQuantity(sku: $0.sku, quantity: $0.quantity) }
         return try await command(CatalogType.reserveStock, ReserveStock(reservationId: order.reservationId, orderId: order.orderId, channel: order.channel,
-                                                                         lines: lines, fulfilment: fulfilment, holdSeconds: holdSeconds),
+                                                                         lines: lines, fulfilment: fulfilment, holdSeconds: holdSeconds,
+                                                                         replaces: replacing),
                                  to: .catalog, orderId: order.orderId)
     }
 

@@ -14,7 +14,9 @@ enum PlaceOrderHandler {
     /// `agreedPrices`: unit prices by sku that override today's (a converted quote).
     /// Returns whether the order was placed (false: refused with `OrderRejected`, or a retry).
     @discardableResult
-    static func place(_ command: PlaceOrder, _ context: CommandContext, policy: OrdersPolicy, agreedPrices: [String: Int64]? = nil) async throws -> Bool {
+    /// `replacingHold`: a hold the order's reservation takes over (its quote's).
+    static func place(_ command: PlaceOrder, _ context: CommandContext, policy: OrdersPolicy, agreedPrices: [String: Int64]? = nil,
+                      replacingHold: String? = nil) async throws -> Bool {
         let connection = context.connection, logger = context.logger
         let emitter = OrdersEmitter(context)
         guard !command.orderId.isEmpty else { throw Rejection("missing-field", "orderId is required") }
@@ -101,7 +103,7 @@ enum PlaceOrderHandler {
             correlationId: context.command.correlationID ?? context.command.id.uuidString.lowercased(), placedAt: Date()
         )
         order.loyaltyPoints = command.loyaltyPoints
-        order.reserveCommandId = try await emitter.reserveStock(for: order, holdSeconds: policy.reservationHoldSeconds)
+        order.reserveCommandId = try await emitter.reserveStock(for: order, holdSeconds: policy.reservationHoldSeconds, replacing: replacingHold)
         order.promotionsCommandId = try await emitter.applyPromotions(for: order)
         try await OrderRecords.insert(order, on: connection, logger: logger)
         if let cartOwner { try await CartRecords.close(cartOwner, mergedInto: nil, checkedOutOrder: order.orderId, on: connection, logger: logger) }

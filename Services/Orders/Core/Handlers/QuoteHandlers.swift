@@ -1,3 +1,4 @@
+import CatalogContracts
 import Foundation
 import OmniMessaging
 import OmniRuntime
@@ -50,7 +51,17 @@ enum QuoteHandlers {
                                   validUntil: command.validUntil, contact: command.contact, note: command.note, orderId: nil)
         try await QuoteRecords.save(quote, cause: context.command, on: connection, logger: logger)
         try await context.emit(OrdersType.quoteIssued, QuoteEvent(quote: quote), subject: command.quoteId)
+        // The quoted goods are held until the quote expires (catalog releases them then),
+        // and the order it becomes takes the hold over.
+        try await OutboxEmitter(context).send(CatalogType.reserveStock, ReserveStock(
+            reservationId: Self.holdId(command.quoteId), orderId: command.quoteId, channel: channel.rawValue,
+            lines: quote.lines.map { SkuQuantity(sku: $0.sku, quantity: $0.quantity) }, fulfilment: .delivery(to: nil),
+            holdSeconds: max(1, Int(command.validUntil.timeIntervalSince(now).rounded(.up))), source: HoldSource(kind: .quote, id: command.quoteId)),
+            to: .catalog, subject: command.quoteId)
     }
+
+    /// The catalog reservation holding a quote's goods.
+    static func holdId(_ quoteId: String) -> String { "quote-\(quoteId)" }
 
     /// The order is placed at the quoted prices (its saga reserves stock and counts the codes).
     static func convert(_ command: ConvertQuote, _ context: CommandContext, policy: OrdersPolicy) async throws {
@@ -69,7 +80,7 @@ enum QuoteHandlers {
                                lines: quote.lines.map { OrderLineRequest(sku: $0.sku, quantity: $0.quantity) }, promoCodes: quote.promoCodes,
                                fulfilment: command.fulfilment, contact: command.contact ?? quote.contact, paymentReference: command.paymentReference)
         let agreed = Dictionary(quote.lines.map { ($0.sku, $0.unitPriceMinor) }, uniquingKeysWith: { first, _ in first })
-        guard try await PlaceOrderHandler.place(order, context, policy: policy, agreedPrices: agreed) else { return }
+        guard try await PlaceOrderHandler.place(order, context, policy: policy, agreedPrices: agreed, replacingHold: Self.holdId(quote.quoteId)) else { return }
         quote.status = "converted"
         quote.orderId = command.orderId
         try await QuoteRecords.save(quote, on: connection, logger: logger)
