@@ -233,6 +233,13 @@ struct ConsoleTests {
         #expect(try await browser.waitForText("#here-in-transit", timeout: .seconds(20)) { $0 == "0" } == "0")
         #expect(try await browser.text("#here-on-hand") == String((Int(onHand) ?? 0) + 3))
 
+        // An associate's hold for a customer: reserved, and shown with what it is for.
+        let hold = HoldStock(holdId: "h-\(tag)", storeId: shop.store, lines: [OrderLineRequest(sku: shop.socks, quantity: 1)], customerId: "cust-\(tag)",
+                             holdSeconds: 600)
+        #expect(try await omni.perform(OrdersType.holdStock, hold, key: hold.holdId, channel: "tablet").type == OrdersType.stockHoldRequested)
+        let held = try await browser.waitForText("#holds", timeout: .seconds(20)) { $0.contains("associate") }
+        #expect(held.contains("associate's hold") && held.contains("cust-\(tag)"), "\(held)")
+
         // Store-bound: Lille Centre's associate does not look from Lille Gare.
         try await browser.open("\(stack.url)/console/stock/\(shop.socks)?store=\(shop.stationStore)")
         #expect(try await browser.waitForText("#no-result") { !$0.isEmpty }.contains("store"))

@@ -17,6 +17,8 @@ enum ConsoleText {
     static func words(_ language: String) -> [String: String] { language == "fr" ? french : english }
 
     static let english: [String: String] = [
+        "heldFor": "Reserved for:", "until": "until", "hold-order": "an order", "hold-cart": "a cart held in store",
+        "hold-quote": "a quote", "hold-associate": "an associate's hold",
         "inTransit": "In transit to here", "incoming": "On their way (not on hand until received):", "from": "from",
         "liveDesk": "Live: orders for pickup here appear and move as they happen on every channel.",
         "forCustomer": "For a customer", "orderCustomer": "Customer's phone, email or loyalty card", "quantity": "Quantity",
@@ -52,6 +54,8 @@ enum ConsoleText {
     ]
 
     static let french: [String: String] = [
+        "heldFor": "Réservé pour :", "until": "jusqu’au", "hold-order": "une commande", "hold-cart": "un panier réservé en magasin",
+        "hold-quote": "un devis", "hold-associate": "une réservation vendeur",
         "inTransit": "En transit vers ici", "incoming": "En route (hors stock jusqu’à réception) :", "from": "de",
         "liveDesk": "En direct : les commandes à retirer ici apparaissent et avancent d’elles-mêmes, tous canaux.",
         "forCustomer": "Pour un client", "orderCustomer": "Téléphone, e-mail ou carte de fidélité du client", "quantity": "Quantité",

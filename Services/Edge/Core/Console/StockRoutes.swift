@@ -83,6 +83,12 @@ enum StockRoutes {
                 "sku": sku, "name": found.object["name"] as? String ?? sku, "category": found.object["category"] as? String ?? "", "store": store,
                 "onHand": "\(stock["onHand"] as? Int ?? 0)", "reserved": "\(stock["reserved"] as? Int ?? 0)", "safetyStock": "\(stock["safetyStock"] as? Int ?? 0)",
                 "inTransit": "\(stock["inTransit"] as? Int ?? 0)",
+                "hasHolds": !(stock["holds"] as? [Any] ?? []).isEmpty,
+                "holds": (stock["holds"] as? [[String: Any]] ?? []).map { hold -> [String: Any] in
+                    let kind = hold["sourceKind"] as? String ?? ""
+                    return ["quantity": "\(hold["quantity"] as? Int ?? 0)", "source": words["hold-" + kind] ?? kind, "sourceId": hold["sourceId"] as? String ?? "",
+                            "until": CustomerPage.time(hold["expiresAt"])]
+                },
                 "hasIncoming": !(stock["incoming"] as? [Any] ?? []).isEmpty,
                 "incoming": (stock["incoming"] as? [[String: Any]] ?? []).map { transfer -> [String: Any] in
                     ["reference": transfer["reference"] as? String ?? "", "from": transfer["fromLocationId"] as? String ?? "",
