@@ -19,15 +19,8 @@ final class ReservationExpiry: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while try await self.releaseExpired(limit: 100) == 100 {}
-                } catch {
-                    self.logger.warning("reservation expiry failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: self.interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, what: "reservation expiry") {
+            while try await self.releaseExpired(limit: 100) == 100 {}
         }
     }
 

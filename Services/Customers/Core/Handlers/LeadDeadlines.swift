@@ -27,15 +27,8 @@ final class LeadDeadlines: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while try await self.escalateOverdue(limit: 100) == 100 {}
-                } catch {
-                    self.logger.warning("lead deadlines failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: self.interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, what: "lead deadlines") {
+            while try await self.escalateOverdue(limit: 100) == 100 {}
         }
     }
 

@@ -21,15 +21,8 @@ final class SegmentReviews: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while try await self.reviewDue() == self.batch, !Task.isCancelled {}
-                } catch {
-                    self.logger.warning("segment review failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: self.interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, what: "segment review") {
+            while try await self.reviewDue() == self.batch, !Task.isCancelled {}
         }
     }
 

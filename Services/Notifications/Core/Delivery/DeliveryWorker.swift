@@ -37,16 +37,9 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await self.failAbandoned()
-                    while try await self.deliverBatch() > 0, !Task.isCancelled {}
-                } catch {
-                    self.logger.warning("delivery batch failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: self.settings.idle)
-            }
+        await repeatUntilShutdown(every: settings.idle, logger: logger, what: "delivery batch") {
+            try await self.failAbandoned()
+            while try await self.deliverBatch() > 0, !Task.isCancelled {}
         }
     }
 

@@ -24,18 +24,11 @@ final class OrderTimers: Service, Sendable {
         // waiting in Kafka: give the consumer one full step timeout to read them before
         // giving up on any step.
         let timeoutsFrom = ContinuousClock.now + policy.stepTimeout
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if ContinuousClock.now >= timeoutsFrom { while try await self.timeOutSteps(limit: 100) == 100 {} }
-                    while try await self.cancelUncollected(limit: 100) == 100 {}
-                    while try await self.announceAbandonedCarts(limit: 100) == 100 {}
-                    while try await self.expireQuotes(limit: 100) == 100 {}
-                } catch {
-                    self.logger.warning("order timers failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: self.policy.timerInterval)
-            }
+        await repeatUntilShutdown(every: policy.timerInterval, logger: logger, what: "order timers") {
+            if ContinuousClock.now >= timeoutsFrom { while try await self.timeOutSteps(limit: 100) == 100 {} }
+            while try await self.cancelUncollected(limit: 100) == 100 {}
+            while try await self.announceAbandonedCarts(limit: 100) == 100 {}
+            while try await self.expireQuotes(limit: 100) == 100 {}
         }
     }
 

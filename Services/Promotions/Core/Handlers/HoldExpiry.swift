@@ -33,15 +33,8 @@ final class HoldExpiry: Service, Sendable {
     func run() async throws {
         // Looks a few times per hold, at least every 30 s.
         let every = min(.seconds(30), max(.milliseconds(200), holdFor / 4))
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while try await self.releaseExpired(limit: 200) == 200 {}
-                } catch {
-                    self.logger.warning("promotion hold expiry failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: every)
-            }
+        await repeatUntilShutdown(every: every, logger: logger, what: "promotion hold expiry") {
+            while try await self.releaseExpired(limit: 200) == 200 {}
         }
     }
 
