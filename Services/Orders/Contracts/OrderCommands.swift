@@ -223,13 +223,17 @@ public struct OrderRejected: Codable, Sendable, Equatable {
     /// Something a channel can show to the customer.
     public var message: String
     public var details: [String]
-    public init(orderId: String, customerId: String?, channel: String, reasonCode: String, message: String, details: [String] = []) {
+    /// The points the order was to spend (customers gives back what it held for them).
+    public var loyaltyPoints: Int?
+    public init(orderId: String, customerId: String?, channel: String, reasonCode: String, message: String, details: [String] = [],
+                loyaltyPoints: Int? = nil) {
         self.orderId = orderId
         self.customerId = customerId
         self.channel = channel
         self.reasonCode = reasonCode
         self.message = message
         self.details = details
+        self.loyaltyPoints = loyaltyPoints
     }
 }
 

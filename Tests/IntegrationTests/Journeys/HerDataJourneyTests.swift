@@ -73,6 +73,8 @@ extension Journeys {
             #expect(!list("orders", "cart").isEmpty && !bodies.isEmpty && addresses["email"] == email)
             #expect(body.contains(phone) && body.contains(surname))
             #expect(try await edge.get("/exports/customers/\(zoe)", as: .bearer(web)).0 == 403, "a channel does not export people")
+            #expect(try await edge.get("/exports/customers/\(UUID().uuidString.lowercased())", as: .bearer(dpo)).0 == 404, "nobody by that id")
+            #expect(try await edge.get("/exports/customers/not-an-id", as: .bearer(dpo)).0 == 404)
 
             // She asks to be forgotten: no route of any service answers her name, email or phone.
             #expect(try await omni.perform(CustomersType.eraseCustomer, EraseCustomer(customer: .id(zoe), reason: "customer request"), key: zoe,

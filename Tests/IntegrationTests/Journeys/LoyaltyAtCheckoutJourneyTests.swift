@@ -47,6 +47,14 @@ extension Journeys {
             }
             #expect(released.available == shoesHere, "the stock held for it is released")
 
+            // Points that are no points, or with nobody to take them from: refused with the reason.
+            var none = shop.pickup("ord-none-\(tag)", customerId: lea, pair)
+            none.loyaltyPoints = 0
+            #expect(try await omni.place(none).payload(OrderRejected.self).reasonCode == "invalid-points")
+            var guest = shop.pickup("ord-guest-\(tag)", customerId: nil, pair)
+            guest.loyaltyPoints = 100
+            #expect(try await omni.place(guest).payload(OrderRejected.self).reasonCode == "customer-required")
+
             // The till sale earned its points (19 for 19.00): 1,500 − 500 + 19.
             #expect(try await balance(1_019) == 1_019)
 

@@ -36,11 +36,16 @@ enum CustomersHandlers {
         }
         handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
         // Points an order spent: given back when it is rejected or cancelled (returns: above).
+        // Only orders that spend points touch the spends (most rejections and cancellations do not).
         handlers.on(OrdersType.orderRejected) { event, context in
-            try await LoyaltySpendHandlers.rejected(try event.decode(OrderRejected.self), event, context)
+            let rejected = try event.decode(OrderRejected.self)
+            guard (rejected.loyaltyPoints ?? 0) > 0 else { return }
+            try await LoyaltySpendHandlers.rejected(rejected, event, context)
         }
         handlers.on(OrdersType.orderCancelled) { event, context in
-            try await LoyaltySpendHandlers.cancelled(try event.decode(OrderCancelled.self).order.orderId, event, context)
+            let order = try event.decode(OrderCancelled.self).order
+            guard (order.loyaltyPoints ?? 0) > 0 else { return }
+            try await LoyaltySpendHandlers.cancelled(order.orderId, event, context)
         }
         handlers.on(OrdersType.cartAbandoned, OrderEventHandlers.cartAbandoned)
         handlers.on(OrdersType.cartUpdated, OrderEventHandlers.cartUpdated)

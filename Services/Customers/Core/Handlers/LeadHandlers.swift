@@ -59,9 +59,7 @@ enum LeadHandlers {
                                subject: subject)
         // A visit is the assignee acting: a new lead is now contacted, and its clock stops.
         if lead.status == .new {
-            try await LeadRecords.setStatus(lead.leadId, .contacted, reason: nil, on: context.connection, logger: context.logger)
-            try await context.emit(CustomersType.leadAdvanced, LeadAdvanced(leadId: lead.leadId, customerId: subject, from: .new, to: .contacted,
-                                                                            by: visit.visitedBy, reason: "visit", at: time), subject: subject)
+            try await moveOn(lead, to: .contacted, by: visit.visitedBy, stored: nil, announced: "visit", at: time, context)
         }
         try await EngagementRecords.addToTimeline(customer, at: time, channel: "field", kind: "visit", summary: "visit by \(visit.visitedBy): \(visit.notes)",
                                                   reference: visit.leadId, messageID: context.command.id, on: context.connection, logger: context.logger)
@@ -76,12 +74,19 @@ enum LeadHandlers {
         }
         try LeadLifecycle.advance(from: lead.status, to: command.status, reason: command.reason)
         let reason = command.reason.map { String($0.prefix(500)) }
-        try await LeadRecords.setStatus(lead.leadId, command.status, reason: reason, on: context.connection, logger: context.logger)
-        let subject = lead.customer.uuidString.lowercased()
-        try await context.emit(CustomersType.leadAdvanced, LeadAdvanced(leadId: lead.leadId, customerId: subject, from: lead.status, to: command.status,
-                                                                        by: command.by, reason: reason, at: context.command.time), subject: subject)
+        try await moveOn(lead, to: command.status, by: command.by, stored: reason, announced: reason, at: context.command.time, context)
         try await ProfileHandlers.timeline(lead.customer, context, kind: "lead",
                                            summary: "lead \(lead.leadId) \(command.status.rawValue) by \(command.by)\(reason.map { ": \($0)" } ?? "")")
+    }
+
+    /// Writes a lead's step (its clock stops) and announces it: `stored` is the reason kept on
+    /// the lead, `announced` the one `LeadAdvanced` gives.
+    private static func moveOn(_ lead: LeadRecords.OpenLead, to status: LeadStatus, by: String, stored: String?, announced: String?, at time: Date,
+                               _ context: CommandContext) async throws {
+        try await LeadRecords.setStatus(lead.leadId, status, reason: stored, on: context.connection, logger: context.logger)
+        let subject = lead.customer.uuidString.lowercased()
+        try await context.emit(CustomersType.leadAdvanced, LeadAdvanced(leadId: lead.leadId, customerId: subject, from: lead.status, to: status,
+                                                                        by: by, reason: announced, at: time), subject: subject)
     }
 
     /// A manager gives an open lead to someone else, who gets the route's time to act anew.

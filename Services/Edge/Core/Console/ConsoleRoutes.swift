@@ -180,7 +180,7 @@ extension Console {
             return ["customerId": customer["customerId"] as? String ?? "", "name": name.isEmpty ? "—" : name, "detail": detail]
         }
         if let (parameter, value) = query.lookup {
-            let answer = await reader.tryGet("customers", "/customers/lookup?\(parameter)=\(queryValue(value))", token: token)
+            let answer = await lookup(parameter, value, token: token)
             guard answer.status == 200 else { return [] }
             let profile = answer.object["profile"] as? [String: Any] ?? [:]
             return [match(answer.object, first: profile["firstName"] as? String, last: profile["lastName"] as? String,
@@ -191,6 +191,11 @@ extension Console {
         return (answer.object["customers"] as? [[String: Any]] ?? []).map {
             match($0, first: $0["firstName"] as? String, last: $0["lastName"] as? String, detail: "")
         }
+    }
+
+    /// The one customer a phone, an email or a card names (customers' lookup).
+    func lookup(_ parameter: String, _ value: String, token: String) async -> ServiceReader.Answer {
+        await reader.tryGet("customers", "/customers/lookup?\(parameter)=\(queryValue(value))", token: token)
     }
 
     /// The session of the request's cookie and its member, if both are still valid.

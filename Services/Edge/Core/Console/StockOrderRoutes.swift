@@ -49,7 +49,7 @@ enum StockOrderRoutes {
               let token = try await console.token(for: member, reading: [.customersRead]) else {
             return .failure(Refusal(code: "customer-not-found"))
         }
-        let found = await console.reader.tryGet("customers", "/customers/lookup?\(parameter)=\(queryValue(value))", token: token)
+        let found = await console.lookup(parameter, value, token: token)
         guard found.status == 200, let customerId = found.object["customerId"] as? String else { return .failure(Refusal(code: "customer-not-found")) }
         let payment = String((form["payment"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
         var order: [String: Any] = ["orderId": orderId, "storeId": store, "customerId": customerId, "lines": [["sku": sku, "quantity": quantity]]]

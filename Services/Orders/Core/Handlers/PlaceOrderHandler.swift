@@ -124,7 +124,8 @@ enum PlaceOrderHandler {
             break  // the outcome is on its way
         case .rejected:
             try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: order.orderId, customerId: order.customerId, channel: order.channel,
-                                                                            reasonCode: order.rejectCode ?? "rejected", message: order.rejectMessage ?? ""),
+                                                                            reasonCode: order.rejectCode ?? "rejected", message: order.rejectMessage ?? "",
+                                                                            loyaltyPoints: order.loyaltyPoints),
                                     orderId: order.orderId)
         default:
             try await emitter.event(OrdersType.orderConfirmed, OrderEvent(order: order.snapshot), orderId: order.orderId)

@@ -117,7 +117,8 @@ enum SagaExecutor {
         case .reject(let code, let message, let details):
             emitter.logger.info("order rejected", metadata: ["orderId": "\(order.orderId)", "reason": "\(code)"])
             try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: order.orderId, customerId: order.customerId, channel: order.channel,
-                                                                            reasonCode: code, message: message, details: details), orderId: order.orderId)
+                                                                            reasonCode: code, message: message, details: details,
+                                                                            loyaltyPoints: order.loyaltyPoints), orderId: order.orderId)
         case nil:
             break
         }
