@@ -116,11 +116,18 @@ var targets: [Target] = [
         path: "Tools/Channel",
         swiftSettings: swiftSettings
     ),
+    // The bench's figures that outlive a run: metrics with their targets, two builds'
+    // runs side by side, the saturation curve. Pure, unit-tested.
+    .target(
+        name: "BenchFigures",
+        path: "Tools/BenchFigures",
+        swiftSettings: swiftSettings
+    ),
     // `omni-bench`: the delivery path measured next to raw Kafka and Postgres baselines.
     .executableTarget(
         name: "OmniBench",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniChannel", "OmniPersistence", "CatalogContracts", "OrdersContracts", "PromotionsContracts",
+            "BenchFigures", "OmniKafka", "OmniMessaging", "OmniChannel", "OmniPersistence", "CatalogContracts", "OrdersContracts", "PromotionsContracts",
             "NotificationsContracts", "NotificationsCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -151,7 +158,7 @@ var targets: [Target] = [
     .testTarget(
         name: "SharedTests",
         dependencies: [
-            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "OmniAuth",
+            "OmniKafka", "OmniMessaging", "OmniPersistence", "OmniRuntime", "OmniAuth", "BenchFigures",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ],

@@ -1,3 +1,4 @@
+import BenchFigures
 import Foundation
 
 /// One measured figure: a rate, and a latency distribution when the phase has one.
@@ -51,6 +52,20 @@ struct LatencySummary {
 final class BenchReport {
     private var figures: [BenchFigure] = []
     private var notes: [String] = []
+    /// The numbers two builds are compared by (`omni-bench compare`).
+    private(set) var metrics: [BenchMetric] = []
+    /// Offered vs carried vs latency, one point per fixed-rate phase of the system.
+    private(set) var curve: SaturationCurve?
+
+    func metrics(_ new: [BenchMetric]) { metrics += new }
+
+    /// The saturation curve: printed as a table now, drawn by `writeCurve`.
+    func curve(_ curve: SaturationCurve) {
+        self.curve = curve
+        print("")
+        print(curve.table)
+        if let rate = curve.saturatesAt { print(String(format: "saturated from %.0f orders/s offered (carried < 95 %%)", rate)) }
+    }
 
     /// A line printed now and again under the summary (a process's CPU and memory, say).
     func note(_ text: String) {
@@ -111,13 +126,16 @@ final class BenchReport {
     private static func ratio(_ figure: BenchFigure, to baseline: BenchFigure) -> Double { figure.perSecond / max(baseline.perSecond, 1) }
 
     /// Every figure, note and ratio as JSON (for comparing runs), written to `url`.
-    func writeJSON(to url: URL) throws {
+    func writeJSON(to url: URL, label: String?) throws {
         struct Figure: Encodable {
             var name: String, count: Int, seconds: Double, perSecond: Double, note: String
             var p50Milliseconds: Double?, p95Milliseconds: Double?, p99Milliseconds: Double?, maxMilliseconds: Double?
             var ratios: [String: Double]
         }
-        struct Document: Encodable { var date: String; var cores: Int; var figures: [Figure]; var notes: [String] }
+        struct Document: Encodable {
+            var date: String; var cores: Int; var label: String?; var figures: [Figure]; var notes: [String]
+            var metrics: [BenchMetric]; var curve: [SaturationCurve.Point]?
+        }
         func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
         let figures = self.figures.map { figure in
             Figure(name: figure.name, count: figure.count, seconds: figure.seconds, perSecond: figure.perSecond, note: figure.note,
@@ -128,9 +146,17 @@ final class BenchReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let document = Document(date: ISO8601DateFormatter().string(from: Date()), cores: ProcessInfo.processInfo.activeProcessorCount,
-                                figures: figures, notes: notes)
+                                label: label, figures: figures, notes: notes, metrics: metrics, curve: curve?.points)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try encoder.encode(document).write(to: url)
+    }
+
+    /// The saturation curve as an SVG plot, if the system's fixed-rate phases ran.
+    func writeCurve(to url: URL, title: String) throws -> Bool {
+        guard let curve, !curve.points.isEmpty else { return false }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try curve.svg(title: title).write(to: url, atomically: true, encoding: .utf8)
+        return true
     }
 
     /// The phases that measured latencies over time, as one SVG plot each, stacked.

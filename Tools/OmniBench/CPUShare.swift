@@ -1,3 +1,4 @@
+import BenchFigures
 import Foundation
 
 /// Where the machine's CPU went during a phase, read from /proc: each service, Postgres
@@ -55,17 +56,32 @@ struct CPUShare {
         return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / ticksPerSecond
     }
 
-    /// "system at the maximum: CPU per order 13.6 ms of the machine's (500/s on 2 cores
-    /// allows 4.0 ms): Postgres 4.5, orders 2.3, …". A process that ended between the two
-    /// readings is left out (its part shows as "other").
-    static func per(_ unit: String, from start: CPUShare, to end: CPUShare, count: Int, phase: String, target: Int? = nil) -> String {
+    /// Milliseconds of the machine's CPU per unit, and each part's, largest first ("other":
+    /// what no named process accounts for).
+    static func perUnit(from start: CPUShare, to end: CPUShare, count: Int) -> (machine: Double, parts: [(String, Double)]) {
         let count = Double(max(count, 1))
         let machine = (end.machine - start.machine) * 1_000 / count
         var parts = end.parts.map { name, seconds in (name, (seconds - (start.parts[name] ?? 0)) * 1_000 / count) }
         parts.sort { $0.1 > $1.1 }
         let other = machine - parts.reduce(0) { $0 + $1.1 }
+        return (machine, parts + [("other", max(other, 0))])
+    }
+
+    /// As metrics: the machine's CPU per unit (held to `ratioAtMost` the previous build's),
+    /// then each part's.
+    static func metrics(_ unit: String, from start: CPUShare, to end: CPUShare, count: Int, ratioAtMost: Double? = nil) -> [BenchMetric] {
+        let (machine, parts) = perUnit(from: start, to: end, count: count)
+        return [BenchMetric("CPU per \(unit)", machine, unit: "ms", ratioAtMost: ratioAtMost)]
+            + parts.map { BenchMetric("CPU per \(unit): \($0.0)", $0.1, unit: "ms") }
+    }
+
+    /// "system at the maximum: CPU per order 13.6 ms of the machine's (500/s on 2 cores
+    /// allows 4.0 ms): Postgres 4.5, orders 2.3, …". A process that ended between the two
+    /// readings is left out (its part shows as "other").
+    static func per(_ unit: String, from start: CPUShare, to end: CPUShare, count: Int, phase: String, target: Int? = nil) -> String {
+        let (machine, parts) = perUnit(from: start, to: end, count: count)
         let precision = machine < 2 ? "%.2f" : "%.1f"
-        let list = (parts + [("other", max(other, 0))]).map { String(format: "%@ \(precision)", $0.0, $0.1) }.joined(separator: ", ")
+        let list = parts.map { String(format: "%@ \(precision)", $0.0, $0.1) }.joined(separator: ", ")
         var allows = ""
         if let target {
             let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -1,3 +1,4 @@
+import BenchFigures
 import Foundation
 
 /// Latency over time as a small self-contained SVG: one panel per phase, a dot per
@@ -10,11 +11,11 @@ enum LatencyPlot {
             let y0 = Double(index) * panelHeight
             let samples = phase.samples
             let maxAt = max(1, samples.map(\.at).max() ?? 1)
-            let maxMs = niceCeiling(samples.map(\.milliseconds).max() ?? 1)
+            let maxMs = SVG.niceCeiling(samples.map(\.milliseconds).max() ?? 1)
             let plotWidth = width - left - right, plotHeight = panelHeight - top - bottom
             func x(_ at: Double) -> Double { left + at / maxAt * plotWidth }
             func y(_ ms: Double) -> Double { y0 + top + plotHeight - min(ms, maxMs) / maxMs * plotHeight }
-            body += "<text x=\"\(left)\" y=\"\(y0 + 18)\" font-size=\"14\" font-weight=\"bold\">\(escape(phase.name))</text>\n"
+            body += "<text x=\"\(left)\" y=\"\(y0 + 18)\" font-size=\"14\" font-weight=\"bold\">\(SVG.escape(phase.name))</text>\n"
             body += "<rect x=\"\(left)\" y=\"\(y0 + top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>\n"
             for tick in 0...4 {
                 let ms = maxMs * Double(tick) / 4
@@ -45,16 +46,5 @@ enum LatencyPlot {
             """
     }
 
-    /// 1, 2 or 5 times a power of ten, at least `value`.
-    static func niceCeiling(_ value: Double) -> Double {
-        guard value > 0 else { return 1 }
-        let power = pow(10, floor(log10(value)))
-        return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= value } ?? 10 * power
-    }
-
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
 }

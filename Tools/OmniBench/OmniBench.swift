@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchFigures
 import Foundation
 import Logging
 import OmniKafka
@@ -11,7 +12,7 @@ struct OmniBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omni-bench",
         abstract: "Load Omni's real processes: measure them (figures) or crash them (chaos).",
-        subcommands: [Figures.self, Chaos.self],
+        subcommands: [Figures.self, Chaos.self, Compare.self],
         defaultSubcommand: Figures.self
     )
 }
@@ -81,8 +82,15 @@ struct Figures: AsyncParsableCommand {
 
     @Option(help: "Orders in the whole-system maximum phase (all five services).")
     var systemOrders = 5_000
-    @Option(help: "Seconds the whole-system fixed-rate phase lasts (at --order-rate, with POS sales at --pos-rate).")
-    var systemSeconds = 30
+    @Option(help: "Seconds each whole-system fixed-rate phase lasts.")
+    var systemSeconds = 10
+    @Option(parsing: .upToNextOption, help: "The whole system's fixed-rate phases, orders/s (POS sales at --pos-rate beside the first): the saturation curve.")
+    var systemRates: [Int] = [20, 50, 100, 150, 200]
+
+    @Option(help: "Where the services' executables are (default: beside omni-bench): another build, measured with this bench.")
+    var servicesBin: String?
+    @Option(help: "A name for this run in its JSON (`scripts/omni bench --compare` names the two builds).")
+    var label: String?
 
     @Option(help: "Where the JSON figures and the latency plot (SVG) go.")
     var out = ".omni/bench"
@@ -101,7 +109,7 @@ struct Figures: AsyncParsableCommand {
         logger.logLevel = .warning
         let bootstrap = try stack.resolveBootstrap()
         let postgres = stack.postgres
-        let binDir = stack.binDir
+        let binDir = servicesBin.map { URL(fileURLWithPath: $0) } ?? stack.binDir
         let report = BenchReport()
         report.header(messages: messages, payloadBytes: payloadBytes, rate: rate, seconds: latencySeconds)
 
@@ -167,29 +175,60 @@ struct Figures: AsyncParsableCommand {
             let bench = try await OrdersBench(bootstrap: bootstrap, target: postgres, binDir: binDir, skus: 50, services: OrdersBench.allServices,
                                               label: "system", logger: logger)
             try await measure(bench, into: report) {
-                try await bench.start(unitsPerSku: 4 * (systemOrders + orderRate * systemSeconds) + posRate * systemSeconds)
-                let postgresBefore = try await PostgresActivity.read(postgres)
-                let before = bench.cpuShare()
-                let maximum = try await bench.throughput(count: systemOrders)
-                let after = bench.cpuShare()
-                report.add(maximum)
-                report.note(CPUShare.per("order", from: before, to: after, count: maximum.count, phase: "system at the maximum", target: 500))
-                report.note(PostgresActivity.perOrder(from: postgresBefore, to: try await PostgresActivity.read(postgres), orders: maximum.count,
-                                                      phase: "system at the maximum"))
-                async let sales = bench.posSales(rate: posRate, seconds: systemSeconds)
-                report.add(try await bench.latency(rate: orderRate, seconds: systemSeconds))
-                report.add(try await sales)
-                report.note(String(format: "system: largest service RSS %.0f MB", bench.largestRSS))
+                try await bench.start(unitsPerSku: 4 * (systemOrders + systemRates.reduce(0, +) * systemSeconds) + posRate * systemSeconds)
+                try await systemPhases(bench, report: report, postgres: postgres)
             }
         }
         report.printSummary()
         let folder = URL(fileURLWithPath: out)
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let json = folder.appendingPathComponent("bench-\(stamp).json"), plot = folder.appendingPathComponent("latency-\(stamp).svg")
-        try report.writeJSON(to: json)
+        let curve = folder.appendingPathComponent("curve-\(stamp).svg")
+        try report.writeJSON(to: json, label: label)
         try report.writePlot(to: plot)
         print("figures: \(json.path)")
         if FileManager.default.fileExists(atPath: plot.path) { print("latency over time: \(plot.path)") }
+        if try report.writeCurve(to: curve, title: "Omni, five services on \(ProcessInfo.processInfo.activeProcessorCount) cores\(label.map { " (\($0))" } ?? ""): offered vs carried vs latency") {
+            print("saturation curve (offered vs carried vs p99): \(curve.path)")
+        }
+    }
+
+    /// The whole system: as fast as orders come back (what an order costs: CPU by process,
+    /// messages, statements, rows, WAL), then each fixed rate in turn (the curve).
+    private func systemPhases(_ bench: OrdersBench, report: BenchReport, postgres: PostgresTarget) async throws {
+        let postgresBefore = try await PostgresActivity.read(postgres)
+        let since = Date()
+        let before = bench.cpuShare()
+        let maximum = try await bench.throughput(count: systemOrders)
+        let after = bench.cpuShare()
+        let postgresAfter = try await PostgresActivity.read(postgres)
+        report.add(maximum)
+        report.note(CPUShare.per("order", from: before, to: after, count: maximum.count, phase: "system at the maximum", target: 500))
+        report.note(PostgresActivity.perOrder(from: postgresBefore, to: postgresAfter, orders: maximum.count, phase: "system at the maximum"))
+        report.note("system at the maximum: " + (try await PostgresActivity.deliveriesByType(postgres, since: since, orders: maximum.count)))
+        report.metrics([BenchMetric("orders/s at the maximum", maximum.perSecond, unit: "orders/s", better: .higher)])
+        report.metrics(CPUShare.metrics("order", from: before, to: after, count: maximum.count, ratioAtMost: 0.6))
+        report.metrics(PostgresActivity.metrics(from: postgresBefore, to: postgresAfter, orders: maximum.count))
+        var points: [SaturationCurve.Point] = []
+        for (index, rate) in systemRates.enumerated() {
+            // What the previous phase left queued (emails, timelines) drains first: each
+            // rate is measured on its own.
+            try await Task.sleep(for: .seconds(5))
+            async let sales = index == 0 && posRate > 0 ? bench.posSales(rate: posRate, seconds: systemSeconds) : nil
+            let figure = try await bench.latency(rate: rate, seconds: systemSeconds)
+            report.add(figure)
+            if let sales = try await sales { report.add(sales) }
+            guard let latencies = figure.latencies else { continue }
+            points.append(.init(offered: Double(rate), carried: figure.perSecond, p50Milliseconds: latencies.p50, p99Milliseconds: latencies.p99))
+            let targets: (p50: Double?, p99: Double?) = rate == 20 ? (30, 80) : (nil, nil)
+            report.metrics([
+                BenchMetric("p50 placement → confirmation at \(rate)/s", latencies.p50, unit: "ms", atMost: targets.p50),
+                BenchMetric("p99 placement → confirmation at \(rate)/s", latencies.p99, unit: "ms", atMost: targets.p99),
+                BenchMetric("carried at \(rate)/s offered", figure.perSecond, unit: "orders/s", better: .higher),
+            ])
+        }
+        report.curve(SaturationCurve(points: points))
+        report.note(String(format: "system: largest service RSS %.0f MB", bench.largestRSS))
     }
 
     /// Runs `body` against `bench`'s processes, notes their CPU and memory, and stops them

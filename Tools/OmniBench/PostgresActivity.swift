@@ -1,3 +1,4 @@
+import BenchFigures
 import Foundation
 import PostgresNIO
 
@@ -13,6 +14,8 @@ struct PostgresActivity {
     var deleted: Double
     var walBytes: Double
     var statements: Double?
+    /// Messages the services published: the sum of every outbox's sequence (a row each).
+    var published: Double
 
     static func read(_ target: PostgresTarget) async throws -> PostgresActivity {
         try await withClient(target.client(connections: 1)) { client in
@@ -29,8 +32,49 @@ struct PostgresActivity {
                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                     """).decode(Double.self).first { _ in true }
             }
+            let published = try await client.query("""
+                SELECT COALESCE(sum(last_value), 0)::float8 FROM pg_sequences WHERE sequencename = 'outbox_sequence_seq'
+                """).decode(Double.self).first { _ in true } ?? 0
             return PostgresActivity(commits: Double(commits), inserted: Double(inserted), updated: Double(updated), deleted: Double(deleted),
-                                    walBytes: wal, statements: statements)
+                                    walBytes: wal, statements: statements, published: published)
+        }
+    }
+
+    /// The same, as metrics per order. `sentByBench`: messages the bench itself sent per order
+    /// (its `PlaceOrder`), which no outbox counts.
+    static func metrics(from start: PostgresActivity, to end: PostgresActivity, orders: Int, sentByBench: Double = 1) -> [BenchMetric] {
+        let count = Double(max(orders, 1))
+        func each(_ value: KeyPath<PostgresActivity, Double>) -> Double { (end[keyPath: value] - start[keyPath: value]) / count }
+        var metrics = [BenchMetric("messages per order", each(\.published) + sentByBench, unit: "messages", atMost: 7)]
+        if let before = start.statements, let after = end.statements {
+            metrics.append(BenchMetric("SQL statements per order", (after - before) / count, unit: "statements", atMost: 20))
+        }
+        metrics += [
+            BenchMetric("transactions per order", each(\.commits), unit: "commits"),
+            BenchMetric("rows inserted per order", each(\.inserted), unit: "rows"),
+            BenchMetric("rows updated per order", each(\.updated), unit: "rows"),
+            BenchMetric("rows deleted per order", each(\.deleted), unit: "rows"),
+            BenchMetric("WAL per order", each(\.walBytes) / 1_024, unit: "KB"),
+        ]
+        return metrics
+    }
+
+    /// Messages handled per order by type, from the services' inboxes since `since`
+    /// ("OrderPlaced 3.0, StockReserved 1.0, …"): where an order's messages go.
+    static func deliveriesByType(_ target: PostgresTarget, since: Date, orders: Int) async throws -> String {
+        try await withClient(target.client(connections: 1)) { client in
+            let schemas = try await client.query("""
+                SELECT table_schema FROM information_schema.tables WHERE table_name = 'inbox' AND table_schema LIKE 'bench\\_%'
+                """).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            guard !schemas.isEmpty else { return "" }
+            let union = schemas.map { "SELECT type FROM \($0).inbox WHERE received_at >= $1" }.joined(separator: " UNION ALL ")
+            var query = PostgresQuery(unsafeSQL: "SELECT type, count(*)::float8 FROM (\(union)) t GROUP BY type ORDER BY 2 DESC")
+            query.binds.append(since)
+            let rows = try await client.query(query).decode((String, Double).self).reduce(into: [(String, Double)]()) { $0.append($1) }
+            let count = Double(max(orders, 1))
+            let total = rows.reduce(0) { $0 + $1.1 } / count
+            let list = rows.map { String(format: "%@ %.2f", String($0.0.split(separator: ".").dropLast().last ?? Substring($0.0)), $0.1 / count) }
+            return String(format: "%.1f deliveries per order: ", total) + list.joined(separator: ", ")
         }
     }
 
