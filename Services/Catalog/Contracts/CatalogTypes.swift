@@ -23,7 +23,10 @@ public enum CatalogType {
     public static let priceChanged = "omni.catalog.PriceChanged.v1"
     public static let locationUpserted = "omni.catalog.LocationUpserted.v1"
     public static let stockMovementRecorded = "omni.catalog.StockMovementRecorded.v1"
-    public static let availabilityChanged = "omni.catalog.AvailabilityChanged.v1"
+    public static let availabilityChanged = "omni.catalog.AvailabilityChanged.v2"
+    /// One sku at one location per event: no longer published, still read by notifications
+    /// (what a topic held when catalog moved to v2).
+    public static let availabilityChangedV1 = "omni.catalog.AvailabilityChanged.v1"
     public static let stockReserved = "omni.catalog.StockReserved.v1"
     public static let stockReservationFailed = "omni.catalog.StockReservationFailed.v1"
     public static let reservationReleased = "omni.catalog.ReservationReleased.v1"

@@ -128,10 +128,20 @@ public struct StockMovementRecorded: Codable, Sendable, Equatable {
     }
 }
 
-/// What a location may promise for a sku changed: on hand − reserved − safety stock.
-/// `onlineAvailable` is the sum over the locations that serve the online channels
-/// (warehouses and ship-from-store stores), what a web page shows.
+/// What the stock a command moved may promise now: one event per command (a reservation
+/// of five lines is one event, not five), a level for each sku at each location whose
+/// availability moved. Keyed by the sku when there is one, else by the command's subject
+/// (a reservation's order id).
 public struct AvailabilityChanged: Codable, Sendable, Equatable {
+    public var levels: [StockAvailability]
+    public init(levels: [StockAvailability]) { self.levels = levels }
+}
+
+/// What a location may promise for a sku: on hand − reserved − safety stock.
+/// `onlineAvailable` is the sum over the locations that serve the online channels
+/// (warehouses and ship-from-store stores), what a web page shows. Also the payload of
+/// `AvailabilityChanged.v1` (one sku at one location per event), published before v2.
+public struct StockAvailability: Codable, Sendable, Equatable {
     public var sku: String
     public var locationId: String
     public var onHand: Int

@@ -12,6 +12,29 @@ struct CatalogReservationTests {
     }
     struct Reservation: Decodable { var status: String; var closeReason: String?; var allocations: [Allocation] }
 
+    @Test("a reservation of several skus is one AvailabilityChanged, a level per sku, keyed by its order")
+    func oneAvailabilityEventPerReservation() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let shoe = CatalogFixtures(), sock = CatalogFixtures()
+        try await shoe.load(into: stack, stock: [shoe.store: 3])
+        try await sock.load(into: stack, stock: [sock.store: 5])
+        let reserve = ReserveStock(reservationId: "res-two-\(shoe.sku)", orderId: "ord-two-\(shoe.sku)", channel: "app",
+                                   lines: [.init(sku: shoe.sku, quantity: 1), .init(sku: sock.sku, quantity: 2)], fulfilment: .pickup(at: shoe.store))
+        let outcome = try await stack.performReservation(CatalogType.reserveStock, reserve, key: reserve.orderId)
+        #expect(outcome.type == CatalogType.stockReserved)
+        let changed = try await stack.watcher.first(CatalogType.availabilityChanged) { $0.causationID == outcome.causationID }
+        #expect(changed.subject == reserve.orderId)
+        let levels = try changed.payload(AvailabilityChanged.self).levels.sorted { $0.sku < $1.sku }
+        let expected = [(shoe.sku, 2, 3), (sock.sku, 3, 5)].sorted { $0.0 < $1.0 }
+        #expect(levels.map(\.sku) == expected.map(\.0))
+        #expect(levels.map(\.available) == expected.map(\.1))
+        #expect(levels.map(\.previousAvailable) == expected.map(\.2))
+        #expect(levels.allSatisfy { $0.locationId == shoe.store })
+        // Nothing else about availability came from that command.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(stack.watcher.events(CatalogType.availabilityChanged).filter { $0.causationID == outcome.causationID }.count == 1)
+    }
+
     @Test("click & collect reserves at the store, every channel sees it at once; commit makes it a sale")
     func clickAndCollect() async throws {
         let stack = try await ServiceStack(.catalog)
@@ -25,10 +48,11 @@ struct CatalogReservationTests {
         #expect(outcome.correlationID != nil && outcome.causationID != nil)
 
         let changed = try await stack.watcher.first(CatalogType.availabilityChanged) {
-            let change = try $0.payload(AvailabilityChanged.self)
-            return change.locationId == f.store && change.reserved == 2
+            try $0.payload(AvailabilityChanged.self).levels.contains { $0.locationId == f.store && $0.reserved == 2 }
         }
-        #expect(try changed.payload(AvailabilityChanged.self).available == 1)
+        // One event for the reservation, with the one place it moved.
+        #expect(try changed.payload(AvailabilityChanged.self).levels.map(\.available) == [1])
+        #expect(changed.subject == f.sku)
         #expect(try await stack.getJSON("/availability/\(f.sku)?channel=pos&store=\(f.store)", as: Availability.self).available == 1)
         #expect(try await stack.getJSON("/availability/\(f.sku)?channel=kiosk&store=\(f.store)", as: Availability.self).available == 1)
         // The web sells the warehouse and ship-from-store stores, not the click & collect-only store.
@@ -56,10 +80,10 @@ struct CatalogReservationTests {
         // Every availability change says what the online channels may now promise: the
         // warehouse and the ship-from-store store, not the click & collect-only one.
         func online(at location: String, available: Int) async throws -> Int {
-            try await stack.watcher.first(CatalogType.availabilityChanged) {
-                let change = try $0.payload(AvailabilityChanged.self)
-                return change.sku == f.sku && change.locationId == location && change.available == available
-            }.payload(AvailabilityChanged.self).onlineAvailable
+            let level = { (event: CloudEvent) throws in
+                try event.payload(AvailabilityChanged.self).levels.first { $0.sku == f.sku && $0.locationId == location && $0.available == available }
+            }
+            return try #require(try level(try await stack.watcher.first(CatalogType.availabilityChanged) { try level($0) != nil })).onlineAvailable
         }
         #expect(try await online(at: f.store, available: 50) == 0)
         #expect(try await online(at: f.nearbyStore, available: 3) == 3)

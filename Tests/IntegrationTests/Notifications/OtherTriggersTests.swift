@@ -51,12 +51,16 @@ struct OtherTriggersTests {
         let mia = try await register("mia"), leo = try await register("leo")
         try await subscribe(mia, at: "lille")
         try await subscribe(leo, at: nil)
-        for (available, previous, online) in [(0, 0, 0), (3, 0, 0), (5, 3, 2), (5, 5, 4)] {
-            try await stack.publishEvent(CatalogType.availabilityChanged, AvailabilityChanged(sku: "lamp-\(tag)", locationId: "lille", onHand: available,
-                                                                                               reserved: 0, safetyStock: 0, available: available,
-                                                                                               previousAvailable: previous, onlineAvailable: online),
-                                         of: .catalog, key: "lamp-\(tag)")
+        func level(_ available: Int, _ previous: Int, _ online: Int) -> StockAvailability {
+            StockAvailability(sku: "lamp-\(tag)", locationId: "lille", onHand: available, reserved: 0, safetyStock: 0, available: available,
+                              previousAvailable: previous, onlineAvailable: online)
         }
+        // Two as catalog published them before v2 (one level each), then two levels in one v2 event.
+        for old in [level(0, 0, 0), level(3, 0, 0)] {
+            try await stack.publishEvent(CatalogType.availabilityChangedV1, old, of: .catalog, key: "lamp-\(tag)")
+        }
+        try await stack.publishEvent(CatalogType.availabilityChanged, AvailabilityChanged(levels: [level(5, 3, 2), level(5, 5, 4)]),
+                                     of: .catalog, key: "lamp-\(tag)")
         let withStock = try await smtp.waitForMessages(4)
         let back = try #require(withStock.first { $0.contains("To: <mia.\(tag)@example.com>") })
         #expect(back.contains("lamp-\(tag) is available again at lille"), "\(back)")

@@ -13,7 +13,7 @@ struct StockKey: Hashable, Comparable, Sendable {
 
 /// The stock rows one transaction works on: locked on load, changed through the pure
 /// `StockLevel` rules, then saved with their ledger rows and the events they cause
-/// (`StockMovementRecorded`, and `AvailabilityChanged` wherever availability moved).
+/// (`StockMovementRecorded`, and one `AvailabilityChanged` for wherever availability moved).
 struct StockChanges {
     private(set) var original: [StockKey: StockLevel]
     private(set) var current: [StockKey: StockLevel]
@@ -96,12 +96,15 @@ struct StockChanges {
                 movementId: id, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind, quantity: movement.quantity,
                 onHandAfter: after, reason: movement.reason, reference: movement.reference), subject: movement.key.sku)
         }
-        for key in announced {
+        let levels = announced.map { key in
             let before = original[key] ?? StockLevel(), after = current[key]!
-            try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(
-                sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,
-                available: after.available, previousAvailable: before.available, onlineAvailable: online[key.sku] ?? 0), subject: key.sku)
+            return StockAvailability(sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,
+                                     available: after.available, previousAvailable: before.available, onlineAvailable: online[key.sku] ?? 0)
         }
+        guard let first = levels.first else { return }
+        // One sku: keyed by it, in order with its other changes; several: by what the command was about.
+        let subject = levels.allSatisfy { $0.sku == first.sku } ? first.sku : emitter.cause?.subject ?? first.sku
+        try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(levels: levels), subject: subject)
     }
 
     /// Writes every changed row and sums, with those new values, what the online channels

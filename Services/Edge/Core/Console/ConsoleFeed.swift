@@ -76,12 +76,14 @@ final class ConsoleFeed: Service, Sendable {
     static func deskKey(_ store: String) -> String { "desk:" + store }
 
     /// What an event is about: its subject, and the `customerId`, cart owner or `sku` its
-    /// data names, at the top or in its `order` or `profile`; a pickup order's desk.
+    /// data names, at the top, in its `order` or `profile` or in each of its `levels`; a
+    /// pickup order's desk.
     static func keys(of event: CloudEvent) -> Set<String> {
         var found: Set<String> = []
         if let subject = event.subject { found.insert(subject) }
         guard event.data.count < 1 << 20, let data = try? JSONSerialization.jsonObject(with: Data(event.data)) as? [String: Any] else { return found }
-        for object in [data, data["order"] as? [String: Any], data["profile"] as? [String: Any]].compactMap({ $0 }) {
+        let levels = (data["levels"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }  // AvailabilityChanged: every sku it moved
+        for object in [data, data["order"] as? [String: Any], data["profile"] as? [String: Any]].compactMap({ $0 }) + levels {
             for key in ["customerId", "ownerId", "sku"] { if let id = object[key] as? String { found.insert(id) } }
         }
         // A click & collect order's every step moves its store's desk.

@@ -20,17 +20,27 @@ struct CatalogTriggers: Sendable {
         }
         // Most changes find nobody waiting: one statement for a whole run of them.
         handlers.onBatch(CatalogType.availabilityChanged) { events, context in
-            var places: [Place: CloudEvent] = [:]
-            for event in events {
-                let change = try event.decode(AvailabilityChanged.self)
+            try await tell(events, levels: { try $0.decode(AvailabilityChanged.self).levels }, context)
+        }
+        // What a topic still held when catalog moved to v2: one level per event.
+        handlers.onBatch(CatalogType.availabilityChangedV1) { events, context in
+            try await tell(events, levels: { [try $0.decode(StockAvailability.self)] }, context)
+        }
+    }
+
+    /// The places a run of availability events made available, each with the first event that did.
+    private func tell(_ events: [CloudEvent], levels: (CloudEvent) throws -> [StockAvailability], _ context: HandlerContext) async throws {
+        var places: [Place: CloudEvent] = [:]
+        for event in events {
+            for level in try levels(event) {
                 var available: [Place] = []
-                if change.available > 0 { available.append(Place(sku: change.sku, locationId: change.locationId)) }
-                if change.onlineAvailable > 0 { available.append(Place(sku: change.sku, locationId: "")) }
+                if level.available > 0 { available.append(Place(sku: level.sku, locationId: level.locationId)) }
+                if level.onlineAvailable > 0 { available.append(Place(sku: level.sku, locationId: "")) }
                 for place in available where places[place] == nil { places[place] = event }
             }
-            guard !places.isEmpty else { return }
-            try await tell(places, context)
         }
+        guard !places.isEmpty else { return }
+        try await tell(places, context)
     }
 
     /// A sku at a location ("" online).
