@@ -11,7 +11,7 @@ let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Pro
 /// its saga sends).
 let consumedContracts: [String: [String]] = [
     "Orders": ["Catalog", "Customers", "Promotions"],
-    "Promotions": ["Customers"],
+    "Promotions": ["Customers", "Orders"],
     "Customers": ["Orders", "Promotions", "Notifications"],
     "Notifications": ["Orders", "Customers", "Catalog"],
     // The edge checks a body against the command's contract type before publishing it.

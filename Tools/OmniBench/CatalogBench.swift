@@ -105,9 +105,11 @@ struct PosSales {
             }
             for try await pair in group { sent.append(pair) }
         }
-        let last = try await channel.waitForOutcomes(of: sent.map(\.0), types: [CatalogType.availabilityChanged], timeout: .seconds(300))
+        // v1 too: `--compare` measures builds from before v2 with this bench.
+        let changed: Set<String> = [CatalogType.availabilityChanged, CatalogType.availabilityChangedV1]
+        let last = try await channel.waitForOutcomes(of: sent.map(\.0), types: changed, timeout: .seconds(300))
         let samples = sent.compactMap { id, at in
-            channel.arrival(causedBy: id, types: [CatalogType.availabilityChanged]).map { LatencySample(at: (at - started).seconds, milliseconds: ($0 - at).seconds * 1_000) }
+            channel.arrival(causedBy: id, types: changed).map { LatencySample(at: (at - started).seconds, milliseconds: ($0 - at).seconds * 1_000) }
         }
         return BenchFigure(name: name ?? "catalog: POS sale → AvailabilityChanged at \(rate)/s", count: total, seconds: (last - started).seconds,
                            latencies: LatencySummary(milliseconds: samples.map(\.milliseconds)), samples: samples)

@@ -11,7 +11,7 @@ public enum PromotionsService {
         return ServiceDefinition(
             name: ServiceName.promotions.rawValue,
             migrations: [try .bundled(component: "promotions", in: .module)],
-            subscriptions: [Topics.commands(.promotions), Topics.events(.customers)],
+            subscriptions: [Topics.commands(.promotions), Topics.events(.customers), Topics.events(.orders)],
             handlers: PromotionsHandlers.all(),
             routes: { router, resources in PromotionsRoutes.add(to: router, database: resources.database) },
             workers: { resources in [HoldExpiry(database: resources.database, logger: resources.logger, holdFor: holdFor)] }

@@ -8,7 +8,7 @@ struct OrderSagaTests {
         let first = OrderSaga.decide(step: .reservingAndApplying, status: .placed, reply: .stockReserved(reservationId: "r"))
         #expect(first == SagaDecision(step: .applyingPromotions, outcome: nil, commands: []))
         let second = OrderSaga.decide(step: first.step, status: .placed, reply: .promotionsApplied)
-        #expect(second == SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions]))
+        #expect(second == SagaDecision(step: .done, outcome: .confirm, commands: []))
     }
 
     @Test("Happy path, promotions answering first: confirmed once the stock is reserved")
@@ -16,7 +16,7 @@ struct OrderSagaTests {
         let first = OrderSaga.decide(step: .reservingAndApplying, status: .placed, reply: .promotionsApplied)
         #expect(first == SagaDecision(step: .awaitingStock, outcome: nil, commands: []))
         let second = OrderSaga.decide(step: first.step, status: .placed, reply: .stockReserved(reservationId: "r"))
-        #expect(second == SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions]))
+        #expect(second == SagaDecision(step: .done, outcome: .confirm, commands: []))
     }
 
     @Test("An order placed before both were asked at once: promotions asked once the stock is held")
@@ -88,14 +88,14 @@ struct OrderSagaTests {
 
 @Suite("Order saga: an order that spends loyalty points")
 struct OrderSagaPointsTests {
-    @Test("Stock and promotions held, then the points asked; held → confirmed with the redemptions committed")
+    @Test("Stock and promotions held, then the points asked; held → confirmed (promotions commits its uses on the confirmation)")
     func pointsHeld() {
         for (step, reply) in [(SagaStep.awaitingStock, SagaReply.stockReserved(reservationId: "r")), (.applyingPromotions, .promotionsApplied)] {
             let asked = OrderSaga.decide(step: step, status: .placed, reply: reply, spendsPoints: true)
             #expect(asked == SagaDecision(step: .holdingPoints, outcome: nil, commands: [.holdPoints]))
         }
         let held = OrderSaga.decide(step: .holdingPoints, status: .placed, reply: .pointsHeld, spendsPoints: true)
-        #expect(held == SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions]))
+        #expect(held == SagaDecision(step: .done, outcome: .confirm, commands: []))
     }
 
     @Test("Points refused (balance short) or not answered: rejected with the reason, stock and promotions given back")

@@ -1,6 +1,7 @@
 import CustomersContracts
 import Foundation
 import OmniMessaging
+import OrdersContracts
 import PromotionsContracts
 import Testing
 
@@ -141,6 +142,50 @@ struct PromotionsIntegrationTests {
         #expect(try await apply(late).type == PromotionsType.promotionsRejected)
         let unknown = try await stack.perform(PromotionsType.commitRedemptions, CommitRedemptions(orderId: "ord-never"), key: "ord-never")
         #expect(try unknown.payload(CommandRejected.self).reasonCode == "unknown-order")
+    }
+
+    @Test("OrderConfirmed commits what the order's promotions held, once; an order that held nothing says nothing; a released one stays released")
+    func commitOnConfirmation() async throws {
+        let stack = try await ServiceStack(.promotions)
+        defer { Task { await stack.stop() } }
+        let once = Promotion(promotionId: "thanks", name: "Thanks", kind: .amountOff, amountMinor: 500, code: "THANKS", perCustomerLimit: 1)
+        _ = try await stack.perform(PromotionsType.upsertPromotion, once, key: "thanks")
+        let customer = "c-\(UUID().uuidString.prefix(6))"
+        func apply(_ orderId: String, codes: [String]) async throws -> CloudEvent {
+            try await stack.perform(PromotionsType.applyPromotions,
+                                    ApplyPromotions(orderId: orderId, basket: Self.basket(channel: "web", customerId: customer), codes: codes), key: orderId)
+        }
+        func confirm(_ orderId: String) async throws {
+            let line = OrderLine(lineId: "1", sku: "A", name: "A", category: "shoes", quantity: 1, unitPriceMinor: 4_900)
+            let order = OrderSnapshot(orderId: orderId, status: "confirmed", channel: "web", storeId: nil, customerId: customer, currency: "EUR", lines: [line],
+                                      promoCodes: [], fulfilment: OrderFulfilment(mode: .delivery), contact: nil, subtotalMinor: 4_900, discountMinor: 0, totalMinor: 4_900,
+                                      placedAt: Date())
+            try await stack.publishEvent(OrdersType.orderConfirmed, OrderEvent(order: order), of: .orders, key: orderId)
+        }
+        func committed(_ orderId: String) -> [CloudEvent] {
+            stack.watcher.events(PromotionsType.redemptionsCommitted).filter { (try? $0.payload(RedemptionsCommitted.self).orderId) == orderId }
+        }
+        let held = "ord-held-\(customer)", plain = "ord-plain-\(customer)", released = "ord-released-\(customer)"
+        #expect(try await apply(held, codes: ["thanks"]).type == PromotionsType.promotionsApplied)
+        #expect(try await apply(plain, codes: []).type == PromotionsType.promotionsApplied)
+        try await confirm(held)
+        let said = try await stack.watcher.first(PromotionsType.redemptionsCommitted) { try $0.payload(RedemptionsCommitted.self).orderId == held }
+        let payload = try said.payload(RedemptionsCommitted.self)
+        #expect(payload.redemptions == 1 && payload.customerId == customer && payload.promotions?.map(\.promotionId) == ["thanks"])
+        #expect(said.subject == held && said.causationID != nil)
+        // Confirmed again (a retried PlaceOrder is answered so), and an old-style CommitRedemptions: nothing counted twice.
+        try await confirm(held)
+        let again = try await stack.perform(PromotionsType.commitRedemptions, CommitRedemptions(orderId: held), key: held)
+        #expect(try again.payload(RedemptionsCommitted.self).redemptions == 0)
+        // The use is spent: the same customer cannot use the code on another order.
+        #expect(try await apply("ord-next-\(customer)", codes: ["thanks"]).type == PromotionsType.promotionsRejected)
+        // Nothing held: nothing said. Released before a (late) confirmation: stays released.
+        try await confirm(plain)
+        _ = try await stack.perform(PromotionsType.releaseRedemptions, ReleaseRedemptions(orderId: released, reason: "saga-timeout"), key: released)
+        try await confirm(released)
+        try await Task.sleep(for: .seconds(1))
+        #expect(committed(held).count == 2, "the confirmation's, then the command's empty answer")
+        #expect(committed(plain).isEmpty && committed(released).isEmpty)
     }
 
     @Test("Segment targeting: a VIP offer applies to members only; a merged person keeps one set of segments and uses")

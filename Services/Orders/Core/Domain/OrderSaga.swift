@@ -34,7 +34,6 @@ public struct SagaDecision: Equatable, Sendable {
         case applyPromotions
         case releaseStock(reason: String)
         case releaseRedemptions(reason: String)
-        case commitRedemptions
         /// Ask customers to hold the points the order spends (they are spent when the
         /// order is confirmed and given back when it is rejected, cancelled or returned).
         case holdPoints
@@ -54,7 +53,8 @@ public struct SagaDecision: Equatable, Sendable {
 }
 
 /// The saga's decisions, pure: given where the order is and what arrived, what happens.
-/// Replies that come late (after a timeout or a cancellation) undo what they hold.
+/// Replies that come late (after a timeout or a cancellation) undo what they hold. A
+/// confirmation sends nothing: `OrderConfirmed` itself tells promotions to commit its uses.
 public enum OrderSaga {
     /// `spendsPoints`: the order pays part with loyalty points, asked once stock and
     /// promotions are held (the points' value is known against the promotions' total).
@@ -80,10 +80,10 @@ public enum OrderSaga {
             return SagaDecision(step: .holdingPoints, outcome: nil, commands: [.holdPoints])
         case (.awaitingStock, .stockReserved) where running,
              (.applyingPromotions, .promotionsApplied) where running:
-            return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
+            return SagaDecision(step: .done, outcome: .confirm, commands: [])
         // The points (customers spends them on the confirmation, releases them on the rejection).
         case (.holdingPoints, .pointsHeld) where running:
-            return SagaDecision(step: .done, outcome: .confirm, commands: [.commitRedemptions])
+            return SagaDecision(step: .done, outcome: .confirm, commands: [])
         case (.holdingPoints, .pointsRefused(let code, let message)) where running:
             return SagaDecision(step: .done, outcome: .reject(code: code, message: message, details: []),
                                 commands: [.releaseStock(reason: "order-rejected"), .releaseRedemptions(reason: "order-rejected")])

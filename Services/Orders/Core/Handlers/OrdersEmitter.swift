@@ -76,8 +76,4 @@ struct OrdersEmitter {
     func releaseRedemptions(of order: OrderRecord, reason: String) async throws {
         try await command(PromotionsType.releaseRedemptions, ReleaseRedemptions(orderId: order.orderId, reason: reason), to: .promotions, orderId: order.orderId)
     }
-
-    func commitRedemptions(of order: OrderRecord) async throws {
-        try await command(PromotionsType.commitRedemptions, CommitRedemptions(orderId: order.orderId), to: .promotions, orderId: order.orderId)
-    }
 }

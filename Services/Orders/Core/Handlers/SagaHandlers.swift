@@ -88,7 +88,6 @@ enum SagaExecutor {
                 order.sagaDeadline = policy.deadline()
             case .releaseStock(let reason): try await emitter.releaseStock(of: order, reason: reason)
             case .releaseRedemptions(let reason): try await emitter.releaseRedemptions(of: order, reason: reason)
-            case .commitRedemptions: try await emitter.commitRedemptions(of: order)
             case .holdPoints:
                 order.loyaltyCommandId = try await emitter.holdLoyalty(for: order)
                 order.sagaDeadline = policy.deadline()

@@ -3,6 +3,7 @@ import Foundation
 import OmniMessaging
 import OmniRuntime
 import OmniPersistence
+import OrdersContracts
 import PostgresNIO
 import PromotionsContracts
 
@@ -25,6 +26,11 @@ enum PromotionsHandlers {
         }
         handlers.on(CustomersType.customerErased) { event, context in
             try await SegmentMembers.erase(try event.decode(CustomerErased.self), on: context.connection, logger: context.logger)
+        }
+        // Orders: a confirmed order's held uses count for good (the saga sends no
+        // `CommitRedemptions` for it: one message less per order).
+        handlers.on(OrdersType.orderConfirmed) { event, context in
+            try await RedemptionHandlers.confirmed(event, context)
         }
         return handlers
     }
@@ -116,6 +122,21 @@ enum RedemptionHandlers {
                                RedemptionsCommitted(orderId: command.orderId, redemptions: committed.count, customerId: application.customerId,
                                                     channel: application.channel, promotions: committed),
                                subject: command.orderId)
+    }
+
+    /// An order confirmed: what its promotions held is committed, as `CommitRedemptions`
+    /// does, and said only when something was (nobody reads an empty list). Once: a
+    /// repeated confirmation (a retried `PlaceOrder` is answered with it again) or one after
+    /// a `CommitRedemptions` finds the application committed already.
+    static func confirmed(_ event: CloudEvent, _ context: HandlerContext) async throws {
+        let orderId = try event.subject ?? event.decode(OrderEvent.self).order.orderId
+        guard let application = try await ApplicationRecords.commit(orderId, on: context.connection, logger: context.logger),
+              application.status == "applied", !application.committed.isEmpty else { return }
+        try await OutboxEmitter(context, service: .promotions, cause: event).emit(
+            PromotionsType.redemptionsCommitted,
+            RedemptionsCommitted(orderId: orderId, redemptions: application.committed.count, customerId: application.customerId,
+                                 channel: application.channel, promotions: application.committed),
+            subject: orderId)
     }
 
     /// Gives the uses back (rejection, cancellation, expiry). An order never applied gets a
