@@ -73,7 +73,12 @@ struct NotificationsTests {
         #expect(try await OrdersFixtures.place(guest, on: stack).type == OrdersType.orderConfirmed)
         let suppressed = try await stack.watcher.first(NotificationsType.notificationSuppressed) { try $0.payload(NotificationEvent.self).reason == "no-address" }
         #expect(try suppressed.payload(NotificationEvent.self).trigger == "order-confirmed")
+        // A walk-in's sale at the till, nobody named and no contact: nothing to tell, nothing recorded.
+        let walkIn = PlaceOrder(orderId: "ord-till-\(tag)", channel: "pos", storeId: fixtures.store, lines: [OrderLineRequest(sku: fixtures.sku, quantity: 1)],
+                                fulfilment: OrderFulfilment(mode: .inStore), paymentReference: "till-\(tag)")
+        #expect(try await OrdersFixtures.place(walkIn, on: stack, channel: "pos").type == OrdersType.orderConfirmed)
         try await Task.sleep(for: .seconds(1))
         #expect(smtp.messages.count == 2, "nothing more was sent")
+        #expect(stack.watcher.events(NotificationsType.notificationSuppressed).count == 1, "the guest's suppression only")
     }
 }

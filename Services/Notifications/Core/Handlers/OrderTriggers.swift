@@ -12,6 +12,10 @@ struct OrderTriggers: Sendable {
     func register(_ handlers: inout EventHandlers) {
         handlers.on(OrdersType.orderConfirmed) { event, context in
             let order = try event.decode(OrderEvent.self).order
+            // A walk-in's sale at the till (nobody named, no contact): the receipt is in their
+            // hand, there is nobody to tell and nothing to record (a guest who orders for
+            // later without a contact still gets a suppression, with its reason).
+            if order.fulfilment.mode == .inStore, order.customerId == nil, order.contact?.email == nil, order.contact?.phone == nil { return }
             try await send("order-confirmed", order, event, context)
         }
         handlers.on(OrdersType.orderReadyForPickup) { event, context in
