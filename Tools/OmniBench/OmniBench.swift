@@ -196,6 +196,7 @@ struct Figures: AsyncParsableCommand {
     /// The whole system: as fast as orders come back (what an order costs: CPU by process,
     /// messages, statements, rows, WAL), then each fixed rate in turn (the curve).
     private func systemPhases(_ bench: OrdersBench, report: BenchReport, postgres: PostgresTarget) async throws {
+        try await PostgresActivity.resetStatements(postgres)
         let postgresBefore = try await PostgresActivity.read(postgres)
         let since = Date()
         let before = bench.cpuShare()
@@ -206,6 +207,8 @@ struct Figures: AsyncParsableCommand {
         report.note(CPUShare.per("order", from: before, to: after, count: maximum.count, phase: "system at the maximum", target: 500))
         report.note(PostgresActivity.perOrder(from: postgresBefore, to: postgresAfter, orders: maximum.count, phase: "system at the maximum"))
         report.note("system at the maximum: " + (try await PostgresActivity.deliveriesByType(postgres, since: since, orders: maximum.count)))
+        report.note("system at the maximum: the statements run most, calls per order:\n    "
+                    + (try await PostgresActivity.topStatements(postgres, orders: maximum.count)).joined(separator: "\n    "))
         report.metrics([BenchMetric("orders/s at the maximum", maximum.perSecond, unit: "orders/s", better: .higher)])
         report.metrics(CPUShare.metrics("order", from: before, to: after, count: maximum.count, ratioAtMost: 0.6))
         report.metrics(PostgresActivity.metrics(from: postgresBefore, to: postgresAfter, orders: maximum.count))

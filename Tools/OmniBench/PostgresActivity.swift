@@ -78,6 +78,33 @@ struct PostgresActivity {
         }
     }
 
+    /// Starts pg_stat_statements' counts afresh (when it is loaded), so `topStatements`
+    /// reads one phase.
+    static func resetStatements(_ target: PostgresTarget) async throws {
+        try await withClient(target.client(connections: 1)) { client in
+            if try await client.query("SELECT to_regclass('pg_stat_statements') IS NOT NULL").decode(Bool.self).first(where: { _ in true }) ?? false {
+                _ = try await client.query("SELECT pg_stat_statements_reset()").collect()
+            }
+        }
+    }
+
+    /// The statements run most per order since the reset, with their calls per order:
+    /// where the statements an order costs come from.
+    static func topStatements(_ target: PostgresTarget, orders: Int, limit: Int = 12) async throws -> [String] {
+        try await withClient(target.client(connections: 1)) { client in
+            guard try await client.query("SELECT to_regclass('pg_stat_statements') IS NOT NULL").decode(Bool.self).first(where: { _ in true }) ?? false else { return [] }
+            var query = PostgresQuery(unsafeSQL: """
+                SELECT calls::float8, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements
+                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC LIMIT $1
+                """)
+            query.binds.append(limit)
+            let count = Double(max(orders, 1))
+            return try await client.query(query).decode((Double, String).self).reduce(into: [String]()) { lines, row in
+                lines.append(String(format: "%5.2f  %@", row.0 / count, String(row.1.prefix(110))))
+            }
+        }
+    }
+
     /// "Postgres per order at the maximum: 2.7 commits, 26 statements, rows 14 inserted, …".
     static func perOrder(from start: PostgresActivity, to end: PostgresActivity, orders: Int, phase: String) -> String {
         let count = Double(max(orders, 1))
