@@ -60,7 +60,7 @@ struct PostgresActivity {
     }
 
     /// Messages handled per order by type, from the services' inboxes since `since`
-    /// ("OrderPlaced 3.0, StockReserved 1.0, …"): where an order's messages go.
+    /// ("OrderConfirmed 3.0, StockReserved 1.0, …"): where an order's messages go.
     static func deliveriesByType(_ target: PostgresTarget, since: Date, orders: Int) async throws -> String {
         try await withClient(target.client(connections: 1)) { client in
             let schemas = try await client.query("""

@@ -153,11 +153,11 @@ final class DemoScript: Sendable {
         try await perform(OrdersType.attachCart, AttachCart(anonymousId: session, customerId: customerId), to: .orders, key: customerId, channel: "web",
                           journey: journey, outcomes: [OrdersType.cartsMerged, OrdersType.cartUpdated])
         step("She checks out on the web: pickup at Omni Lille Centre, code FB15")
-        try await perform(OrdersType.placeOrder, PlaceOrder(orderId: orderId, channel: "web", customerId: customerId, promoCodes: ["FB15"],
-                                                            fulfilment: OrderFulfilment(mode: .pickup, storeId: Self.centre),
-                                                            contact: OrderContact(firstName: "Chloé", email: email), paymentReference: "psp-\(tag)"),
-                          to: .orders, key: orderId, journey: journey, outcomes: [OrdersType.orderPlaced])
-        // The saga answers later, caused by the participants' replies: wait for it in the journey.
+        _ = try await channel.send(OrdersType.placeOrder, PlaceOrder(orderId: orderId, channel: "web", customerId: customerId, promoCodes: ["FB15"],
+                                                                     fulfilment: OrderFulfilment(mode: .pickup, storeId: Self.centre),
+                                                                     contact: OrderContact(firstName: "Chloé", email: email), paymentReference: "psp-\(tag)"),
+                                   to: .orders, key: orderId, channel: "web", correlation: journey)
+        // The saga answers, caused by the participants' replies: wait for it in the journey.
         _ = try await channel.waitForOutcomes(correlations: [journey], types: [OrdersType.orderConfirmed, OrdersType.orderRejected], timeout: .seconds(60))
         guard channel.outcome(correlation: journey, types: [OrdersType.orderConfirmed, OrdersType.orderRejected]) == OrdersType.orderConfirmed else {
             throw CLIError("the order was rejected (see scripts/omni tail orders.events)")

@@ -205,7 +205,7 @@ public struct OrderSnapshot: Codable, Sendable, Equatable {
     }
 }
 
-/// OrderPlaced, OrderConfirmed, OrderPickedUp, OrderShipped, OrderDelivered: the order as
+/// OrderConfirmed, OrderPickedUp, OrderShipped, OrderDelivered: the order as
 /// it stands after the step.
 public struct OrderEvent: Codable, Sendable, Equatable {
     public var order: OrderSnapshot

@@ -28,7 +28,6 @@ public enum OrdersType {
     public static let stockHoldRequested = "omni.orders.StockHoldRequested.v1"
     /// A cart with lines left untouched for `OMNI_ORDERS_CART_ABANDONED_AFTER_SECONDS`.
     public static let cartAbandoned = "omni.orders.CartAbandoned.v1"
-    public static let orderPlaced = "omni.orders.OrderPlaced.v1"
     public static let orderConfirmed = "omni.orders.OrderConfirmed.v1"
     public static let orderRejected = "omni.orders.OrderRejected.v1"
     public static let orderReadyForPickup = "omni.orders.OrderReadyForPickup.v1"

@@ -4,7 +4,8 @@ import OmniRuntime
 import OrdersContracts
 
 /// `PlaceOrder` from any channel: checked and priced here, then the saga starts by asking
-/// the catalog for the stock and promotions for the discounts, both at once. A refused order gets `OrderRejected` and leaves no row, so
+/// the catalog for the stock and promotions for the discounts, both at once; its answer,
+/// `OrderConfirmed` or `OrderRejected`, is the first event the order causes. A refused order gets `OrderRejected` and leaves no row, so
 /// the channel may correct it and retry with the same id.
 enum PlaceOrderHandler {
     /// A reservation id nobody can guess from the order id (`res-<orderId>` could be
@@ -107,7 +108,9 @@ enum PlaceOrderHandler {
         order.promotionsCommandId = try await emitter.applyPromotions(for: order)
         try await OrderRecords.insert(order, on: connection, logger: logger)
         if let cartOwner { try await CartRecords.close(cartOwner, mergedInto: nil, checkedOutOrder: order.orderId, on: connection, logger: logger) }
-        try await emitter.event(OrdersType.orderPlaced, OrderEvent(order: order.snapshot), orderId: order.orderId)
+        // No `OrderPlaced`: no service read it, and the saga's answer (`OrderConfirmed` or
+        // `OrderRejected`, same correlation) follows within a few hops; the order's row says
+        // `placed` meanwhile (`GET /orders/{id}`).
         // The cart it took is empty now: said, so every read model of open carts closes it.
         if let checkedOut {
             try await emitter.event(OrdersType.cartUpdated, CartUpdated(ownerId: checkedOut, lines: [], channel: channel.rawValue, checkedOutOrder: order.orderId),
