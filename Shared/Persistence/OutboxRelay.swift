@@ -90,8 +90,8 @@ public final class OutboxRelay: Service, Sendable {
                 // into a hash join over the whole table.
                 let rows = try await connection.run("""
                     WITH relay AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey))) AS locked)
-                    DELETE FROM outbox WHERE id = ANY(ARRAY(
-                        SELECT o.id FROM outbox o, relay WHERE relay.locked ORDER BY o.sequence LIMIT \(limit)))
+                    DELETE FROM outbox WHERE sequence = ANY(ARRAY(
+                        SELECT o.sequence FROM outbox o, relay WHERE relay.locked ORDER BY o.sequence LIMIT \(limit)))
                     RETURNING sequence, id, topic, message_key, type, source, event_time, subject, content_type,
                               correlation_id, causation_id, channel, traceparent, payload
                     """, logger: logger)
