@@ -97,13 +97,19 @@ public struct StockReserved: Codable, Sendable, Equatable {
     public var fulfilment: Fulfilment
     public var allocations: [Allocation]
     public var expiresAt: Date
-    public init(reservationId: String, orderId: String, channel: String, fulfilment: Fulfilment, allocations: [Allocation], expiresAt: Date) {
+    /// What the held places may promise now: the reservation's availability rides here
+    /// instead of an `AvailabilityChanged` of its own (a reservation only lowers it).
+    /// Absent from answers to a retried command and from events before #39.
+    public var levels: [StockAvailability]?
+    public init(reservationId: String, orderId: String, channel: String, fulfilment: Fulfilment, allocations: [Allocation], expiresAt: Date,
+                levels: [StockAvailability]? = nil) {
         self.reservationId = reservationId
         self.orderId = orderId
         self.channel = channel
         self.fulfilment = fulfilment
         self.allocations = allocations
         self.expiresAt = expiresAt
+        self.levels = levels
     }
 }
 

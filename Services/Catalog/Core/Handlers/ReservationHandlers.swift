@@ -82,12 +82,12 @@ enum ReservationHandlers {
                 guard let next = changes[key].reserving(allocation.quantity) else { preconditionFailure("sourcing allocated more than available") }
                 changes.set(key, next)
             }
+            let levels = try await changes.save(OutboxEmitter(context), announcingAvailability: false)
+            // The answer to the saga with the availability it moved riding on it: one message, not two.
+            let reserved = StockReserved(reservationId: command.reservationId, orderId: command.orderId, channel: command.channel,
+                                         fulfilment: command.fulfilment, allocations: allocations, expiresAt: expiresAt, levels: levels)
             try await ReservationRecords.insert(command, status: "held", expiresAt: expiresAt, allocations: allocations, cause: context.command, on: connection, logger: logger)
-            // The outcome first, then the availability it moved.
-            try await context.emit(CatalogType.stockReserved, StockReserved(
-                reservationId: command.reservationId, orderId: command.orderId, channel: command.channel, fulfilment: command.fulfilment,
-                allocations: allocations, expiresAt: expiresAt), subject: command.reservationId, key: command.orderId)
-            try await changes.save(OutboxEmitter(context))
+            try await context.emit(CatalogType.stockReserved, reserved, subject: command.reservationId, key: command.orderId)
         }
     }
 

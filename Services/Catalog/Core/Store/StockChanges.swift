@@ -70,7 +70,10 @@ struct StockChanges {
 
     /// Writes the rows, the ledger and the events. `announcing` keys get `AvailabilityChanged`
     /// even when their availability did not move (the command that set them needs an answer).
-    func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = []) async throws {
+    /// Returns the availability levels; with `announcingAvailability` false they are not
+    /// published (the caller's own event carries them).
+    @discardableResult
+    func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = [], announcingAvailability: Bool = true) async throws -> [StockAvailability] {
         let connection = emitter.connection, logger = emitter.logger
         let keys = current.keys.sorted()
         let changed = keys.filter { current[$0] != original[$0] }
@@ -101,10 +104,11 @@ struct StockChanges {
             return StockAvailability(sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,
                                      available: after.available, previousAvailable: before.available, onlineAvailable: online[key.sku] ?? 0)
         }
-        guard let first = levels.first else { return }
+        guard announcingAvailability, let first = levels.first else { return levels }
         // One sku: keyed by it, in order with its other changes; several: by what the command was about.
         let subject = levels.allSatisfy { $0.sku == first.sku } ? first.sku : emitter.cause?.subject ?? first.sku
         try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(levels: levels), subject: subject)
+        return levels
     }
 
     /// Writes every changed row and sums, with those new values, what the online channels
