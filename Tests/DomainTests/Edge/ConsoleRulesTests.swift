@@ -32,9 +32,10 @@ struct ConsoleRulesTests {
     func loginWaits() {
         let last = Date(timeIntervalSince1970: 1_000)
         #expect(LoginThrottle.wait(failures: 4, last: last, now: last) == nil)
-        #expect(LoginThrottle.wait(failures: 5, last: last, now: last) == 1)
-        #expect(LoginThrottle.wait(failures: 6, last: last, now: last.addingTimeInterval(1)) == 1)
-        #expect(LoginThrottle.wait(failures: 6, last: last, now: last.addingTimeInterval(2)) == nil)
+        #expect(LoginThrottle.wait(failures: 5, last: last, now: last) == 5)
+        #expect(LoginThrottle.wait(failures: 5, last: last, now: last.addingTimeInterval(5)) == nil)
+        #expect(LoginThrottle.wait(failures: 6, last: last, now: last.addingTimeInterval(1)) == 9)
+        #expect(LoginThrottle.wait(failures: 6, last: last, now: last.addingTimeInterval(10)) == nil)
         #expect(LoginThrottle.wait(failures: 40, last: last, now: last) == 900)
     }
 
