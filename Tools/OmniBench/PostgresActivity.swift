@@ -25,8 +25,7 @@ struct PostgresActivity {
                 """).decode((Int64, Int64, Int64, Int64, Double).self).first { _ in true }
             guard let (commits, inserted, updated, deleted, wal) = counters else { throw BenchError("no pg_stat_database row") }
             var statements: Double?
-            let loaded = try await client.query("SELECT to_regclass('pg_stat_statements') IS NOT NULL").decode(Bool.self).first { _ in true } ?? false
-            if loaded {
+            if try await statementsLoaded(client) {
                 statements = try await client.query("""
                     SELECT COALESCE(sum(calls), 0)::float8 FROM pg_stat_statements
                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -78,11 +77,16 @@ struct PostgresActivity {
         }
     }
 
+    /// Whether pg_stat_statements is loaded (`scripts/omni bench` loads it; a plain cluster has not).
+    private static func statementsLoaded(_ client: PostgresClient) async throws -> Bool {
+        try await client.query("SELECT to_regclass('pg_stat_statements') IS NOT NULL").decode(Bool.self).first { _ in true } ?? false
+    }
+
     /// Starts pg_stat_statements' counts afresh (when it is loaded), so `topStatements`
     /// reads one phase.
     static func resetStatements(_ target: PostgresTarget) async throws {
         try await withClient(target.client(connections: 1)) { client in
-            if try await client.query("SELECT to_regclass('pg_stat_statements') IS NOT NULL").decode(Bool.self).first(where: { _ in true }) ?? false {
+            if try await statementsLoaded(client) {
                 _ = try await client.query("SELECT pg_stat_statements_reset()").collect()
             }
         }
@@ -92,7 +96,7 @@ struct PostgresActivity {
     /// where the statements an order costs come from.
     static func topStatements(_ target: PostgresTarget, orders: Int, limit: Int = 12) async throws -> [String] {
         try await withClient(target.client(connections: 1)) { client in
-            guard try await client.query("SELECT to_regclass('pg_stat_statements') IS NOT NULL").decode(Bool.self).first(where: { _ in true }) ?? false else { return [] }
+            guard try await statementsLoaded(client) else { return [] }
             var query = PostgresQuery(unsafeSQL: """
                 SELECT calls::float8, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements
                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC LIMIT $1

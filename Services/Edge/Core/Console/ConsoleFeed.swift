@@ -82,7 +82,7 @@ final class ConsoleFeed: Service, Sendable {
         var found: Set<String> = []
         if let subject = event.subject { found.insert(subject) }
         guard event.data.count < 1 << 20, let data = try? JSONSerialization.jsonObject(with: Data(event.data)) as? [String: Any] else { return found }
-        let levels = (data["levels"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }  // AvailabilityChanged: every sku it moved
+        let levels = (data["levels"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }  // AvailabilityChanged, StockReserved: every sku they moved
         for object in [data, data["order"] as? [String: Any], data["profile"] as? [String: Any]].compactMap({ $0 }) + levels {
             for key in ["customerId", "ownerId", "sku"] { if let id = object[key] as? String { found.insert(id) } }
         }

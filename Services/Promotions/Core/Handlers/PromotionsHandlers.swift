@@ -117,11 +117,7 @@ enum RedemptionHandlers {
             throw Rejection("unknown-order", "no promotions were applied to order \(command.orderId)")
         }
         guard application.status != "released" else { throw Rejection("redemptions-released", "order \(command.orderId)'s promotions were released") }
-        let committed = application.committed
-        try await context.emit(PromotionsType.redemptionsCommitted,
-                               RedemptionsCommitted(orderId: command.orderId, redemptions: committed.count, customerId: application.customerId,
-                                                    channel: application.channel, promotions: committed),
-                               subject: command.orderId)
+        try await announce(application, of: command.orderId, emitter: OutboxEmitter(context))
     }
 
     /// An order confirmed: what its promotions held is committed, as `CommitRedemptions`
@@ -132,11 +128,15 @@ enum RedemptionHandlers {
         let orderId = try event.subject ?? event.decode(OrderEvent.self).order.orderId
         guard let application = try await ApplicationRecords.commit(orderId, on: context.connection, logger: context.logger),
               application.status == "applied", !application.committed.isEmpty else { return }
-        try await OutboxEmitter(context, service: .promotions, cause: event).emit(
-            PromotionsType.redemptionsCommitted,
-            RedemptionsCommitted(orderId: orderId, redemptions: application.committed.count, customerId: application.customerId,
-                                 channel: application.channel, promotions: application.committed),
-            subject: orderId)
+        try await announce(application, of: orderId, emitter: OutboxEmitter(context, service: .promotions, cause: event))
+    }
+
+    /// `RedemptionsCommitted` for what a commit just counted, from the command or the confirmation.
+    private static func announce(_ application: ApplicationRecords.Commitment, of orderId: String, emitter: OutboxEmitter) async throws {
+        try await emitter.emit(PromotionsType.redemptionsCommitted,
+                               RedemptionsCommitted(orderId: orderId, redemptions: application.committed.count, customerId: application.customerId,
+                                                    channel: application.channel, promotions: application.committed),
+                               subject: orderId)
     }
 
     /// Gives the uses back (rejection, cancellation, expiry). An order never applied gets a
