@@ -17,7 +17,8 @@ final class EventWatcher: @unchecked Sendable {
     private var lastBatch = ContinuousClock.now
     private var task: Task<Void, Never>?
 
-    init(bootstrap: String, topics: [String]) async throws {
+    /// `broker`: the broker's identity in the contract record (`DevBrokerProcess.identity`).
+    init(bootstrap: String, broker: String, topics: [String]) async throws {
         let group = TestStack.unique("watcher")
         let wanted = Set(topics)
         let followed = ContractRecorder.isOn ? wanted.union(Topics.all).sorted() : topics
@@ -30,7 +31,7 @@ final class EventWatcher: @unchecked Sendable {
                 if batch.isEmpty { return }
                 let now = ContinuousClock.now
                 if ContractRecorder.isOn {
-                    for message in batch { ContractRecorder.record(message, broker: bootstrap) }
+                    for message in batch { ContractRecorder.record(message, broker: broker) }
                 }
                 let events = batch.filter { wanted.contains($0.topic) }.compactMap { try? CloudEvent(message: $0) }
                 for message in batch { consumer.storeOffset(message) }

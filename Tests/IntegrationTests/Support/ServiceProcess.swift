@@ -191,6 +191,10 @@ final class ServiceProcess: @unchecked Sendable {
 final class DevBrokerProcess: @unchecked Sendable {
     private let process = Process()
     let bootstrap: String
+    /// Which broker this is in the contract record: its address with an id of its own, since
+    /// a later test's broker may get the same port (offsets are only unique per broker, and
+    /// two brokers under one name mixed their dead letters up).
+    let identity: String
 
     init(extraTopics: [String] = []) async throws {
         let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("omni-broker-\(UUID().uuidString)")
@@ -209,6 +213,7 @@ final class DevBrokerProcess: @unchecked Sendable {
         }
         guard !address.isEmpty else { throw ServiceProcess.ProcessFailure(description: "dev broker did not start") }
         bootstrap = address
+        identity = "\(address)#\(UUID().uuidString.prefix(8))"
     }
 
     deinit {

@@ -34,7 +34,7 @@ final class ServiceStack: @unchecked Sendable {
         schema = schemas[0]
         for schema in schemas { try await TestStack.createServiceSchema(schema, on: postgres) }
         producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: broker.bootstrap, clientID: schema + "-channel")), logger: TestStack.quietLogger)
-        watcher = try await EventWatcher(bootstrap: broker.bootstrap, topics: services.map { Topics.events($0) })
+        watcher = try await EventWatcher(bootstrap: broker.bootstrap, broker: broker.identity, topics: services.map { Topics.events($0) })
         for (service, schema) in zip(services, schemas) {
             self.schemas[service] = schema
             for index in 0..<count {
