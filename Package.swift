@@ -12,7 +12,7 @@ let servicesWithContracts: Set<String> = ["Catalog", "Customers", "Orders", "Pro
 let consumedContracts: [String: [String]] = [
     "Orders": ["Catalog", "Customers", "Promotions"],
     "Promotions": ["Customers", "Orders"],
-    "Customers": ["Orders", "Promotions", "Notifications"],
+    "Customers": ["Orders", "Notifications"],
     "Notifications": ["Orders", "Customers", "Catalog"],
     // The edge checks a body against the command's contract type before publishing it.
     "Edge": ["Catalog", "Customers", "Orders", "Promotions", "Notifications"],

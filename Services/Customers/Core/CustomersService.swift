@@ -11,8 +11,7 @@ public enum CustomersService {
         return ServiceDefinition(
             name: ServiceName.customers.rawValue,
             migrations: [try .bundled(component: "customers", in: .module)],
-            subscriptions: [Topics.commands(.customers), Topics.channelInteractions, Topics.events(.orders), Topics.events(.promotions),
-                            Topics.events(.notifications)],
+            subscriptions: [Topics.commands(.customers), Topics.channelInteractions, Topics.events(.orders), Topics.events(.notifications)],
             handlers: CustomersHandlers.all(loyalty: LoyaltySpendHandlers(pointValueMinor: LoyaltySpendHandlers.pointValue(environment))),
             routes: { router, resources in CustomersRoutes.add(to: router, database: resources.database) },
             workers: { resources in [SegmentReviews(database: resources.database, logger: resources.logger),

@@ -163,6 +163,21 @@ public struct OrderLine: Codable, Sendable, Equatable {
     public var totalMinor: Int64 { unitPriceMinor * Int64(quantity) - discountMinor }
 }
 
+/// A promotion the order used, as promotions applied it: the confirmation names them, so
+/// the customer's timeline says what took what off without a message of promotions' own.
+public struct OrderPromotion: Codable, Sendable, Equatable {
+    public var promotionId: String
+    public var name: String
+    public var code: String?
+    public var discountMinor: Int64
+    public init(promotionId: String, name: String, code: String?, discountMinor: Int64) {
+        self.promotionId = promotionId
+        self.name = name
+        self.code = code
+        self.discountMinor = discountMinor
+    }
+}
+
 /// The order as every event carries it, so other services need no read-back.
 public struct OrderSnapshot: Codable, Sendable, Equatable {
     public var orderId: String
@@ -183,9 +198,12 @@ public struct OrderSnapshot: Codable, Sendable, Equatable {
     /// Loyalty points the order spends, and what they pay (in `totalMinor`'s currency).
     public var loyaltyPoints: Int?
     public var loyaltyValueMinor: Int64?
+    /// The promotions applied (absent when none, or before promotions answered).
+    public var promotions: [OrderPromotion]?
     public init(orderId: String, status: String, channel: String, storeId: String?, customerId: String?, currency: String,
                 lines: [OrderLine], promoCodes: [String], fulfilment: OrderFulfilment, contact: OrderContact?,
-                subtotalMinor: Int64, discountMinor: Int64, totalMinor: Int64, placedAt: Date, loyaltyPoints: Int? = nil, loyaltyValueMinor: Int64? = nil) {
+                subtotalMinor: Int64, discountMinor: Int64, totalMinor: Int64, placedAt: Date, loyaltyPoints: Int? = nil, loyaltyValueMinor: Int64? = nil,
+                promotions: [OrderPromotion]? = nil) {
         self.orderId = orderId
         self.status = status
         self.channel = channel
@@ -202,6 +220,7 @@ public struct OrderSnapshot: Codable, Sendable, Equatable {
         self.placedAt = placedAt
         self.loyaltyPoints = loyaltyPoints
         self.loyaltyValueMinor = loyaltyValueMinor
+        self.promotions = promotions
     }
 }
 

@@ -4,7 +4,6 @@ import NotificationsContracts
 import OmniMessaging
 import OmniRuntime
 import OrdersContracts
-import PromotionsContracts
 
 /// Every command on `customers.commands` and the channel interactions the service reads.
 enum CustomersHandlers {
@@ -51,8 +50,7 @@ enum CustomersHandlers {
         handlers.on(OrdersType.cartUpdated, OrderEventHandlers.cartUpdated)
         handlers.on(OrdersType.cartsMerged, OrderEventHandlers.cartsMerged)
 
-        // Promotions used and messages sent: on the timeline.
-        handlers.on(PromotionsType.redemptionsCommitted, OutreachEventHandlers.promotionsUsed)
+        // Messages sent: on the timeline (promotions used come with the order's confirmation).
         for outcome in [NotificationsType.notificationSent, NotificationsType.notificationSuppressed, NotificationsType.notificationFailed] {
             handlers.on(outcome, OutreachEventHandlers.notification)
         }

@@ -16,6 +16,7 @@ enum OrderEventHandlers {
         guard let customer = try await customer(order.customerId, context) else { return }
         try await timeline(customer, event, channel: order.channel, summary: "order \(order.orderId) on \(order.channel), \(order.totalMinor) \(order.currency)",
                            reference: order.orderId, context)
+        try await OutreachEventHandlers.promotionsUsed(by: order, customer: customer, event, context)
         let emitter = OutboxEmitter(context, service: .customers, cause: event)
         try await SegmentRecords.record(customer, reference: order.orderId, purchase: SegmentRules.Purchase(
             orderId: order.orderId, channel: order.channel, amountMinor: order.totalMinor, currency: order.currency, at: event.time),

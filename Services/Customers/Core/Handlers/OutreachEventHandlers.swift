@@ -3,23 +3,22 @@ import Foundation
 import NotificationsContracts
 import OmniMessaging
 import OmniRuntime
-import PromotionsContracts
+import OrdersContracts
 
-/// What promotions and notifications tell customers: the offers a person used and the
-/// messages sent (or held back) to them go on their timeline, so every team sees them.
+/// What the offers a person used and the messages sent (or held back) to them put on
+/// their timeline, so every team sees them.
 enum OutreachEventHandlers {
-    /// An order's promotions counted for good: one entry for what it used.
-    static func promotionsUsed(_ event: CloudEvent, _ context: HandlerContext) async throws {
-        let committed = try event.decode(RedemptionsCommitted.self)
-        guard let promotions = committed.promotions, !promotions.isEmpty,
-              let customer = try await OrderEventHandlers.customer(committed.customerId, context) else { return }
+    /// A confirmed order's promotions (they count for good from its confirmation on): one
+    /// entry for what it used.
+    static func promotionsUsed(by order: OrderSnapshot, customer: UUID, _ event: CloudEvent, _ context: HandlerContext) async throws {
+        guard let promotions = order.promotions, !promotions.isEmpty else { return }
         let used = promotions.map { promotion in
             let code = promotion.code.map { " (code \($0))" } ?? ""
             return "\(promotion.name)\(code) −\(promotion.discountMinor)"
         }
-        try await EngagementRecords.addToTimeline(customer, at: event.time, channel: committed.channel, kind: "promotion",
-                                                  summary: "used \(used.joined(separator: ", ")) on order \(committed.orderId)",
-                                                  reference: committed.orderId, messageID: event.id, on: context.connection, logger: context.logger)
+        try await EngagementRecords.addToTimeline(customer, at: event.time, channel: order.channel, kind: "promotion",
+                                                  summary: "used \(used.joined(separator: ", ")) on order \(order.orderId)",
+                                                  reference: order.orderId, messageID: event.id, on: context.connection, logger: context.logger)
     }
 
     /// A message sent, suppressed (and why) or failed, on the medium it used.

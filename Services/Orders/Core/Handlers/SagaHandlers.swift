@@ -31,6 +31,10 @@ enum SagaHandlers {
             for index in order.lines.indices { order.lines[index].discountMinor = discounts[order.lines[index].lineId] ?? 0 }
             order.discountMinor = applied.pricing.totalDiscountMinor
             order.totalMinor = applied.pricing.totalMinor
+            let used = applied.pricing.applied.map {
+                OrderPromotion(promotionId: $0.promotionId, name: $0.name, code: $0.code, discountMinor: $0.discountMinor)
+            }
+            order.promotions = used.isEmpty ? nil : used
         }
         try await SagaExecutor.handle(.promotionsApplied, order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
     }

@@ -29,6 +29,8 @@ struct OrderRecord: Sendable {
     var loyaltyPoints: Int? = nil
     var loyaltyValueMinor: Int64? = nil
     var loyaltyCommandId: UUID? = nil
+    /// What promotions applied, once they answered.
+    var promotions: [OrderPromotion]? = nil
     var pickupCode: String?
     var collectBy: Date?
     var rejectCode: String?
@@ -39,13 +41,13 @@ struct OrderRecord: Sendable {
     var stored: StoredDocuments? = nil
 
     /// Its JSON columns as they are now.
-    var documents: StoredDocuments { StoredDocuments(lines: lines, fulfilment: fulfilment, contact: contact) }
+    var documents: StoredDocuments { StoredDocuments(lines: lines, fulfilment: fulfilment, contact: contact, promotions: promotions) }
 
     var snapshot: OrderSnapshot {
         OrderSnapshot(orderId: orderId, status: status.rawValue, channel: channel, storeId: storeId, customerId: customerId, currency: currency,
                       lines: lines, promoCodes: promoCodes, fulfilment: fulfilment, contact: contact, subtotalMinor: subtotalMinor,
                       discountMinor: discountMinor, totalMinor: totalMinor, placedAt: placedAt, loyaltyPoints: loyaltyPoints,
-                      loyaltyValueMinor: loyaltyValueMinor)
+                      loyaltyValueMinor: loyaltyValueMinor, promotions: promotions)
     }
 }
 
@@ -54,6 +56,7 @@ struct StoredDocuments: Sendable {
     var lines: [OrderLine]
     var fulfilment: OrderFulfilment
     var contact: OrderContact?
+    var promotions: [OrderPromotion]?
 }
 
 enum OrderRecords {
@@ -61,7 +64,7 @@ enum OrderRecords {
         order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines::text, promo_codes::text,
         fulfilment::text, contact::text, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
         reserve_command_id, promotions_command_id, pickup_code, collect_by, reject_code, reject_message, correlation_id, placed_at,
-        loyalty_points, loyalty_value_minor, loyalty_command_id
+        loyalty_points, loyalty_value_minor, loyalty_command_id, promotions::text
         """
 
     /// The new order and the first line of its history, in one statement.
@@ -93,6 +96,8 @@ enum OrderRecords {
         let fulfilment = order.stored?.fulfilment == order.fulfilment ? nil : try json(order.fulfilment)
         let contactChanged = order.stored.map { $0.contact != order.contact } ?? true
         let contact = contactChanged ? try order.contact.map(json) : nil
+        let promotionsChanged = order.stored.map { $0.promotions != order.promotions } ?? true
+        let promotions = promotionsChanged ? try order.promotions.map(json) : nil
         try await connection.run("""
             WITH moved AS (
                 INSERT INTO order_history (order_id, status, detail)
@@ -101,6 +106,7 @@ enum OrderRecords {
             UPDATE orders SET status = \(order.status.rawValue), saga_step = \(order.sagaStep.rawValue), saga_deadline = \(order.sagaDeadline),
                 customer_id = \(order.customerId), lines = COALESCE(\(lines)::jsonb, lines),
                 contact = CASE WHEN \(contactChanged)::boolean THEN \(contact)::jsonb ELSE contact END,
+                promotions = CASE WHEN \(promotionsChanged)::boolean THEN \(promotions)::jsonb ELSE promotions END,
                 fulfilment = COALESCE(\(fulfilment)::jsonb, fulfilment), subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
                 total_minor = \(order.totalMinor), promotions_command_id = \(order.promotionsCommandId), pickup_code = \(order.pickupCode),
                 collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage),
@@ -197,6 +203,7 @@ enum OrderRecords {
             record.loyaltyPoints = try cells[25].decode(Int?.self)
             record.loyaltyValueMinor = try cells[26].decode(Int64?.self)
             record.loyaltyCommandId = try cells[27].decode(UUID?.self)
+            record.promotions = try optionalText(28).map { try JSONCoding.decoder.decode([OrderPromotion].self, from: Data($0.utf8)) }
             record.stored = record.documents
             records.append(record)
         }

@@ -117,26 +117,21 @@ enum RedemptionHandlers {
             throw Rejection("unknown-order", "no promotions were applied to order \(command.orderId)")
         }
         guard application.status != "released" else { throw Rejection("redemptions-released", "order \(command.orderId)'s promotions were released") }
-        try await announce(application, of: command.orderId, emitter: OutboxEmitter(context))
+        // The answer says what this commit counted (nothing when a confirmation did it first).
+        try await context.emit(PromotionsType.redemptionsCommitted,
+                               RedemptionsCommitted(orderId: command.orderId, redemptions: application.committed.count, customerId: application.customerId,
+                                                    channel: application.channel, promotions: application.committed),
+                               subject: command.orderId)
     }
 
     /// An order confirmed: what its promotions held is committed, as `CommitRedemptions`
-    /// does, and said only when something was (nobody reads an empty list). Once: a
-    /// repeated confirmation (a retried `PlaceOrder` is answered with it again) or one after
-    /// a `CommitRedemptions` finds the application committed already.
+    /// does, and nothing is said: the confirmation itself names the promotions the order
+    /// used (`OrderSnapshot.promotions`), which is what customers puts on the timeline. Once:
+    /// a repeated confirmation (a retried `PlaceOrder` is answered with it again) or one
+    /// after a `CommitRedemptions` finds the application committed already.
     static func confirmed(_ event: CloudEvent, _ context: HandlerContext) async throws {
         let orderId = try event.subject ?? event.decode(OrderEvent.self).order.orderId
-        guard let application = try await ApplicationRecords.commit(orderId, on: context.connection, logger: context.logger),
-              application.status == "applied", !application.committed.isEmpty else { return }
-        try await announce(application, of: orderId, emitter: OutboxEmitter(context, service: .promotions, cause: event))
-    }
-
-    /// `RedemptionsCommitted` for what a commit just counted, from the command or the confirmation.
-    private static func announce(_ application: ApplicationRecords.Commitment, of orderId: String, emitter: OutboxEmitter) async throws {
-        try await emitter.emit(PromotionsType.redemptionsCommitted,
-                               RedemptionsCommitted(orderId: orderId, redemptions: application.committed.count, customerId: application.customerId,
-                                                    channel: application.channel, promotions: application.committed),
-                               subject: orderId)
+        _ = try await ApplicationRecords.commit(orderId, on: context.connection, logger: context.logger)
     }
 
     /// Gives the uses back (rejection, cancellation, expiry). An order never applied gets a
