@@ -94,7 +94,7 @@ struct PostgresActivity {
 
     /// The statements run most per order since the reset, with their calls per order:
     /// where the statements an order costs come from.
-    static func topStatements(_ target: PostgresTarget, orders: Int, limit: Int = 12) async throws -> [String] {
+    static func topStatements(_ target: PostgresTarget, orders: Int, limit: Int = 30) async throws -> [String] {
         try await withClient(target.client(connections: 1)) { client in
             guard try await statementsLoaded(client) else { return [] }
             var query = PostgresQuery(unsafeSQL: """

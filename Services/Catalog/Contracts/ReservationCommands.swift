@@ -50,8 +50,12 @@ public struct ReserveStock: Codable, Sendable, Equatable {
     /// A hold this one takes over (a quote's, as it becomes an order): released first, in
     /// the same transaction, so its units are not lost to anyone in between.
     public var replaces: String?
+    /// Taken at the till: the units leave with the customer now, so they are sold in this
+    /// step (the reservation closes `committed`, the ledger records the sale) and no
+    /// `CommitReservation` follows. Releasing it puts them back. In-store only.
+    public var sell: Bool?
     public init(reservationId: String, orderId: String, channel: String, lines: [SkuQuantity], fulfilment: Fulfilment, holdSeconds: Int? = nil,
-                source: HoldSource? = nil, replaces: String? = nil) {
+                source: HoldSource? = nil, replaces: String? = nil, sell: Bool? = nil) {
         self.reservationId = reservationId
         self.orderId = orderId
         self.channel = channel
@@ -60,6 +64,7 @@ public struct ReserveStock: Codable, Sendable, Equatable {
         self.holdSeconds = holdSeconds
         self.source = source
         self.replaces = replaces
+        self.sell = sell
     }
 }
 
@@ -101,8 +106,11 @@ public struct StockReserved: Codable, Sendable, Equatable {
     /// instead of an `AvailabilityChanged` of its own (a reservation only lowers it).
     /// Absent from answers to a retried command and from events before #39.
     public var levels: [StockAvailability]?
+    /// True when the units were sold in this step (`ReserveStock.sell`): nothing is held,
+    /// nothing is left to commit.
+    public var sold: Bool?
     public init(reservationId: String, orderId: String, channel: String, fulfilment: Fulfilment, allocations: [Allocation], expiresAt: Date,
-                levels: [StockAvailability]? = nil) {
+                levels: [StockAvailability]? = nil, sold: Bool? = nil) {
         self.reservationId = reservationId
         self.orderId = orderId
         self.channel = channel
@@ -110,6 +118,7 @@ public struct StockReserved: Codable, Sendable, Equatable {
         self.allocations = allocations
         self.expiresAt = expiresAt
         self.levels = levels
+        self.sold = sold
     }
 }
 

@@ -45,6 +45,15 @@ struct StockLevelTests {
         #expect(level.committing(3) == StockLevel(onHand: 2, reserved: 0))
     }
 
+    @Test("a till sale sells what is available at once, never the safety stock or what others hold; undone, the units are back")
+    func sellAtOnce() {
+        let level = StockLevel(onHand: 6, reserved: 2, safetyStock: 1)
+        #expect(level.selling(3) == StockLevel(onHand: 3, reserved: 2, safetyStock: 1))
+        #expect(level.selling(4) == nil && level.selling(0) == nil && level.selling(-1) == nil)
+        #expect(level.selling(3)?.unselling(3) == level)
+        #expect(level.unselling(-2) == level)
+    }
+
     @Test("lines: merged by sku, validated")
     func lines() {
         #expect(mergedLines([.init(sku: "A", quantity: 1), .init(sku: "B", quantity: 2), .init(sku: "A", quantity: 3)])

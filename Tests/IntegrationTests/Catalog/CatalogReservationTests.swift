@@ -72,6 +72,47 @@ struct CatalogReservationTests {
         await stack.stop()
     }
 
+    @Test("a till sale (sell): sold as it is reserved, nothing held; a retry answers the same; a release undoes it once; in-store only")
+    func soldAtTheTill() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.store: 3, f.warehouse: 20])
+        let sale = ReserveStock(reservationId: "res-till-1", orderId: "ord-till-1", channel: "pos", lines: [.init(sku: f.sku, quantity: 2)],
+                                fulfilment: .inStore(at: f.store), sell: true)
+        let outcome = try await stack.performReservation(CatalogType.reserveStock, sale, key: sale.orderId)
+        let sold = try outcome.payload(StockReserved.self)
+        #expect(sold.sold == true && sold.allocations == [Allocation(sku: f.sku, locationId: f.store, quantity: 2)])
+        #expect(sold.levels?.map(\.onHand) == [1] && sold.levels?.map(\.reserved) == [0] && sold.levels?.map(\.available) == [1])
+        var store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
+        #expect(store.onHand == 1 && store.reserved == 0)
+        #expect(try await stack.getJSON("/reservations/res-till-1", as: Reservation.self).status == "committed")
+        // Asked again: the same answer, nothing sold twice; a commit has nothing left to do.
+        let retried = try await stack.performReservation(CatalogType.reserveStock, sale, key: sale.orderId)
+        #expect(try retried.payload(StockReserved.self).sold == true)
+        let commit = try await stack.performReservation(CatalogType.commitReservation, CommitReservation(reservationId: "res-till-1"), key: sale.orderId)
+        #expect(try commit.payload(CommandRejected.self).reasonCode == "reservation-closed")
+        store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
+        #expect(store.onHand == 1)
+
+        // The saga refused the order after all: the goods go back on the shelf, once.
+        let undone = try await stack.performReservation(CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-till-1", reason: "order-rejected"),
+                                                        key: sale.orderId)
+        #expect(try undone.payload(ReservationReleased.self).reason == "order-rejected")
+        store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
+        #expect(store.onHand == 3 && store.reserved == 0 && store.available == 3)
+        #expect(try await stack.getJSON("/reservations/res-till-1", as: Reservation.self).status == "released")
+        let twice = try await stack.performReservation(CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-till-1"), key: sale.orderId)
+        #expect(try twice.payload(CommandRejected.self).reasonCode == "reservation-closed")
+        #expect(try await TestStack.ledgerMismatches(stack.schema) == [])
+
+        // Only what is taken at the till is sold at once.
+        let shipped = ReserveStock(reservationId: "res-till-2", orderId: "ord-till-2", channel: "pos", lines: [.init(sku: f.sku, quantity: 1)],
+                                   fulfilment: .delivery(to: nil), sell: true)
+        let refused = try await stack.performReservation(CatalogType.reserveStock, shipped, key: shipped.orderId)
+        #expect(try refused.payload(CommandRejected.self).reasonCode == "sell-in-store-only")
+        await stack.stop()
+    }
+
     @Test("delivery: one location with everything, else split; short anywhere → failed with the shortfall per line")
     func deliverySourcing() async throws {
         let stack = try await ServiceStack(.catalog)

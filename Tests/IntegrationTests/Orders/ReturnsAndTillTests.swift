@@ -60,7 +60,7 @@ struct ReturnsAndTillTests {
         #expect(view.order.status == "returned" && view.returns.map(\.returnId) == [firstReturn.returnId, "ret-4-\(customer)"])
     }
 
-    @Test("At the till: paid and taken at once, the stock sold there; only in a store; returned at the same till")
+    @Test("At the till: paid and taken at once, sold as catalog reserves it (no commit asked); a refused till sale puts the goods back; only in a store; returned at the same till")
     func boughtAtTheTill() async throws {
         let stack = try await OrdersFixtures.stack()
         defer { Task { await stack.stop() } }
@@ -73,14 +73,40 @@ struct ReturnsAndTillTests {
         let sale = PlaceOrder(orderId: orderId, channel: "pos", storeId: fixtures.noPickupStore, customerId: "cust-till",
                               lines: [OrderLineRequest(sku: fixtures.sku, quantity: 2)], fulfilment: OrderFulfilment(mode: .inStore),
                               paymentReference: "till-42")
+        func movements(_ orderId: String) -> [Int] {
+            stack.watcher.events(CatalogType.stockMovementRecorded).compactMap { try? $0.payload(StockMovementRecorded.self) }
+                .filter { $0.reference == orderId && $0.kind == .orderSale }.map(\.quantity)
+        }
+
+        // Refused (a code that does not exist): sold as it was reserved, then put back.
+        var refusedSale = sale
+        refusedSale.orderId = "ord-till-refused-\(UUID().uuidString.prefix(6))"
+        refusedSale.promoCodes = ["NO-SUCH-CODE"]
+        let refusal = try await OrdersFixtures.place(refusedSale, on: stack, channel: "pos")
+        #expect(try refusal.payload(OrderRejected.self).reasonCode == "unknown-code", "\(String(decoding: refusal.data, as: UTF8.self))")
+        let putBack = try await stack.watcher.first(CatalogType.reservationReleased) { try $0.payload(ReservationReleased.self).orderId == refusedSale.orderId }
+        #expect(try putBack.payload(ReservationReleased.self).reason == "order-rejected")
+        _ = try await stack.watcher.first(CatalogType.stockMovementRecorded) {
+            let movement = try $0.payload(StockMovementRecorded.self)
+            return movement.reference == refusedSale.orderId && movement.quantity > 0
+        }
+        #expect(movements(refusedSale.orderId) == [-2, 2], "the sale and its undoing, both in the ledger")
+        let afterRefusal: Stock = try await stack.getJSON("/stock/\(fixtures.sku)/locations/\(fixtures.noPickupStore)", from: .catalog)
+        #expect(afterRefusal.onHand == 2 && afterRefusal.ledgerOnHand == 2, "the goods are back on the shelf")
+
         let outcome = try await OrdersFixtures.place(sale, on: stack, channel: "pos")
         #expect(outcome.type == OrdersType.orderConfirmed, "\(String(decoding: outcome.data, as: UTF8.self))")
         let completed = try await stack.watcher.first(OrdersType.orderCompleted) { try $0.payload(OrderEvent.self).order.orderId == orderId }
         #expect(try completed.payload(OrderEvent.self).order.status == "completed")
-        let committed = try await stack.watcher.first(CatalogType.reservationCommitted) { try $0.payload(ReservationCommitted.self).orderId == orderId }
-        #expect(try committed.payload(ReservationCommitted.self).allocations == [Allocation(sku: fixtures.sku, locationId: fixtures.noPickupStore, quantity: 2)])
+        let reserved = try await stack.watcher.first(CatalogType.stockReserved) { try $0.payload(StockReserved.self).orderId == orderId }
+        #expect(try reserved.payload(StockReserved.self).sold == true, "sold in the reservation's own step")
+        #expect(try reserved.payload(StockReserved.self).allocations == [Allocation(sku: fixtures.sku, locationId: fixtures.noPickupStore, quantity: 2)])
         let outlet: Stock = try await stack.getJSON("/stock/\(fixtures.sku)/locations/\(fixtures.noPickupStore)", from: .catalog)
         #expect(outlet.onHand == 0 && outlet.ledgerOnHand == 0)
+        // Completing it asked catalog for nothing more: no commit, the sale in the ledger once.
+        try await Task.sleep(for: .seconds(1))
+        #expect(stack.watcher.events(CatalogType.reservationCommitted).filter { (try? $0.payload(ReservationCommitted.self).orderId) == orderId }.isEmpty)
+        #expect(movements(orderId) == [-2])
 
         let cancel = try await stack.perform(OrdersType.cancelOrder, CancelOrder(orderId: orderId, reason: "changed mind"), key: orderId, channel: "pos")
         #expect(try cancel.payload(CommandRejected.self).reasonCode == "already-completed")

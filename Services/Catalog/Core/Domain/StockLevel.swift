@@ -69,6 +69,23 @@ public struct StockLevel: Sendable, Equatable {
         return next
     }
 
+    /// Sold at once (a till sale's `ReserveStock.sell`): what a reservation may take
+    /// leaves the shelf without being held first.
+    public func selling(_ quantity: Int) -> StockLevel? {
+        guard quantity > 0, quantity <= available else { return nil }
+        var next = self
+        next.onHand -= quantity
+        return next
+    }
+
+    /// A sale made by `selling` undone (the order it was for was refused): the units are
+    /// back on the shelf.
+    public func unselling(_ quantity: Int) -> StockLevel {
+        var next = self
+        next.onHand += max(0, quantity)
+        return next
+    }
+
     /// A reservation becomes a sale: the units leave the shelf and the hold.
     public func committing(_ quantity: Int) -> StockLevel {
         var next = self

@@ -25,12 +25,16 @@ enum ReservationHandlers {
         guard hold > .zero, hold <= policy.longestHold else {
             throw Rejection("invalid-hold", "holdSeconds must be between 1 and \(policy.longestHold.components.seconds)")
         }
+        let selling = command.sell == true
+        if selling, command.fulfilment.mode != .inStore {
+            throw Rejection("sell-in-store-only", "sell is for goods taken at the till: fulfilment.mode must be in-store")
+        }
         let lines = mergedLines(command.lines)
         let skus = lines.map(\.sku)
         let (existing, active) = try await ReservationRecords.lookUp(command.reservationId, skus: skus, on: connection, logger: logger)
         if let existing {
             // A retried command: answer with the current outcome instead of holding twice.
-            guard existing.status == "held" else {
+            guard existing.status == "held" || existing.sold else {
                 throw Rejection("reservation-closed", "reservation \(command.reservationId) is already \(existing.status)")
             }
             try await context.emit(CatalogType.stockReserved, existing.reserved, subject: command.reservationId, key: command.orderId)
@@ -79,30 +83,43 @@ enum ReservationHandlers {
         case .allocated(let allocations):
             for allocation in allocations {
                 let key = StockKey(sku: allocation.sku, locationId: allocation.locationId)
-                guard let next = changes[key].reserving(allocation.quantity) else { preconditionFailure("sourcing allocated more than available") }
-                changes.set(key, next)
+                if selling {
+                    guard let sold = changes[key].selling(allocation.quantity) else { preconditionFailure("sourcing allocated more than available") }
+                    changes.move(key, to: sold, kind: .orderSale, reference: command.orderId)
+                } else {
+                    guard let next = changes[key].reserving(allocation.quantity) else { preconditionFailure("sourcing allocated more than available") }
+                    changes.set(key, next)
+                }
             }
             let levels = try await changes.save(OutboxEmitter(context), announcingAvailability: false)
             // The answer to the saga with the availability it moved riding on it: one message, not two.
             let reserved = StockReserved(reservationId: command.reservationId, orderId: command.orderId, channel: command.channel,
-                                         fulfilment: command.fulfilment, allocations: allocations, expiresAt: expiresAt, levels: levels)
-            try await ReservationRecords.insert(command, status: "held", expiresAt: expiresAt, allocations: allocations, cause: context.command, on: connection, logger: logger)
+                                         fulfilment: command.fulfilment, allocations: allocations, expiresAt: expiresAt, levels: levels,
+                                         sold: selling ? true : nil)
+            try await ReservationRecords.insert(command, status: selling ? "committed" : "held", expiresAt: expiresAt, allocations: allocations,
+                                                cause: context.command, on: connection, logger: logger)
             try await context.emit(CatalogType.stockReserved, reserved, subject: command.reservationId, key: command.orderId)
         }
     }
 
     @Sendable static func release(_ command: ReleaseReservation, _ context: CommandContext) async throws {
-        let held = try await ReservationRecords.lockHeld(command.reservationId, on: context.connection, logger: context.logger)
+        let held = try await ReservationRecords.lockHeld(command.reservationId, orSold: true, on: context.connection, logger: context.logger)
         try await release(held, reason: command.reason ?? "requested", emitter: OutboxEmitter(context))
     }
 
-    /// Gives the units back; shared by `ReleaseReservation` and the expiry poller.
+    /// Gives the units back; shared by `ReleaseReservation` and the expiry poller. A sale
+    /// made at once (`ReserveStock.sell`) is undone: the units come back on the shelf, and
+    /// the ledger records it against the same order.
     static func release(_ held: ReservationRecords.Held, reason: String, emitter: OutboxEmitter) async throws {
         let keys = Set(held.allocations.map { StockKey(sku: $0.sku, locationId: $0.locationId) })
         var changes = try await StockChanges.lock(keys, creating: false, on: emitter.connection, logger: emitter.logger)
         for allocation in held.allocations {
             let key = StockKey(sku: allocation.sku, locationId: allocation.locationId)
-            changes.set(key, changes[key].releasing(allocation.quantity))
+            if held.sold {
+                changes.move(key, to: changes[key].unselling(allocation.quantity), kind: .orderSale, reason: "sale undone: \(reason)", reference: held.orderId)
+            } else {
+                changes.set(key, changes[key].releasing(allocation.quantity))
+            }
         }
         try await ReservationRecords.close(held.reservationId, status: "released", reason: reason, on: emitter.connection, logger: emitter.logger)
         try await emitter.emit(CatalogType.reservationReleased, ReservationReleased(

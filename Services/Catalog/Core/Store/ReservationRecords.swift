@@ -9,12 +9,20 @@ enum ReservationRecords {
     struct Found {
         var status: String
         var reserved: StockReserved
+        /// Sold in the step that made it (`ReserveStock.sell`).
+        var sold: Bool { reserved.sold == true }
     }
+
+    /// The close reason of a reservation sold in the step that made it.
+    static let soldAtOnce = "sold"
+
 
     struct Held {
         var reservationId: String
         var orderId: String
         var allocations: [Allocation]
+        /// Sold in the step that made it: releasing it puts the units back on the shelf.
+        var sold = false
         /// The ReserveStock command that made it, and its journey.
         var causeId: String? = nil
         var correlationId: String? = nil
@@ -25,22 +33,24 @@ enum ReservationRecords {
     static func lookUp(_ id: String, skus: [String], on connection: PostgresConnection, logger: Logger) async throws
         -> (existing: Found?, active: [String: Bool]) {
         let rows = try await connection.run("""
-            SELECT q.sku, p.active, r.order_id, r.channel, r.fulfilment::text, r.status, r.expires_at
+            SELECT q.sku, p.active, r.order_id, r.channel, r.fulfilment::text, r.status, r.expires_at, r.close_reason
             FROM unnest(\(skus)::text[]) AS q(sku) LEFT JOIN products p ON p.sku = q.sku
             LEFT JOIN reservations r ON r.reservation_id = \(id)
             """, logger: logger)
         var active: [String: Bool] = [:]
-        var existing: (orderId: String, channel: String, fulfilment: String, status: String, expiresAt: Date)?
-        for try await (sku, isActive, orderId, channel, fulfilment, status, expiresAt)
-            in rows.decode((String, Bool?, String?, String?, String?, String?, Date?).self) {
+        var existing: (orderId: String, channel: String, fulfilment: String, status: String, expiresAt: Date, sold: Bool)?
+        for try await (sku, isActive, orderId, channel, fulfilment, status, expiresAt, reason)
+            in rows.decode((String, Bool?, String?, String?, String?, String?, Date?, String?).self) {
             active[sku] = isActive
-            if let orderId, let channel, let fulfilment, let status, let expiresAt { existing = (orderId, channel, fulfilment, status, expiresAt) }
+            if let orderId, let channel, let fulfilment, let status, let expiresAt {
+                existing = (orderId, channel, fulfilment, status, expiresAt, status == "committed" && reason == soldAtOnce)
+            }
         }
         guard let existing else { return (nil, active) }
         let allocations = try await self.allocations(id, on: connection, logger: logger)
         let decoded = try JSONCoding.decoder.decode(Fulfilment.self, from: Data(existing.fulfilment.utf8))
         let reserved = StockReserved(reservationId: id, orderId: existing.orderId, channel: existing.channel, fulfilment: decoded,
-                                     allocations: allocations, expiresAt: existing.expiresAt)
+                                     allocations: allocations, expiresAt: existing.expiresAt, sold: existing.sold ? true : nil)
         return (Found(status: existing.status, reserved: reserved), active)
     }
 
@@ -60,13 +70,18 @@ enum ReservationRecords {
         let causeId = cause.id.uuidString.lowercased(), correlationId = cause.correlationID ?? causeId
         let fulfilment = String(decoding: try JSONCoding.encoder.encode(command.fulfilment), as: UTF8.self)
         let closedAt: Date? = status == "held" ? nil : Date()
+        let closeReason: String? = switch status {
+        case "failed": "insufficient-stock"
+        case "committed": soldAtOnce
+        default: nil
+        }
         // The reservation and its allocations in one statement.
         try await connection.run("""
             WITH reservation AS (
                 INSERT INTO reservations (reservation_id, order_id, channel, fulfilment, status, expires_at, closed_at, close_reason, cause_id, correlation_id,
                                           source_kind, source_id)
                 VALUES (\(command.reservationId), \(command.orderId), \(command.channel), \(fulfilment)::jsonb, \(status), \(expiresAt), \(closedAt),
-                        \(status == "failed" ? "insufficient-stock" : nil), \(causeId), \(correlationId),
+                        \(closeReason), \(causeId), \(correlationId),
                         \((command.source?.kind ?? .order).rawValue), \(command.source?.id ?? command.orderId))
                 RETURNING reservation_id)
             INSERT INTO reservation_allocations (reservation_id, sku, location_id, quantity)
@@ -77,13 +92,15 @@ enum ReservationRecords {
     }
 
     /// Locks a held reservation; a closed or unknown one is refused (nothing released twice).
-    static func lockHeld(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> Held {
+    /// With `orSold`, one sold in the step that made it too (a release undoes the sale).
+    static func lockHeld(_ id: String, orSold: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> Held {
         let row = try await connection.run("""
-            SELECT order_id, status FROM reservations WHERE reservation_id = \(id) FOR UPDATE
-            """, logger: logger).decode((String, String).self).first { _ in true }
-        guard let (orderId, status) = row else { throw Rejection("unknown-reservation", "no reservation \(id)") }
-        guard status == "held" else { throw Rejection("reservation-closed", "reservation \(id) is already \(status)") }
-        return Held(reservationId: id, orderId: orderId, allocations: try await allocations(id, on: connection, logger: logger))
+            SELECT order_id, status, close_reason FROM reservations WHERE reservation_id = \(id) FOR UPDATE
+            """, logger: logger).decode((String, String, String?).self).first { _ in true }
+        guard let (orderId, status, reason) = row else { throw Rejection("unknown-reservation", "no reservation \(id)") }
+        let sold = orSold && status == "committed" && reason == soldAtOnce
+        guard status == "held" || sold else { throw Rejection("reservation-closed", "reservation \(id) is already \(status)") }
+        return Held(reservationId: id, orderId: orderId, allocations: try await allocations(id, on: connection, logger: logger), sold: sold)
     }
 
     static func close(_ id: String, status: String, reason: String?, on connection: PostgresConnection, logger: Logger) async throws {

@@ -44,9 +44,11 @@ struct OrdersEmitter {
         })
         }
         let lines = order.lines.map { SkuQuantity(sku: $0.sku, quantity: $0.quantity) }
+        // Taken at the till: sold in the reservation's own step, so no CommitReservation follows.
+        let sell: Bool? = order.fulfilment.mode == .inStore ? true : nil
         return try await command(CatalogType.reserveStock, ReserveStock(reservationId: order.reservationId, orderId: order.orderId, channel: order.channel,
                                                                          lines: lines, fulfilment: fulfilment, holdSeconds: holdSeconds,
-                                                                         replaces: replacing),
+                                                                         replaces: replacing, sell: sell),
                                  to: .catalog, orderId: order.orderId)
     }
 

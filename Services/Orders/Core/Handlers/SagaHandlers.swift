@@ -10,8 +10,9 @@ import PromotionsContracts
 /// decision is then carried out in the same transaction.
 enum SagaHandlers {
     static func stockReserved(_ reserved: StockReserved, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
-        guard let order = try await OrderRecords.lock(reserved.orderId, on: context.connection, logger: context.logger),
+        guard var order = try await OrderRecords.lock(reserved.orderId, on: context.connection, logger: context.logger),
               order.reservationId == reserved.reservationId else { return }  // another service's reservation
+        if reserved.sold == true { order.stockSold = true }
         try await SagaExecutor.handle(.stockReserved(reservationId: reserved.reservationId), order: order,
                                       emitter: OrdersEmitter(context, cause: event), policy: policy)
     }
@@ -135,7 +136,8 @@ enum SagaExecutor {
         guard case .success(let status) = OrderLifecycle.next(from: order.status, .complete, mode: order.fulfilment.mode) else { return }
         order.status = status
         try await OrderRecords.update(order, previous: confirmed.status, detail: nil, on: emitter.connection, logger: emitter.logger)
-        try await emitter.commitStock(of: order)
+        // Sold when catalog reserved it (ReserveStock.sell); a catalog that did not sell it is asked to commit.
+        if !order.stockSold { try await emitter.commitStock(of: order) }
         try await emitter.event(OrdersType.orderCompleted, OrderEvent(order: order.snapshot), orderId: order.orderId)
     }
 }

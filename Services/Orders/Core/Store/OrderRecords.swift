@@ -31,6 +31,8 @@ struct OrderRecord: Sendable {
     var loyaltyCommandId: UUID? = nil
     /// What promotions applied, once they answered.
     var promotions: [OrderPromotion]? = nil
+    /// Catalog sold the goods as it reserved them (a till sale): nothing to commit.
+    var stockSold = false
     var pickupCode: String?
     var collectBy: Date?
     var rejectCode: String?
@@ -64,7 +66,7 @@ enum OrderRecords {
         order_id, status, saga_step, saga_deadline, channel, store_id, customer_id, currency, lines::text, promo_codes::text,
         fulfilment::text, contact::text, payment_reference, subtotal_minor, discount_minor, total_minor, reservation_id,
         reserve_command_id, promotions_command_id, pickup_code, collect_by, reject_code, reject_message, correlation_id, placed_at,
-        loyalty_points, loyalty_value_minor, loyalty_command_id, promotions::text
+        loyalty_points, loyalty_value_minor, loyalty_command_id, promotions::text, stock_sold
         """
 
     /// The new order and the first line of its history, in one statement.
@@ -110,7 +112,8 @@ enum OrderRecords {
                 fulfilment = COALESCE(\(fulfilment)::jsonb, fulfilment), subtotal_minor = \(order.subtotalMinor), discount_minor = \(order.discountMinor),
                 total_minor = \(order.totalMinor), promotions_command_id = \(order.promotionsCommandId), pickup_code = \(order.pickupCode),
                 collect_by = \(order.collectBy), reject_code = \(order.rejectCode), reject_message = \(order.rejectMessage),
-                loyalty_value_minor = \(order.loyaltyValueMinor), loyalty_command_id = \(order.loyaltyCommandId), updated_at = now()
+                loyalty_value_minor = \(order.loyaltyValueMinor), loyalty_command_id = \(order.loyaltyCommandId), stock_sold = \(order.stockSold),
+                updated_at = now()
             WHERE order_id = \(order.orderId)
             """, logger: logger)
         var written = order
@@ -203,6 +206,7 @@ enum OrderRecords {
             record.loyaltyPoints = try cells[25].decode(Int?.self)
             record.loyaltyValueMinor = try cells[26].decode(Int64?.self)
             record.loyaltyCommandId = try cells[27].decode(UUID?.self)
+            record.stockSold = try cells[29].decode(Bool.self)
             record.promotions = try optionalText(28).map { try JSONCoding.decoder.decode([OrderPromotion].self, from: Data($0.utf8)) }
             record.stored = record.documents
             records.append(record)
