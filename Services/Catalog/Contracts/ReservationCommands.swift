@@ -109,8 +109,11 @@ public struct StockReserved: Codable, Sendable, Equatable {
     /// True when the units were sold in this step (`ReserveStock.sell`): nothing is held,
     /// nothing is left to commit.
     public var sold: Bool?
+    /// A till sale's ledger rows (`order-sale`, one per sku and location), riding here
+    /// instead of a `StockMovementRecorded` each. Absent from a retried command's answer.
+    public var movements: [StockMovementRecorded]?
     public init(reservationId: String, orderId: String, channel: String, fulfilment: Fulfilment, allocations: [Allocation], expiresAt: Date,
-                levels: [StockAvailability]? = nil, sold: Bool? = nil) {
+                levels: [StockAvailability]? = nil, sold: Bool? = nil, movements: [StockMovementRecorded]? = nil) {
         self.reservationId = reservationId
         self.orderId = orderId
         self.channel = channel
@@ -119,6 +122,7 @@ public struct StockReserved: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
         self.levels = levels
         self.sold = sold
+        self.movements = movements
     }
 }
 

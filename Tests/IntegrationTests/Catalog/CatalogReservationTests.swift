@@ -83,6 +83,9 @@ struct CatalogReservationTests {
         let sold = try outcome.payload(StockReserved.self)
         #expect(sold.sold == true && sold.allocations == [Allocation(sku: f.sku, locationId: f.store, quantity: 2)])
         #expect(sold.levels?.map(\.onHand) == [1] && sold.levels?.map(\.reserved) == [0] && sold.levels?.map(\.available) == [1])
+        // Its ledger row rides on the answer: no StockMovementRecorded of its own.
+        let row = try #require(sold.movements?.first)
+        #expect(sold.movements?.count == 1 && row.kind == .orderSale && row.quantity == -2 && row.onHandAfter == 1 && row.reference == "ord-till-1")
         var store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
         #expect(store.onHand == 1 && store.reserved == 0)
         #expect(try await stack.getJSON("/reservations/res-till-1", as: Reservation.self).status == "committed")
@@ -98,6 +101,10 @@ struct CatalogReservationTests {
         let undone = try await stack.performReservation(CatalogType.releaseReservation, ReleaseReservation(reservationId: "res-till-1", reason: "order-rejected"),
                                                         key: sale.orderId)
         #expect(try undone.payload(ReservationReleased.self).reason == "order-rejected")
+        let putBack = try await stack.watcher.first(CatalogType.stockMovementRecorded) { try $0.payload(StockMovementRecorded.self).reference == "ord-till-1" }
+        let undoing = try putBack.payload(StockMovementRecorded.self)
+        #expect(undoing.quantity == 2 && undoing.onHandAfter == 3 && undoing.movementId > row.movementId && undoing.reason == "sale undone: order-rejected")
+        #expect(stack.watcher.events(CatalogType.stockMovementRecorded).filter { (try? $0.payload(StockMovementRecorded.self).reference) == "ord-till-1" }.count == 1)
         store = try await stack.getJSON("/availability/\(f.sku)/locations/\(f.store)", as: Availability.Location.self)
         #expect(store.onHand == 3 && store.reserved == 0 && store.available == 3)
         #expect(try await stack.getJSON("/reservations/res-till-1", as: Reservation.self).status == "released")

@@ -73,9 +73,13 @@ struct ReturnsAndTillTests {
         let sale = PlaceOrder(orderId: orderId, channel: "pos", storeId: fixtures.noPickupStore, customerId: "cust-till",
                               lines: [OrderLineRequest(sku: fixtures.sku, quantity: 2)], fulfilment: OrderFulfilment(mode: .inStore),
                               paymentReference: "till-42")
+        /// The order's ledger rows as published: a till sale's ride on its StockReserved, an undoing is an event of its own.
         func movements(_ orderId: String) -> [Int] {
-            stack.watcher.events(CatalogType.stockMovementRecorded).compactMap { try? $0.payload(StockMovementRecorded.self) }
-                .filter { $0.reference == orderId && $0.kind == .orderSale }.map(\.quantity)
+            let riding = stack.watcher.events(CatalogType.stockReserved).compactMap { try? $0.payload(StockReserved.self) }
+                .filter { $0.orderId == orderId }.flatMap { $0.movements ?? [] }
+            let apart = stack.watcher.events(CatalogType.stockMovementRecorded).compactMap { try? $0.payload(StockMovementRecorded.self) }
+                .filter { $0.reference == orderId }
+            return (riding + apart).filter { $0.kind == .orderSale }.sorted { $0.movementId < $1.movementId }.map(\.quantity)
         }
 
         // Refused (a code that does not exist): sold as it was reserved, then put back.
@@ -107,6 +111,8 @@ struct ReturnsAndTillTests {
         try await Task.sleep(for: .seconds(1))
         #expect(stack.watcher.events(CatalogType.reservationCommitted).filter { (try? $0.payload(ReservationCommitted.self).orderId) == orderId }.isEmpty)
         #expect(movements(orderId) == [-2])
+        #expect(try reserved.payload(StockReserved.self).movements?.map(\.onHandAfter) == [0], "the sale's ledger row rides on the answer")
+        #expect(stack.watcher.events(CatalogType.stockMovementRecorded).filter { (try? $0.payload(StockMovementRecorded.self).reference) == orderId }.isEmpty)
 
         let cancel = try await stack.perform(OrdersType.cancelOrder, CancelOrder(orderId: orderId, reason: "changed mind"), key: orderId, channel: "pos")
         #expect(try cancel.payload(CommandRejected.self).reasonCode == "already-completed")

@@ -91,11 +91,12 @@ enum ReservationHandlers {
                     changes.set(key, next)
                 }
             }
-            let levels = try await changes.save(OutboxEmitter(context), announcingAvailability: false)
-            // The answer to the saga with the availability it moved riding on it: one message, not two.
+            // The answer to the saga with the availability it moved (and a till sale's ledger
+            // rows) riding on it: one message, not one per sku and location.
+            let saved = try await changes.save(OutboxEmitter(context), announcingAvailability: false, announcingMovements: false)
             let reserved = StockReserved(reservationId: command.reservationId, orderId: command.orderId, channel: command.channel,
-                                         fulfilment: command.fulfilment, allocations: allocations, expiresAt: expiresAt, levels: levels,
-                                         sold: selling ? true : nil)
+                                         fulfilment: command.fulfilment, allocations: allocations, expiresAt: expiresAt, levels: saved.levels,
+                                         sold: selling ? true : nil, movements: saved.movements.isEmpty ? nil : saved.movements)
             try await ReservationRecords.insert(command, status: selling ? "committed" : "held", expiresAt: expiresAt, allocations: allocations,
                                                 cause: context.command, on: connection, logger: logger)
             try await context.emit(CatalogType.stockReserved, reserved, subject: command.reservationId, key: command.orderId)

@@ -68,12 +68,19 @@ struct StockChanges {
         if delta != 0 { movements.append((key, kind, delta, reason, reference)) }
     }
 
+    /// What a save wrote that its caller's own answer may carry.
+    struct Saved {
+        var levels: [StockAvailability]
+        var movements: [StockMovementRecorded]
+    }
+
     /// Writes the rows, the ledger and the events. `announcing` keys get `AvailabilityChanged`
     /// even when their availability did not move (the command that set them needs an answer).
-    /// Returns the availability levels; with `announcingAvailability` false they are not
-    /// published (the caller's own event carries them).
+    /// Returns the availability levels and the ledger rows; with `announcingAvailability` or
+    /// `announcingMovements` false they are not published (the caller's own event carries them).
     @discardableResult
-    func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = [], announcingAvailability: Bool = true) async throws -> [StockAvailability] {
+    func save(_ emitter: OutboxEmitter, announcing: Set<StockKey> = [], announcingAvailability: Bool = true,
+              announcingMovements: Bool = true) async throws -> Saved {
         let connection = emitter.connection, logger = emitter.logger
         let keys = current.keys.sorted()
         let changed = keys.filter { current[$0] != original[$0] }
@@ -85,30 +92,50 @@ struct StockChanges {
             online = try await Self.write(changed.map { ($0, current[$0]!) }, summingOnline: Array(Set(announced.map(\.sku))).sorted(),
                                           on: connection, logger: logger)
         }
-        var onHand: [StockKey: Int] = original.mapValues(\.onHand)
-        for movement in movements {
-            let after = (onHand[movement.key] ?? 0) + movement.quantity
-            onHand[movement.key] = after
-            let id = try await connection.run("""
-                INSERT INTO stock_ledger (sku, location_id, kind, quantity, on_hand_after, reason, reference, command_id)
-                VALUES (\(movement.key.sku), \(movement.key.locationId), \(movement.kind.rawValue), \(movement.quantity), \(after),
-                        \(movement.reason), \(movement.reference), \(emitter.commandID))
-                RETURNING movement_id
-                """, logger: logger).decode(Int64.self).first { _ in true } ?? 0
-            try await emitter.emit(CatalogType.stockMovementRecorded, StockMovementRecorded(
-                movementId: id, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind, quantity: movement.quantity,
-                onHandAfter: after, reason: movement.reason, reference: movement.reference), subject: movement.key.sku)
+        let recorded = try await record(commandID: emitter.commandID, on: connection, logger: logger)
+        if announcingMovements {
+            for movement in recorded {
+                try await emitter.emit(CatalogType.stockMovementRecorded, movement, subject: movement.sku)
+            }
         }
         let levels = announced.map { key in
             let before = original[key] ?? StockLevel(), after = current[key]!
             return StockAvailability(sku: key.sku, locationId: key.locationId, onHand: after.onHand, reserved: after.reserved, safetyStock: after.safetyStock,
                                      available: after.available, previousAvailable: before.available, onlineAvailable: online[key.sku] ?? 0)
         }
-        guard announcingAvailability, let first = levels.first else { return levels }
+        guard announcingAvailability, let first = levels.first else { return Saved(levels: levels, movements: recorded) }
         // One sku: keyed by it, in order with its other changes; several: by what the command was about.
         let subject = levels.allSatisfy { $0.sku == first.sku } ? first.sku : emitter.cause?.subject ?? first.sku
         try await emitter.emit(CatalogType.availabilityChanged, AvailabilityChanged(levels: levels), subject: subject)
-        return levels
+        return Saved(levels: levels, movements: recorded)
+    }
+
+    /// The ledger rows of this transaction's movements, in one statement: each with the
+    /// on-hand it left, numbered in the order they were made.
+    private func record(commandID: UUID?, on connection: PostgresConnection, logger: Logger) async throws -> [StockMovementRecorded] {
+        guard !movements.isEmpty else { return [] }
+        var onHand: [StockKey: Int] = original.mapValues(\.onHand)
+        let after = movements.map { movement in
+            let level = (onHand[movement.key] ?? 0) + movement.quantity
+            onHand[movement.key] = level
+            return level
+        }
+        // Rows are numbered as the ordered SELECT produces them, so the ids come back in the
+        // movements' order. '' stands for none (an array bind has no NULLs).
+        let ids = try await connection.run("""
+            INSERT INTO stock_ledger (sku, location_id, kind, quantity, on_hand_after, reason, reference, command_id)
+            SELECT sku, location_id, kind, quantity, on_hand_after, NULLIF(reason, ''), NULLIF(reference, ''), \(commandID)
+            FROM unnest(\(movements.map(\.key.sku))::text[], \(movements.map(\.key.locationId))::text[], \(movements.map(\.kind.rawValue))::text[],
+                        \(movements.map(\.quantity))::int[], \(after)::int[], \(movements.map { $0.reason ?? "" })::text[],
+                        \(movements.map { $0.reference ?? "" })::text[])
+                WITH ORDINALITY AS m(sku, location_id, kind, quantity, on_hand_after, reason, reference, n)
+            ORDER BY n
+            RETURNING movement_id
+            """, logger: logger).decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }.sorted()
+        return zip(movements, zip(ids, after)).map { movement, row in
+            StockMovementRecorded(movementId: row.0, sku: movement.key.sku, locationId: movement.key.locationId, kind: movement.kind,
+                                  quantity: movement.quantity, onHandAfter: row.1, reason: movement.reason, reference: movement.reference)
+        }
     }
 
     /// Writes every changed row and sums, with those new values, what the online channels
