@@ -64,6 +64,8 @@ public enum OmniServiceRunner {
         var pruning = InboxPruner.Configuration()
         pruning.retention = .seconds(configuration.inboxRetentionHours * 3_600)
         let pruner = GatedService(InboxPruner(database: database, configuration: pruning, logger: logger), gate: migrations.gate)
+        // Until it listens, reference caches keep no copy (every read goes to Postgres).
+        let references = GatedService(ReferenceChanges(database: database, logger: logger), gate: migrations.gate)
         let consumer = ConsumerService(definition: definition, resources: resources, gate: migrations.gate)
         let workers = definition.workers(resources).map { GatedService($0, gate: migrations.gate) }
 
@@ -105,6 +107,7 @@ public enum OmniServiceRunner {
                 .init(service: migrations, successTerminationBehavior: .ignore),
                 .init(service: relay),
                 .init(service: pruner),
+                .init(service: references),
                 .init(service: consumer),
             ] + workers.map { .init(service: $0) } + [
                 .init(service: app),

@@ -120,6 +120,36 @@ struct CatalogReservationTests {
         await stack.stop()
     }
 
+    @Test("a store that stops click & collect is refused on the very next reservation: the locations kept in memory are dropped when Postgres says they changed")
+    func locationChangeSeenAtOnce() async throws {
+        let stack = try await ServiceStack(.catalog)
+        let f = CatalogFixtures()
+        try await f.load(into: stack, stock: [f.store: 5])
+        func reserve(_ n: Int) async throws -> CloudEvent {
+            try await stack.performReservation(CatalogType.reserveStock, ReserveStock(reservationId: "res-ref-\(n)", orderId: "ord-ref-\(n)", channel: "web",
+                                                                                    lines: [.init(sku: f.sku, quantity: 1)], fulfilment: .pickup(at: f.store)),
+                                               key: "ord-ref-\(n)")
+        }
+        // Twice: the second is served from the copy the first one read.
+        #expect(try await reserve(1).type == CatalogType.stockReserved)
+        #expect(try await reserve(2).type == CatalogType.stockReserved)
+        let (_, metrics) = try await stack.http(.catalog).get("/metrics")
+        let hits = metrics.split(separator: "\n").first { $0.hasPrefix("omni_reference_cache_reads_total{outcome=\"hit\"}") }
+        #expect((hits?.split(separator: " ").last.flatMap { Double($0) } ?? 0) >= 1, "the copy was used: \(hits ?? "no hits counted")")
+        for round in 0..<3 {
+            var store = try #require(f.locations.first { $0.locationId == f.store })
+            store.clickAndCollect = round.isMultiple(of: 2) ? false : true
+            #expect(try await stack.perform(CatalogType.upsertLocation, store, key: f.store).type == CatalogType.locationUpserted)
+            let next = try await reserve(3 + round)
+            if round.isMultiple(of: 2) {
+                #expect(try next.payload(CommandRejected.self).reasonCode == "no-click-and-collect", "round \(round)")
+            } else {
+                #expect(next.type == CatalogType.stockReserved, "round \(round)")
+            }
+        }
+        await stack.stop()
+    }
+
     @Test("delivery: one location with everything, else split; short anywhere → failed with the shortfall per line")
     func deliverySourcing() async throws {
         let stack = try await ServiceStack(.catalog)

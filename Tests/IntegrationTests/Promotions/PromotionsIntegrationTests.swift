@@ -203,6 +203,29 @@ struct PromotionsIntegrationTests {
         var redemptions: [Redemption]
     }
 
+    @Test("A promotion changed or switched off counts on the very next basket: the active promotions kept in memory are dropped when Postgres says they changed")
+    func changeSeenAtOnce() async throws {
+        let stack = try await ServiceStack(.promotions)
+        defer { Task { await stack.stop() } }
+        let id = "ref-\(UUID().uuidString.prefix(6))"
+        func discount(_ n: Int) async throws -> Int64 {
+            let orderId = "ord-\(id)-\(n)"
+            let answer = try await stack.perform(PromotionsType.applyPromotions,
+                                                 ApplyPromotions(orderId: orderId, basket: Self.basket(channel: "web", customerId: nil), codes: []), key: orderId)
+            return try answer.payload(PromotionsApplied.self).pricing.applied.first { $0.promotionId == id }?.discountMinor ?? 0
+        }
+        var promotion = Promotion(promotionId: id, name: "Ten off", kind: .amountOff, amountMinor: 1_000)
+        #expect(try await stack.perform(PromotionsType.upsertPromotion, promotion, key: id).type == PromotionsType.promotionUpserted)
+        #expect(try await discount(1) == 1_000)
+        #expect(try await discount(2) == 1_000, "served from the copy the first basket read")
+        promotion.amountMinor = 1_500
+        #expect(try await stack.perform(PromotionsType.upsertPromotion, promotion, key: id).type == PromotionsType.promotionUpserted)
+        #expect(try await discount(3) == 1_500, "the change counts at once")
+        promotion.active = false
+        #expect(try await stack.perform(PromotionsType.upsertPromotion, promotion, key: id).type == PromotionsType.promotionUpserted)
+        #expect(try await discount(4) == 0, "switched off: applies no more")
+    }
+
     @Test("Segment targeting: a VIP offer applies to members only; a merged person keeps one set of segments and uses")
     func segments() async throws {
         let stack = try await ServiceStack(.promotions)

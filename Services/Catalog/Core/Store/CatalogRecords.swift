@@ -35,18 +35,21 @@ enum CatalogRecords {
         return location
     }
 
+    /// Every location's profile, kept between changes: each reservation reads them.
+    static let profiles = ReferenceCache<[LocationProfile]>()
+
     /// Profiles of `ids`, or of every location when `ids` is nil.
     static func locations(ids: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> [LocationProfile] {
-        let rows = if let ids {
-            try await connection.run("""
-                SELECT location_id, kind, latitude, longitude, click_and_collect, ship_from_store, active FROM locations
-                WHERE location_id = ANY(\(ids)) ORDER BY location_id
-                """, logger: logger)
-        } else {
-            try await connection.run("""
-                SELECT location_id, kind, latitude, longitude, click_and_collect, ship_from_store, active FROM locations ORDER BY location_id
-                """, logger: logger)
-        }
+        let all = try await profiles.value { try await allLocations(on: connection, logger: logger) }
+        guard let ids else { return all }
+        let wanted = Set(ids)
+        return all.filter { wanted.contains($0.id) }
+    }
+
+    private static func allLocations(on connection: PostgresConnection, logger: Logger) async throws -> [LocationProfile] {
+        let rows = try await connection.run("""
+            SELECT location_id, kind, latitude, longitude, click_and_collect, ship_from_store, active FROM locations ORDER BY location_id
+            """, logger: logger)
         var result: [LocationProfile] = []
         for try await (id, kind, latitude, longitude, collect, ship, active) in rows.decode((String, String, Double, Double, Bool, Bool, Bool).self) {
             result.append(LocationProfile(id: id, kind: UpsertLocation.Kind(rawValue: kind) ?? .store,
@@ -74,6 +77,7 @@ enum CatalogRecords {
     static func upsertLocation(_ location: UpsertLocation, on connection: PostgresConnection, logger: Logger) async throws {
         let address = String(decoding: try JSONCoding.encoder.encode(location.address), as: UTF8.self)
         let hours = String(decoding: try JSONCoding.encoder.encode(location.openingHours ?? []), as: UTF8.self)
+        profiles.writing()
         try await connection.run("""
             INSERT INTO locations (location_id, kind, name, address, opening_hours, latitude, longitude, click_and_collect, ship_from_store, active)
             VALUES (\(location.locationId), \(location.kind.rawValue), \(location.name), \(address)::jsonb, \(hours)::jsonb,

@@ -135,8 +135,7 @@ enum MessageRecords {
     }
 
     static func storeName(_ id: String?, on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        guard let id else { return nil }
-        return try await connection.run("SELECT name FROM stores WHERE location_id = \(id)", logger: logger).decode(String.self).first { _ in true }
+        try await StoreRecords.find(id, on: connection, logger: logger)?.name
     }
 
     struct LogEntry: Codable, Sendable {

@@ -14,16 +14,23 @@ enum StoreRecords {
     static func upsert(_ location: UpsertLocation, on connection: PostgresConnection, logger: Logger) async throws {
         let address = "\(location.address.street), \(location.address.postalCode) \(location.address.city)"
         let hours = location.openingHours.map { $0.map { "\($0.day) \($0.opens)–\($0.closes)" }.joined(separator: ", ") }
+        stores.writing()
         try await connection.run("""
             INSERT INTO stores (location_id, name, address, opening_hours) VALUES (\(location.locationId), \(location.name), \(address), \(hours))
             ON CONFLICT (location_id) DO UPDATE SET name = excluded.name, address = excluded.address, opening_hours = excluded.opening_hours
             """, logger: logger)
     }
 
+    /// Every store by id, kept between changes: an order's messages name its store.
+    static let stores = ReferenceCache<[String: Store]>()
+
     static func find(_ id: String?, on connection: PostgresConnection, logger: Logger) async throws -> Store? {
         guard let id else { return nil }
-        return try await connection.run("SELECT name, address, opening_hours FROM stores WHERE location_id = \(id)", logger: logger)
-            .decode((String, String?, String?).self).first { _ in true }.map { Store(name: $0.0, address: $0.1, openingHours: $0.2) }
+        return try await stores.value {
+            try await connection.run("SELECT location_id, name, address, opening_hours FROM stores", logger: logger)
+                .decode((String, String, String?, String?).self)
+                .reduce(into: [String: Store]()) { $0[$1.0] = Store(name: $1.1, address: $1.2, openingHours: $1.3) }
+        }[id]
     }
 }
 

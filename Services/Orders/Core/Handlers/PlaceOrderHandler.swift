@@ -21,12 +21,16 @@ enum PlaceOrderHandler {
         let connection = context.connection, logger = context.logger
         let emitter = OrdersEmitter(context)
         guard !command.orderId.isEmpty else { throw Rejection("missing-field", "orderId is required") }
-        if let existing = try await OrderRecords.find(command.orderId, on: connection, logger: logger) {
-            // A retried command: answer with where the order stands instead of placing it twice.
+        // A retried command is answered with where the order stands instead of placing it
+        // twice. Whether the order exists is read with the prices (one round trip less per
+        // order), or here before a refusal.
+        func answerIfPlaced() async throws -> Bool {
+            guard let existing = try await OrderRecords.find(command.orderId, on: connection, logger: logger) else { return false }
             try await answerRetry(existing, emitter: emitter)
-            return false
+            return true
         }
         func refuse(_ code: String, _ message: String, _ details: [String] = []) async throws -> Bool {
+            if try await answerIfPlaced() { return false }
             logger.info("order refused", metadata: ["orderId": "\(command.orderId)", "reason": "\(code)"])
             try await emitter.event(OrdersType.orderRejected, OrderRejected(orderId: command.orderId, customerId: command.customerId, channel: command.channel,
                                                                             reasonCode: code, message: message, details: details), orderId: command.orderId)
@@ -83,8 +87,9 @@ enum PlaceOrderHandler {
         if fulfilment.mode == .inStore, fulfilment.storeId == nil { fulfilment.storeId = command.storeId }
         let priceStore = command.storeId ?? (fulfilment.mode == .delivery ? nil : fulfilment.storeId)
         let priced: OrderPricing.Priced
-        switch OrderPricing.price(requested, products: try await CatalogReadModel.products(requested.map(\.sku), on: connection, logger: logger),
-                                  channel: channel.rawValue, storeId: priceStore, at: Date()) {
+        let read = try await CatalogReadModel.placing(command.orderId, skus: requested.map(\.sku), on: connection, logger: logger)
+        if read.placedAlready, try await answerIfPlaced() { return false }
+        switch OrderPricing.price(requested, products: read.products, channel: channel.rawValue, storeId: priceStore, at: Date()) {
         case .success(var value):
             if let agreedPrices {
                 for index in value.lines.indices { value.lines[index].unitPriceMinor = agreedPrices[value.lines[index].sku] ?? value.lines[index].unitPriceMinor }

@@ -21,6 +21,7 @@ enum PromotionRecords {
     static func upsert(_ promotion: Promotion, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let definition = String(decoding: try JSONCoding.encoder.encode(promotion), as: UTF8.self)
         let code = promotion.code.map(Promotion.normalise(code:))
+        activeDefinitions.writing()
         return try await connection.run("""
             INSERT INTO promotions (promotion_id, code, definition, active, version)
             VALUES (\(promotion.promotionId), \(code), \(definition)::jsonb, \(promotion.active ?? true), 1)
@@ -32,13 +33,18 @@ enum PromotionRecords {
 
     /// Every active promotion (the engine sorts them out).
     static func active(on connection: PostgresConnection, logger: Logger) async throws -> [Promotion] {
-        var promotions: [Promotion] = []
-        let rows = try await connection.run("SELECT definition::text FROM promotions WHERE active ORDER BY promotion_id", logger: logger)
-        for try await definition in rows.decode(String.self) {
-            promotions.append(try DecodedDefinitions.shared.promotion(definition))
+        try await activeDefinitions.value {
+            var promotions: [Promotion] = []
+            let rows = try await connection.run("SELECT definition::text FROM promotions WHERE active ORDER BY promotion_id", logger: logger)
+            for try await definition in rows.decode(String.self) {
+                promotions.append(try DecodedDefinitions.shared.promotion(definition))
+            }
+            return promotions
         }
-        return promotions
     }
+
+    /// The active promotions, kept between changes: every basket is priced against them.
+    static let activeDefinitions = ReferenceCache<[Promotion]>()
 
     static func all(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [(Promotion, Int, Int)] {
         var result: [(Promotion, Int, Int)] = []
