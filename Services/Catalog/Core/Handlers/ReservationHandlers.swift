@@ -31,7 +31,15 @@ enum ReservationHandlers {
         }
         let lines = mergedLines(command.lines)
         let skus = lines.map(\.sku)
-        let (existing, active) = try await ReservationRecords.lookUp(command.reservationId, skus: skus, on: connection, logger: logger)
+        // Where the units may come from, known from the locations kept in memory: their stock
+        // rows are locked in the round trip that looks for a retried command. A refusal waits
+        // until then (a retry is answered even if the store changed since). Taking over a
+        // hold locks after its release instead, so rows are still locked in one global order.
+        let locations = try await CatalogRecords.locations(ids: nil, on: connection, logger: logger)
+        let sources = Result { try candidateLocations(for: command.fulfilment, channel: channel, among: locations) }
+        let takesOver = command.replaces.map { $0 != command.reservationId } ?? false
+        let (existing, active, locked) = try await ReservationRecords.lookUpAndLock(
+            command.reservationId, skus: skus, at: takesOver ? [] : (try? sources.get())?.map(\.id) ?? [], on: connection, logger: logger)
         if let existing {
             // A retried command: answer with the current outcome instead of holding twice.
             guard existing.status == "held" || existing.sold else {
@@ -41,32 +49,16 @@ enum ReservationHandlers {
             return
         }
         try CatalogRecords.requireSellable(skus.sorted(), active: active)
+        let candidates = try sources.get()
+        var changes = locked
         // Taking over a hold (a quote's, as it becomes an order): its units come back first.
-        if let replaced = command.replaces, replaced != command.reservationId,
-           let held = try await ReservationRecords.lockHeldIfAny(replaced, on: connection, logger: logger) {
-            try await release(held, reason: "replaced-by-\(command.reservationId)", emitter: OutboxEmitter(context))
-        }
-
-        let candidates: [LocationProfile]
-        switch command.fulfilment.mode {
-        case .pickup:
-            guard let storeId = command.fulfilment.storeId else { throw Rejection("store-required", "click & collect needs fulfilment.storeId") }
-            let store = try await CatalogRecords.location(storeId, on: connection, logger: logger)
-            guard store.kind == .store, store.active, store.clickAndCollect else {
-                throw Rejection("no-click-and-collect", "\(storeId) does not offer click & collect")
+        if takesOver, let replaced = command.replaces {
+            if let held = try await ReservationRecords.lockHeldIfAny(replaced, on: connection, logger: logger) {
+                try await release(held, reason: "replaced-by-\(command.reservationId)", emitter: OutboxEmitter(context))
             }
-            candidates = [store]
-        case .inStore:
-            guard let storeId = command.fulfilment.storeId else { throw Rejection("store-required", "an in-store purchase needs fulfilment.storeId") }
-            let store = try await CatalogRecords.location(storeId, on: connection, logger: logger)
-            guard store.kind == .store, store.active else { throw Rejection("unknown-store", "\(storeId) is not an open store") }
-            candidates = [store]
-        case .delivery:
-            let all = try await CatalogRecords.locations(ids: nil, on: connection, logger: logger)
-            candidates = channel.isInStore ? all.filter(\.servesOnline) : try ChannelServing.locations(for: channel, storeId: nil, among: all)
+            changes = try await StockChanges.lock(skus: skus, at: candidates.map(\.id), on: connection, logger: logger)
         }
 
-        var changes = try await StockChanges.lock(skus: lines.map(\.sku), at: candidates.map(\.id), on: connection, logger: logger)
         let offers = candidates.map { location in
             Sourcing.Candidate(location: location, available: Dictionary(uniqueKeysWithValues: lines.map {
                 ($0.sku, changes[StockKey(sku: $0.sku, locationId: location.id)].available)
@@ -100,6 +92,31 @@ enum ReservationHandlers {
             try await ReservationRecords.insert(command, status: selling ? "committed" : "held", expiresAt: expiresAt, allocations: allocations,
                                                 cause: context.command, on: connection, logger: logger)
             try await context.emit(CatalogType.stockReserved, reserved, subject: command.reservationId, key: command.orderId)
+        }
+    }
+
+    /// The locations a reservation may take from: the click & collect store, the till's
+    /// store, or for delivery those serving the channel. Refuses a store that cannot.
+    private static func candidateLocations(for fulfilment: Fulfilment, channel: SalesChannel, among locations: [LocationProfile]) throws -> [LocationProfile] {
+        func store(_ id: String) throws -> LocationProfile {
+            guard let store = locations.first(where: { $0.id == id }) else { throw Rejection("unknown-location", "no location \(id)") }
+            return store
+        }
+        switch fulfilment.mode {
+        case .pickup:
+            guard let storeId = fulfilment.storeId else { throw Rejection("store-required", "click & collect needs fulfilment.storeId") }
+            let pickup = try store(storeId)
+            guard pickup.kind == .store, pickup.active, pickup.clickAndCollect else {
+                throw Rejection("no-click-and-collect", "\(storeId) does not offer click & collect")
+            }
+            return [pickup]
+        case .inStore:
+            guard let storeId = fulfilment.storeId else { throw Rejection("store-required", "an in-store purchase needs fulfilment.storeId") }
+            let till = try store(storeId)
+            guard till.kind == .store, till.active else { throw Rejection("unknown-store", "\(storeId) is not an open store") }
+            return [till]
+        case .delivery:
+            return channel.isInStore ? locations.filter(\.servesOnline) : try ChannelServing.locations(for: channel, storeId: nil, among: locations)
         }
     }
 

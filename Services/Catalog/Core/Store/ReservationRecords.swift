@@ -29,29 +29,42 @@ enum ReservationRecords {
     }
 
     /// What a `ReserveStock` asks first, in one round trip: the reservation if it exists
-    /// already (a retried command), and whether each of `skus` is sold (absent: unknown).
-    static func lookUp(_ id: String, skus: [String], on connection: PostgresConnection, logger: Logger) async throws
-        -> (existing: Found?, active: [String: Bool]) {
+    /// already (a retried command), whether each of `skus` is sold (absent: unknown), and
+    /// the stock rows of `skus` at `locations`, locked in the global order (sku, location)
+    /// like `StockChanges.lock`.
+    static func lookUpAndLock(_ id: String, skus: [String], at locations: [String], on connection: PostgresConnection, logger: Logger) async throws
+        -> (existing: Found?, active: [String: Bool], stock: StockChanges) {
         let rows = try await connection.run("""
-            SELECT q.sku, p.active, r.order_id, r.channel, r.fulfilment::text, r.status, r.expires_at, r.close_reason
+            WITH locked AS MATERIALIZED (
+                SELECT sku, location_id, on_hand, reserved, safety_stock FROM stock_levels
+                WHERE sku = ANY(\(skus)) AND location_id = ANY(\(locations))
+                ORDER BY sku, location_id FOR UPDATE
+            )
+            SELECT q.sku, p.active, r.order_id, r.channel, r.fulfilment::text, r.status, r.expires_at, r.close_reason,
+                   l.location_id, l.on_hand, l.reserved, l.safety_stock
             FROM unnest(\(skus)::text[]) AS q(sku) LEFT JOIN products p ON p.sku = q.sku
             LEFT JOIN reservations r ON r.reservation_id = \(id)
+            LEFT JOIN locked l ON l.sku = q.sku
             """, logger: logger)
-        var active: [String: Bool] = [:]
+        var active: [String: Bool] = [:], levels: [StockKey: StockLevel] = [:]
         var existing: (orderId: String, channel: String, fulfilment: String, status: String, expiresAt: Date, sold: Bool)?
-        for try await (sku, isActive, orderId, channel, fulfilment, status, expiresAt, reason)
-            in rows.decode((String, Bool?, String?, String?, String?, String?, Date?, String?).self) {
+        for try await (sku, isActive, orderId, channel, fulfilment, status, expiresAt, reason, location, onHand, reserved, safety)
+            in rows.decode((String, Bool?, String?, String?, String?, String?, Date?, String?, String?, Int?, Int?, Int?).self) {
             active[sku] = isActive
             if let orderId, let channel, let fulfilment, let status, let expiresAt {
                 existing = (orderId, channel, fulfilment, status, expiresAt, status == "committed" && reason == soldAtOnce)
             }
+            if let location, let onHand, let reserved, let safety {
+                levels[StockKey(sku: sku, locationId: location)] = StockLevel(onHand: onHand, reserved: reserved, safetyStock: safety)
+            }
         }
-        guard let existing else { return (nil, active) }
+        let stock = StockChanges(locked: levels)
+        guard let existing else { return (nil, active, stock) }
         let allocations = try await self.allocations(id, on: connection, logger: logger)
         let decoded = try JSONCoding.decoder.decode(Fulfilment.self, from: Data(existing.fulfilment.utf8))
         let reserved = StockReserved(reservationId: id, orderId: existing.orderId, channel: existing.channel, fulfilment: decoded,
                                      allocations: allocations, expiresAt: existing.expiresAt, sold: existing.sold ? true : nil)
-        return (Found(status: existing.status, reserved: reserved), active)
+        return (Found(status: existing.status, reserved: reserved), active, stock)
     }
 
     static func allocations(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> [Allocation] {

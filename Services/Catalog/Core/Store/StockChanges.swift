@@ -171,3 +171,10 @@ struct StockChanges {
         return online
     }
 }
+
+extension StockChanges {
+    /// Rows a statement of the caller's already locked (`ReservationRecords.lookUpAndLock`).
+    init(locked levels: [StockKey: StockLevel]) {
+        self.init(original: levels, current: levels)
+    }
+}

@@ -85,7 +85,8 @@ enum RedemptionHandlers {
             throw Rejection("invalid-basket", "every line needs a quantity above 0 and a price of 0 or more")
         }
         if let problem = command.basket.pricingProblem { throw Rejection("invalid-basket", problem) }
-        if let previous = try await ApplicationRecords.find(command.orderId, on: connection, logger: logger) {
+        let read = try await ApplicationRecords.findWithSegments(command.orderId, customerId: command.basket.customerId, on: connection, logger: logger)
+        if let previous = read.previous {
             // Asked again (a retry, a redelivery with a new id): the same answer, nothing counted twice.
             if let answer = previous.answer {
                 try await context.emit(answer.type, json: answer.data, subject: command.orderId)
@@ -95,7 +96,7 @@ enum RedemptionHandlers {
             }
             return
         }
-        let evaluation = try await Evaluation.run(command.basket, codes: command.codes, lockingLimits: true, on: connection, logger: logger)
+        let evaluation = try await Evaluation.run(command.basket, codes: command.codes, segments: read.segments, lockingLimits: true, on: connection, logger: logger)
         if !evaluation.rejections.isEmpty {
             let rejected = PromotionsRejected(orderId: command.orderId, rejections: evaluation.rejections,
                                               message: evaluation.rejections.map(\.message).joined(separator: "; "))
@@ -158,10 +159,16 @@ struct Evaluation {
     var pricing: Pricing
     var rejections: [CodeRejection]
 
-    static func run(_ asked: Basket, codes: [String], lockingLimits: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Evaluation {
+    /// `segments`: the customer's, when the caller read them already.
+    static func run(_ asked: Basket, codes: [String], segments known: [String]? = nil, lockingLimits: Bool, on connection: PostgresConnection,
+                    logger: Logger) async throws -> Evaluation {
         var basket = asked
         basket.segments = []
-        if let customerId = basket.customerId { basket.segments = try await SegmentMembers.segments(of: customerId, on: connection, logger: logger) }
+        if let known {
+            basket.segments = known
+        } else if let customerId = basket.customerId {
+            basket.segments = try await SegmentMembers.segments(of: customerId, on: connection, logger: logger)
+        }
         var promotions = try await PromotionRecords.active(on: connection, logger: logger)
         // Single-use codes stand for their promotion; one already used is refused.
         var excluded: [String: NotAppliedPromotion] = [:]

@@ -100,6 +100,30 @@ enum ApplicationRecords {
         return (status, answer, customer, channel)
     }
 
+    /// What applying an order's promotions reads first, in one round trip: its application
+    /// if it was asked before (locked), and the segments of the basket's customer.
+    static func findWithSegments(_ orderId: String, customerId: String?, on connection: PostgresConnection, logger: Logger)
+        async throws -> (previous: (status: String, answer: Answer?, customerId: String?, channel: String?)?, segments: [String]) {
+        let rows = try await connection.run("""
+            WITH application AS MATERIALIZED (
+                SELECT status, answer->>'type' AS type, (answer->'data')::text AS data, customer_id, channel FROM applications
+                WHERE order_id = \(orderId) FOR UPDATE
+            )
+            SELECT true, status, type, data, customer_id, channel FROM application
+            UNION ALL
+            SELECT false, segment_id, NULL, NULL, NULL, NULL FROM segment_members WHERE customer_id = \(customerId)
+            """, logger: logger)
+        var previous: (status: String, answer: Answer?, customerId: String?, channel: String?)?, segments: [String] = []
+        for try await (isApplication, value, type, data, customer, channel) in rows.decode((Bool, String, String?, String?, String?, String?).self) {
+            if isApplication {
+                previous = (value, type.flatMap { type in data.map { Answer(type: type, data: Array($0.utf8)) } }, customer, channel)
+            } else {
+                segments.append(value)
+            }
+        }
+        return (previous, segments.sorted())
+    }
+
     /// An order's application and what committing it did.
     struct Commitment {
         var status: String
