@@ -98,10 +98,7 @@ enum ReservationHandlers {
     /// The locations a reservation may take from: the click & collect store, the till's
     /// store, or for delivery those serving the channel. Refuses a store that cannot.
     private static func candidateLocations(for fulfilment: Fulfilment, channel: SalesChannel, among locations: [LocationProfile]) throws -> [LocationProfile] {
-        func store(_ id: String) throws -> LocationProfile {
-            guard let store = locations.first(where: { $0.id == id }) else { throw Rejection("unknown-location", "no location \(id)") }
-            return store
-        }
+        func store(_ id: String) throws -> LocationProfile { try CatalogRecords.location(id, among: locations) }
         switch fulfilment.mode {
         case .pickup:
             guard let storeId = fulfilment.storeId else { throw Rejection("store-required", "click & collect needs fulfilment.storeId") }

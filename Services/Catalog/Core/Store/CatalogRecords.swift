@@ -29,9 +29,12 @@ enum CatalogRecords {
     }
 
     static func location(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> LocationProfile {
-        guard let location = try await locations(ids: [id], on: connection, logger: logger).first else {
-            throw Rejection("unknown-location", "no location \(id)")
-        }
+        try location(id, among: try await locations(ids: [id], on: connection, logger: logger))
+    }
+
+    /// Location `id` among `locations`; an unknown one is refused.
+    static func location(_ id: String, among locations: [LocationProfile]) throws -> LocationProfile {
+        guard let location = locations.first(where: { $0.id == id }) else { throw Rejection("unknown-location", "no location \(id)") }
         return location
     }
 

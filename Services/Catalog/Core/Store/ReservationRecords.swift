@@ -16,7 +16,6 @@ enum ReservationRecords {
     /// The close reason of a reservation sold in the step that made it.
     static let soldAtOnce = "sold"
 
-
     struct Held {
         var reservationId: String
         var orderId: String

@@ -55,8 +55,9 @@ enum CatalogReadModel {
     }
 
     /// What placing order `orderId` reads, in one round trip: whether the order exists
-    /// already (a retried `PlaceOrder`), and the products of `skus` with their prices.
-    static func placing(_ orderId: String, skus: [String], on connection: PostgresConnection,
+    /// already (a retried `PlaceOrder`), and the products of `skus` with every price entry
+    /// they have (one row per price, or one with no price).
+    static func placing(_ orderId: String?, skus: [String], on connection: PostgresConnection,
                         logger: Logger) async throws -> (placedAlready: Bool, products: [String: ProductInfo]) {
         var products: [String: ProductInfo] = [:], placedAlready = false
         let rows = try await connection.run("""
@@ -77,23 +78,8 @@ enum CatalogReadModel {
         return (placedAlready, products)
     }
 
-    /// The products of `skus` with every price entry they have (one row per price, or
-    /// one with no price), in one round trip.
+    /// The products of `skus` with every price entry they have.
     static func products(_ skus: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: ProductInfo] {
-        var products: [String: ProductInfo] = [:]
-        let rows = try await connection.run("""
-            SELECT p.sku, p.name, p.category, p.active, pr.channel, pr.store_id, pr.currency, pr.amount_minor,
-                   CASE WHEN pr.valid_from = '-infinity' THEN NULL ELSE pr.valid_from END,
-                   CASE WHEN pr.valid_to = 'infinity' THEN NULL ELSE pr.valid_to END
-            FROM products p LEFT JOIN prices pr USING (sku) WHERE p.sku = ANY(\(skus))
-            """, logger: logger)
-        for try await (sku, name, category, active, channel, store, currency, amount, from, to)
-            in rows.decode((String, String, String, Bool, String?, String?, String?, Int64?, Date?, Date?).self) {
-            if products[sku] == nil { products[sku] = ProductInfo(sku: sku, name: name, category: category, active: active, prices: []) }
-            guard let channel, let store, let currency, let amount else { continue }
-            products[sku]?.prices.append(PriceEntry(channel: channel, storeId: store.isEmpty ? nil : store, currency: currency,
-                                                    amountMinor: amount, validFrom: from, validTo: to))
-        }
-        return products
+        try await placing(nil, skus: skus, on: connection, logger: logger).products
     }
 }

@@ -89,15 +89,10 @@ enum ApplicationRecords {
         var document: String { #"{"type":""# + type + #"","data":"# + String(decoding: data, as: UTF8.self) + "}" }
     }
 
+    /// The order's application if it was asked before, locked.
     static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> (status: String, answer: Answer?, customerId: String?, channel: String?)? {
-        let row = try await connection.run("""
-            SELECT status, answer->>'type', (answer->'data')::text, customer_id, channel FROM applications WHERE order_id = \(orderId) FOR UPDATE
-            """, logger: logger)
-            .decode((String, String?, String?, String?, String?).self).first { _ in true }
-        guard let (status, type, data, customer, channel) = row else { return nil }
-        let answer = type.flatMap { type in data.map { Answer(type: type, data: Array($0.utf8)) } }
-        return (status, answer, customer, channel)
+        try await findWithSegments(orderId, customerId: nil, on: connection, logger: logger).previous
     }
 
     /// What applying an order's promotions reads first, in one round trip: its application
