@@ -110,7 +110,8 @@ public final class EventConsumer: Service, Sendable {
                 continue
             }
             if let handler = handlers.byType[event.type] {
-                run.append(Pending(message: message, event: event, handler: handler))
+                // Nothing for this service to do (`EventHandlers.skip`): no transaction for it.
+                run.append(handlers.isUnneeded(event) ? Pending(message: message) : Pending(message: message, event: event, handler: handler))
             } else if configuration.skipUnhandledTypesOn.contains(message.topic) {
                 run.append(Pending(message: message))
             } else {

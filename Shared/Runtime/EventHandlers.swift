@@ -36,6 +36,7 @@ public typealias BatchEventHandler = @Sendable ([CloudEvent], HandlerContext) as
 public struct EventHandlers: Sendable {
     public private(set) var byType: [String: EventHandler] = [:]
     public private(set) var batchByType: [String: BatchEventHandler] = [:]
+    private var unneededByType: [String: @Sendable (CloudEvent) throws -> Bool] = [:]
 
     public init() {}
 
@@ -54,6 +55,22 @@ public struct EventHandlers: Sendable {
         precondition(CloudEvent.isValidType(type), "invalid ce_type \(type)")
         byType[type] = { event, context in try await handler([event], context) }
         batchByType[type] = handler
+    }
+
+    /// Events of `type` its handler would do nothing with (`unneeded` says which, from the
+    /// event alone) are passed over before any transaction: no inbox row, no round trip.
+    /// Only for handlers whose "nothing to do" needs no database (a walk-in's till sale for a
+    /// service that acts on named customers); an event the check cannot read goes to the
+    /// handler, which dead-letters it as before.
+    public mutating func skip(_ type: String, when unneeded: @escaping @Sendable (CloudEvent) throws -> Bool) {
+        precondition(byType[type] != nil, "no handler for \(type) to skip")
+        unneededByType[type] = unneeded
+    }
+
+    /// Whether `event` can be passed over without its handler (see `skip`).
+    public func isUnneeded(_ event: CloudEvent) -> Bool {
+        guard let unneeded = unneededByType[event.type] else { return false }
+        return (try? unneeded(event)) ?? false
     }
 
     public var types: [String] { byType.keys.sorted() }

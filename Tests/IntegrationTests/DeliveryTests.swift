@@ -261,6 +261,36 @@ struct DeliveryTests {
         await producer.shutdown()
     }
 
+    @Test("an event its handler would do nothing with is passed over without a transaction (no inbox row); one the check cannot read goes to the handler")
+    func unneededEventsSkipped() async throws {
+        let (name, _, producer) = try await Self.prepare("skip")
+        let key = "skip-\(UUID().uuidString)", count = 20
+        let pings = try await Self.publishPings(key: key, count: count, producer: producer)
+        // Not a ping: the check cannot read it, so the handler gets it (and dead-letters it).
+        let unreadable = CloudEvent(type: Self.pingType, source: "/channels/test", subject: key, data: Array(#"{"run": 7}"#.utf8))
+        try await producer.send(unreadable.outgoingMessage(topic: Self.topic, key: key))
+
+        var handlers = EventHandlers()
+        handlers.on(Self.pingType) { event, context in
+            let ping = try event.decode(Ping.self)
+            guard ping.run == key else { return }
+            #expect(ping.n.isMultiple(of: 2), "an odd ping reached its handler")
+            try await context.connection.query("INSERT INTO received (n) VALUES (\(ping.n))", logger: context.logger)
+        }
+        handlers.skip(Self.pingType) { event in try !event.decode(Ping.self).n.isMultiple(of: 2) }
+        try await Self.consume(key: key, handled: count / 2, name: name, producer: producer, receivedColumns: "unused int",
+                               handlers: handlers) { db, parked, received in
+            #expect(received == Array(stride(from: 0, to: count, by: 2)), "the even pings, once each, in order")
+            #expect(parked.count == 1 && parked.first?.headers.string(DeadLetter.reasonCode) == "undecodable-data", "the unreadable one, dead-lettered by its handler")
+            var inbox: Set<UUID> = []
+            for try await id in try await db.client.query("SELECT message_id FROM inbox").decode(UUID.self) { inbox.insert(id) }
+            let (even, odd) = (pings.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element.id), pings.enumerated().filter { !$0.offset.isMultiple(of: 2) }.map(\.element.id))
+            #expect(even.allSatisfy(inbox.contains), "each handled ping has its inbox row")
+            #expect(!odd.contains(where: inbox.contains), "a passed-over ping left no inbox row")
+        }
+        await producer.shutdown()
+    }
+
     @Test("a command rejected amid a run of commands that share a transaction undoes its own writes only, and says why; the others are handled once, in order")
     func rejectionInsideSharedTransaction() async throws {
         let (name, _, producer) = try await Self.prepare("rejected")

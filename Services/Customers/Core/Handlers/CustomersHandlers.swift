@@ -33,6 +33,11 @@ enum CustomersHandlers {
         for completion in [OrdersType.orderPickedUp, OrdersType.orderDelivered, OrdersType.orderCompleted] {
             handlers.on(completion, OrderEventHandlers.completed)
         }
+        // A walk-in's order (nobody named, no points spent) has nothing for customers: passed
+        // over before any transaction.
+        for type in [OrdersType.orderConfirmed, OrdersType.orderPickedUp, OrdersType.orderDelivered, OrdersType.orderCompleted] {
+            handlers.skip(type) { event in try event.decode(OrderCustomer.self).concernsNobody }
+        }
         handlers.on(OrdersType.itemsReturned, OrderEventHandlers.returned)
         // Points an order spent: given back when it is rejected or cancelled (returns: above).
         // Only orders that spend points touch the spends (most rejections and cancellations do not).

@@ -117,3 +117,15 @@ enum OrderEventHandlers {
         }
     }
 }
+
+/// The fields of an order event that say whether it concerns a customer at all.
+struct OrderCustomer: Decodable {
+    struct Order: Decodable {
+        var customerId: String?
+        var loyaltyPoints: Int?
+    }
+    var order: Order
+
+    /// Nobody named and no points spent (a walk-in's sale): no timeline, points or segment to touch.
+    var concernsNobody: Bool { order.customerId == nil && (order.loyaltyPoints ?? 0) == 0 }
+}

@@ -9,14 +9,34 @@ import OrdersContracts
 struct OrderTriggers: Sendable {
     let dispatch: MessageDispatch
 
+    /// A walk-in's sale at the till (nobody named, no contact): the receipt is in their hand,
+    /// there is nobody to tell and nothing to record (a guest who orders for later without a
+    /// contact still gets a suppression, with its reason).
+    static func isWalkInSale(mode: OrderFulfilment.Mode, customerId: String?, contact: OrderContact?) -> Bool {
+        mode == .inStore && customerId == nil && contact?.email == nil && contact?.phone == nil
+    }
+
+    /// The fields of an order event that say whether anybody is to be told.
+    private struct OrderAddressee: Decodable {
+        struct Order: Decodable {
+            struct Fulfilment: Decodable { var mode: OrderFulfilment.Mode }
+            var customerId: String?
+            var contact: OrderContact?
+            var fulfilment: Fulfilment
+        }
+        var order: Order
+    }
+
     func register(_ handlers: inout EventHandlers) {
         handlers.on(OrdersType.orderConfirmed) { event, context in
             let order = try event.decode(OrderEvent.self).order
-            // A walk-in's sale at the till (nobody named, no contact): the receipt is in their
-            // hand, there is nobody to tell and nothing to record (a guest who orders for
-            // later without a contact still gets a suppression, with its reason).
-            if order.fulfilment.mode == .inStore, order.customerId == nil, order.contact?.email == nil, order.contact?.phone == nil { return }
+            if Self.isWalkInSale(mode: order.fulfilment.mode, customerId: order.customerId, contact: order.contact) { return }
             try await send("order-confirmed", order, event, context)
+        }
+        // Passed over before any transaction (read from the few fields that say it).
+        handlers.skip(OrdersType.orderConfirmed) { event in
+            let order = try event.decode(OrderAddressee.self).order
+            return Self.isWalkInSale(mode: order.fulfilment.mode, customerId: order.customerId, contact: order.contact)
         }
         handlers.on(OrdersType.orderReadyForPickup) { event, context in
             let ready = try event.decode(OrderReadyForPickup.self)
