@@ -184,6 +184,8 @@ var targets: [Target] = [
             "NotificationsCore",
             // Its migrations, to upgrade rows an earlier version stored.
             "PromotionsCore",
+            // Its saga handlers, given runs of answers directly.
+            "OrdersCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             // A real HTTP receiver standing in for the SMS and push providers.
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -47,8 +47,8 @@ enum OrdersHandlers {
         handlers.on(CatalogType.locationUpserted) { event, context in
             try await CatalogReadModel.upsert(try event.decode(LocationUpserted.self), on: context.connection, logger: context.logger)
         }
-        handlers.on(CatalogType.stockReserved) { event, context in
-            try await SagaHandlers.stockReserved(try event.decode(StockReserved.self), event, context, policy: policy)
+        handlers.onBatch(CatalogType.stockReserved) { events, context in
+            try await SagaHandlers.stockReserved(events, context, policy: policy)
         }
         handlers.on(CatalogType.stockReservationFailed) { event, context in
             try await SagaHandlers.stockReservationFailed(try event.decode(StockReservationFailed.self), event, context, policy: policy)
@@ -58,8 +58,8 @@ enum OrdersHandlers {
         }
 
         // Promotions: the discount step of the saga.
-        handlers.on(PromotionsType.promotionsApplied) { event, context in
-            try await SagaHandlers.promotionsApplied(try event.decode(PromotionsApplied.self), event, context, policy: policy)
+        handlers.onBatch(PromotionsType.promotionsApplied) { events, context in
+            try await SagaHandlers.promotionsApplied(events, context, policy: policy)
         }
         handlers.on(PromotionsType.promotionsRejected) { event, context in
             try await SagaHandlers.promotionsRejected(try event.decode(PromotionsRejected.self), event, context, policy: policy)

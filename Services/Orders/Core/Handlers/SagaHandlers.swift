@@ -9,9 +9,43 @@ import PromotionsContracts
 /// The participants' answers, turned into `SagaReply`s for the pure `OrderSaga`, whose
 /// decision is then carried out in the same transaction.
 enum SagaHandlers {
-    static func stockReserved(_ reserved: StockReserved, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
-        guard var order = try await OrderRecords.lock(reserved.orderId, on: context.connection, logger: context.logger),
-              order.reservationId == reserved.reservationId else { return }  // another service's reservation
+    /// A run of `StockReserved` (the saga's most frequent answer, with `PromotionsApplied`)
+    /// handled together: each as alone, with the orders locked and written back once.
+    static func stockReserved(_ events: [CloudEvent], _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        try await answers(events, as: StockReserved.self, orderId: \.orderId, context) { reserved, event, order in
+            try await stockReserved(reserved, event, order: order, context, policy: policy)
+        }
+    }
+
+    static func promotionsApplied(_ events: [CloudEvent], _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        try await answers(events, as: PromotionsApplied.self, orderId: \.orderId, context) { applied, event, order in
+            try await promotionsApplied(applied, event, order: order, context, policy: policy)
+        }
+    }
+
+    /// Answers of one type, in order: their orders locked in one statement, each answer
+    /// applied to its order as this run left it, the orders and their history written in
+    /// one statement at the end (`OrderWrites`). One answer alone takes the plain path.
+    private static func answers<Answer: Decodable>(_ events: [CloudEvent], as _: Answer.Type, orderId: (Answer) -> String, _ context: HandlerContext,
+                                                   _ step: (Answer, CloudEvent, OrderRecord?) async throws -> Void) async throws {
+        let decoded = try events.map { (answer: try $0.decode(Answer.self), event: $0) }
+        if decoded.count == 1, let (answer, event) = decoded.first {
+            // Alone (a quiet moment, or a retry): one row, written as it is changed.
+            return try await step(answer, event, try await OrderRecords.lock(orderId(answer), on: context.connection, logger: context.logger))
+        }
+        let locked = try await OrderRecords.lock(decoded.map { orderId($0.answer) }, on: context.connection, logger: context.logger)
+        let writes = OrderWrites()
+        try await OrderWrites.$current.withValue(writes) {
+            for (answer, event) in decoded {
+                let id = orderId(answer)
+                try await step(answer, event, writes.latest(id) ?? locked[id])
+            }
+        }
+        try await writes.flush(on: context.connection, logger: context.logger)
+    }
+
+    static func stockReserved(_ reserved: StockReserved, _ event: CloudEvent, order: OrderRecord?, _ context: HandlerContext, policy: OrdersPolicy) async throws {
+        guard var order, order.reservationId == reserved.reservationId else { return }  // another service's reservation
         if reserved.sold == true { order.stockSold = true }
         try await SagaExecutor.handle(.stockReserved(reservationId: reserved.reservationId), order: order,
                                       emitter: OrdersEmitter(context, cause: event), policy: policy)
@@ -25,8 +59,9 @@ enum SagaHandlers {
                                       order: order, emitter: OrdersEmitter(context, cause: event), policy: policy)
     }
 
-    static func promotionsApplied(_ applied: PromotionsApplied, _ event: CloudEvent, _ context: HandlerContext, policy: OrdersPolicy) async throws {
-        guard var order = try await OrderRecords.lock(applied.orderId, on: context.connection, logger: context.logger) else { return }
+    static func promotionsApplied(_ applied: PromotionsApplied, _ event: CloudEvent, order: OrderRecord?, _ context: HandlerContext,
+                                  policy: OrdersPolicy) async throws {
+        guard var order else { return }
         if order.status == .placed, [.applyingPromotions, .reservingAndApplying].contains(order.sagaStep) {
             let discounts = Dictionary(applied.pricing.lines.map { ($0.lineId, $0.discountMinor) }, uniquingKeysWith: +)
             for index in order.lines.indices { order.lines[index].discountMinor = discounts[order.lines[index].lineId] ?? 0 }

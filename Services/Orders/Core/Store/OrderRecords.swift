@@ -93,6 +93,13 @@ enum OrderRecords {
     @discardableResult
     static func update(_ order: OrderRecord, previous: OrderStatus, detail: String? = nil, on connection: PostgresConnection,
                        logger: Logger) async throws -> OrderRecord {
+        var written = order
+        written.stored = order.documents
+        // A run of saga answers handled together writes its orders at its end (`OrderWrites`).
+        if let gathering = OrderWrites.current {
+            gathering.record(order, previous: previous, detail: detail)
+            return written
+        }
         // A JSON column the step left as it was is not encoded again (nor parsed by Postgres).
         let lines = order.stored?.lines == order.lines ? nil : try json(order.lines)
         let fulfilment = order.stored?.fulfilment == order.fulfilment ? nil : try json(order.fulfilment)
@@ -116,14 +123,19 @@ enum OrderRecords {
                 updated_at = now()
             WHERE order_id = \(order.orderId)
             """, logger: logger)
-        var written = order
-        written.stored = order.documents
         return written
     }
 
     /// The order, locked for the rest of the transaction (one step at a time per order).
     static func lock(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await decode(connection.run("SELECT \(unescaped: columns) FROM orders WHERE order_id = \(orderId) FOR UPDATE", logger: logger)).first
+    }
+
+    /// Several orders, locked in `order_id` order (two runs never wait on each other in a cycle).
+    static func lock(_ orderIds: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: OrderRecord] {
+        let records = try await decode(connection.run(
+            "SELECT \(unescaped: columns) FROM orders WHERE order_id = ANY(\(orderIds)) ORDER BY order_id FOR UPDATE", logger: logger))
+        return Dictionary(records.map { ($0.orderId, $0) }) { first, _ in first }
     }
 
     static func find(_ orderId: String, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
