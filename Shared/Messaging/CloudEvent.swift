@@ -303,14 +303,16 @@ public enum Timestamp {
 
 /// One JSON configuration for every payload: ISO dates, sorted keys (stable bytes).
 public enum JSONCoding {
-    public static var encoder: JSONEncoder {
+    /// One of each, shared: made once, not for every payload (encoding and decoding only read
+    /// their settings, and Foundation's coders are safe to share). Never change their settings.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
-    }
+    }()
 
-    public static var decoder: JSONDecoder {
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         // `.iso8601` would take February 31 as March 3 (see `Timestamp.fieldsAreValid`).
         decoder.dateDecodingStrategy = .custom { decoder in
@@ -322,5 +324,5 @@ public enum JSONCoding {
             return date
         }
         return decoder
-    }
+    }()
 }

@@ -42,6 +42,7 @@ public final class EventConsumer: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let slots: TransactionSlots?
+    private let metrics = ConsumerMetrics()
 
     public init(consumer: KafkaConsumer, producer: KafkaProducer, database: Database, handlers: EventHandlers,
                 configuration: Configuration, logger: Logger) {
@@ -196,7 +197,7 @@ public final class EventConsumer: Service, Sendable {
             let each = Int64((ContinuousClock.now - started) / .nanoseconds(1)) / Int64(run.count)
             for pending in run {
                 guard let event = pending.event, pending.handler != nil else { continue }
-                Timer(label: "omni_handler_duration_seconds", dimensions: [("type", event.type)]).recordNanoseconds(each)
+                metrics.duration(type: event.type).recordNanoseconds(each)
             }
             return outcomes
         } catch {
@@ -210,7 +211,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func finish(_ message: ConsumedMessage, outcome: Outcome) {
-        Counter(label: "omni_messages_consumed_total", dimensions: [("topic", message.topic), ("outcome", outcome.rawValue)]).increment()
+        metrics.consumed(topic: message.topic, outcome: outcome.rawValue).increment()
         if outcome == .abandoned {
             consumer.abandon(message)
         } else {
@@ -237,8 +238,7 @@ public final class EventConsumer: Service, Sendable {
                     return true
                 }
                 FaultPoints.hit("consumer.after-commit")
-                Timer(label: "omni_handler_duration_seconds", dimensions: [("type", event.type)])
-                    .recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
+                metrics.duration(type: event.type).recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
                 return firstTime ? .handled : .duplicate
             } catch {
                 switch ErrorClass(error) {

@@ -48,9 +48,8 @@ final class OrderWrites: Sendable {
             return (state.written.compactMap { state.orders[$0] }.map(Row.init), state.history)
         }
         guard !rows.isEmpty else { return }
-        let encoder = JSONCoding.encoder
-        let rowsJSON = String(decoding: try encoder.encode(rows), as: UTF8.self)
-        let historyJSON = String(decoding: try encoder.encode(history), as: UTF8.self)
+        let rowsJSON = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
+        let historyJSON = String(decoding: try JSONCoding.encoder.encode(history), as: UTF8.self)
         try await connection.run("""
             WITH moved AS (
                 INSERT INTO order_history (order_id, status, detail)
