@@ -48,6 +48,9 @@ final class OrderWrites: Sendable {
             return (state.written.compactMap { state.orders[$0] }.map(Row.init), state.history)
         }
         guard !rows.isEmpty else { return }
+        // `order_id = ANY(ids)` beside the join: without it, a plan made while the table was
+        // small (a hash join over a sequential scan of orders) stays in the statement's cache
+        // as the table grows (measured: 18 ms a run at 12,000 orders instead of well under 1).
         let rowsJSON = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
         let historyJSON = String(decoding: try JSONCoding.encoder.encode(history), as: UTF8.self)
         try await connection.run("""
@@ -71,7 +74,7 @@ final class OrderWrites: Sendable {
                 customer_id text, lines jsonb, contact_changed boolean, contact jsonb, promotions_changed boolean, promotions jsonb,
                 fulfilment jsonb, subtotal_minor int8, discount_minor int8, total_minor int8, promotions_command_id uuid, pickup_code text,
                 collect_by float8, reject_code text, reject_message text, loyalty_value_minor int8, loyalty_command_id uuid, stock_sold boolean)
-            WHERE o.order_id = u.order_id
+            WHERE o.order_id = u.order_id AND o.order_id = ANY(\(rows.map(\.order_id)))
             """, logger: logger)
     }
 
