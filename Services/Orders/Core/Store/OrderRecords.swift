@@ -45,12 +45,29 @@ struct OrderRecord: Sendable {
     /// Its JSON columns as they are now.
     var documents: StoredDocuments { StoredDocuments(lines: lines, fulfilment: fulfilment, contact: contact, promotions: promotions) }
 
+    /// Which JSON columns differ from `stored` (as read; nil: not known, so all of them): an
+    /// unchanged one is neither encoded again nor parsed by Postgres. `lines` and `fulfilment`
+    /// are nil when unchanged (never NULL in the table); contact and promotions may become NULL.
+    func documentChanges(since stored: StoredDocuments?) -> DocumentChanges {
+        DocumentChanges(lines: stored?.lines == lines ? nil : lines, fulfilment: stored?.fulfilment == fulfilment ? nil : fulfilment,
+                        contactChanged: stored.map { $0.contact != contact } ?? true,
+                        promotionsChanged: stored.map { $0.promotions != promotions } ?? true)
+    }
+
     var snapshot: OrderSnapshot {
         OrderSnapshot(orderId: orderId, status: status.rawValue, channel: channel, storeId: storeId, customerId: customerId, currency: currency,
                       lines: lines, promoCodes: promoCodes, fulfilment: fulfilment, contact: contact, subtotalMinor: subtotalMinor,
                       discountMinor: discountMinor, totalMinor: totalMinor, placedAt: placedAt, loyaltyPoints: loyaltyPoints,
                       loyaltyValueMinor: loyaltyValueMinor, promotions: promotions)
     }
+}
+
+/// What an update writes of an order's JSON columns (`OrderRecord.documentChanges`).
+struct DocumentChanges {
+    var lines: [OrderLine]?
+    var fulfilment: OrderFulfilment?
+    var contactChanged: Bool
+    var promotionsChanged: Bool
 }
 
 /// An order row's JSON columns as they were read.
@@ -101,12 +118,10 @@ enum OrderRecords {
             return written
         }
         // A JSON column the step left as it was is not encoded again (nor parsed by Postgres).
-        let lines = order.stored?.lines == order.lines ? nil : try json(order.lines)
-        let fulfilment = order.stored?.fulfilment == order.fulfilment ? nil : try json(order.fulfilment)
-        let contactChanged = order.stored.map { $0.contact != order.contact } ?? true
-        let contact = contactChanged ? try order.contact.map(json) : nil
-        let promotionsChanged = order.stored.map { $0.promotions != order.promotions } ?? true
-        let promotions = promotionsChanged ? try order.promotions.map(json) : nil
+        let changes = order.documentChanges(since: order.stored)
+        let lines = try changes.lines.map(json), fulfilment = try changes.fulfilment.map(json)
+        let contactChanged = changes.contactChanged, contact = contactChanged ? try order.contact.map(json) : nil
+        let promotionsChanged = changes.promotionsChanged, promotions = promotionsChanged ? try order.promotions.map(json) : nil
         try await connection.run("""
             WITH moved AS (
                 INSERT INTO order_history (order_id, status, detail)

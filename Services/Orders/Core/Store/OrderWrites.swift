@@ -111,18 +111,18 @@ final class OrderWrites: Sendable {
         var stock_sold: Bool
 
         init(_ gathered: Gathered) {
-            let order = gathered.order, stored = gathered.stored
+            let order = gathered.order, changes = order.documentChanges(since: gathered.stored)
             order_id = order.orderId
             status = order.status.rawValue
             saga_step = order.sagaStep.rawValue
             saga_deadline = order.sagaDeadline?.timeIntervalSince1970
             customer_id = order.customerId
-            lines = stored?.lines == order.lines ? nil : order.lines
-            contact_changed = stored.map { $0.contact != order.contact } ?? true
+            lines = changes.lines
+            contact_changed = changes.contactChanged
             contact = order.contact
-            promotions_changed = stored.map { $0.promotions != order.promotions } ?? true
+            promotions_changed = changes.promotionsChanged
             promotions = order.promotions
-            fulfilment = stored?.fulfilment == order.fulfilment ? nil : order.fulfilment
+            fulfilment = changes.fulfilment
             subtotal_minor = order.subtotalMinor
             discount_minor = order.discountMinor
             total_minor = order.totalMinor
